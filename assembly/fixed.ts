@@ -1,0 +1,275 @@
+// Fixed-point arithmetic with the exact semantics of the `substrate-fixed` crate (v0.6.0)
+// as the chain uses it. I32F32 is an i64 holding value·2^32; I64F64 / I96F32 only appear
+// in a few places and are handled there with the 128-bit helpers below.
+//
+// WebAssembly has no 128-bit integers, so products and wide divisions are built from
+// 32-bit limbs. Results that need two words are returned through the globals `hi128`,
+// `lo128`; operations that can overflow report it through `overflowed`.
+
+export const ONE: i64 = 1 << 32;
+export const HALF: i64 = 1 << 31;
+export const U16_MAX_FIXED: i64 = <i64>65535 << 32;
+const MASK32: u64 = 0xffff_ffff;
+
+export let hi128: u64 = 0;
+export let lo128: u64 = 0;
+export let overflowed: bool = false;
+
+/** Unsigned 64×64 → 128 product into (hi128, lo128). */
+// @ts-ignore: decorator
+@inline
+export function umul128(a: u64, b: u64): void {
+  const a0 = a & MASK32, a1 = a >> 32, b0 = b & MASK32, b1 = b >> 32;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >> 32) + (p01 & MASK32) + (p10 & MASK32);
+  lo128 = (mid << 32) | (p00 & MASK32);
+  hi128 = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+/**
+ * Unsigned (u1·2^64 + u0) / v for u1 < v: 64-bit quotient, remainder in `lo128`.
+ * Knuth's algorithm D on 32-bit digits (Hacker's Delight `divlu`).
+ */
+export function divlu(u1: u64, u0: u64, v: u64): u64 {
+  const b: u64 = 1 << 32;
+  const s = <i32>clz(v);
+  v <<= s;
+  const vn1 = v >> 32, vn0 = v & MASK32;
+  const un32 = s == 0 ? u1 : (u1 << s) | (u0 >> (64 - s));
+  const un10 = u0 << s;
+  const un1 = un10 >> 32, un0 = un10 & MASK32;
+  let q1 = un32 / vn1;
+  let rhat = un32 - q1 * vn1;
+  while (q1 >= b || q1 * vn0 > ((rhat << 32) | un1)) {
+    q1 -= 1;
+    rhat += vn1;
+    if (rhat >= b) break;
+  }
+  const un21 = (un32 << 32) + un1 - q1 * v;
+  let q0 = un21 / vn1;
+  rhat = un21 - q0 * vn1;
+  while (q0 >= b || q0 * vn0 > ((rhat << 32) | un0)) {
+    q0 -= 1;
+    rhat += vn1;
+    if (rhat >= b) break;
+  }
+  lo128 = ((un21 << 32) + un0 - q0 * v) >> s;
+  return (q1 << 32) | q0;
+}
+
+/** Unsigned 128 / 64 → 128 quotient into (hi128, lo128). v ≠ 0. */
+export function udiv128(nhi: u64, nlo: u64, v: u64): void {
+  if (nhi == 0) {
+    hi128 = 0;
+    lo128 = nlo / v;
+    return;
+  }
+  const qhi = nhi / v;
+  const qlo = divlu(nhi % v, nlo, v);
+  hi128 = qhi;
+  lo128 = qlo;
+}
+
+/** Two's-complement negation of (hi128, lo128). */
+// @ts-ignore: decorator
+@inline
+function neg128(): void {
+  const lo = ~lo128 + 1;
+  hi128 = ~hi128 + (lo == 0 ? 1 : 0);
+  lo128 = lo;
+}
+
+/** Signed 64×64 → 128 product into (hi128, lo128). */
+export function imul128(a: i64, b: i64): void {
+  const ua: u64 = a < 0 ? <u64>(-a) : <u64>a;
+  const ub: u64 = b < 0 ? <u64>(-b) : <u64>b;
+  umul128(ua, ub);
+  if ((a ^ b) < 0 && (hi128 | lo128) != 0) neg128();
+}
+
+/**
+ * I32F32 product: ⌊a·b / 2^32⌋ (rounds toward −∞, like the crate's widening multiply).
+ * Sets `overflowed` when the result does not fit; the returned value is then the
+ * saturated one (what `saturating_mul` gives).
+ */
+export function mul(a: i64, b: i64): i64 {
+  // Fast path: both operands in [0, 1): the product fits in 64 bits.
+  if (<u64>a < <u64>ONE && <u64>b < <u64>ONE) {
+    overflowed = false;
+    return <i64>((<u64>a * <u64>b) >> 32);
+  }
+  imul128(a, b);
+  const top = (<i64>hi128) >> 31;
+  if (top != 0 && top != -1) {
+    overflowed = true;
+    return (a ^ b) < 0 ? i64.MIN_VALUE : i64.MAX_VALUE;
+  }
+  overflowed = false;
+  return <i64>((hi128 << 32) | (lo128 >> 32));
+}
+
+/** `saturating_mul` on I32F32. */
+// @ts-ignore: decorator
+@inline
+export function smul(a: i64, b: i64): i64 {
+  return mul(a, b);
+}
+
+/** `checked_mul(..).unwrap_or_default()` on I32F32: 0 on overflow. */
+export function cmul(a: i64, b: i64): i64 {
+  const r = mul(a, b);
+  return overflowed ? 0 : r;
+}
+
+/**
+ * I32F32 quotient: (a·2^32) / b truncated toward zero, computed with the wide numerator.
+ * Sets `overflowed` on a zero divisor or when the quotient does not fit in i64; the
+ * returned value is then the saturated one (sign of a/b), or 0 for a zero divisor.
+ */
+export function div(a: i64, b: i64): i64 {
+  if (b == 0) {
+    overflowed = true;
+    return 0;
+  }
+  // Fast path: 0 <= a < 1, b > 0: the numerator fits in 64 bits.
+  if (<u64>a < <u64>ONE && b > 0) {
+    overflowed = false;
+    return <i64>((<u64>a << 32) / <u64>b);
+  }
+  const neg = (a ^ b) < 0;
+  const ua: u64 = a < 0 ? <u64>(-a) : <u64>a;
+  const ub: u64 = b < 0 ? <u64>(-b) : <u64>b;
+  udiv128(ua >> 32, ua << 32, ub);
+  const limit: u64 = neg ? (<u64>1 << 63) : (<u64>1 << 63) - 1;
+  if (hi128 != 0 || lo128 > limit) {
+    overflowed = true;
+    return neg ? i64.MIN_VALUE : i64.MAX_VALUE;
+  }
+  overflowed = false;
+  return neg ? -<i64>lo128 : <i64>lo128;
+}
+
+/** The chain's `safe_div`: `checked_div(..).unwrap_or_default()`, i.e. 0 on /0 and on overflow. */
+export function safeDiv(a: i64, b: i64): i64 {
+  const r = div(a, b);
+  return overflowed ? 0 : r;
+}
+
+/** `saturating_div` (the divisor is never zero where the chain uses it). */
+// @ts-ignore: decorator
+@inline
+export function sdiv(a: i64, b: i64): i64 {
+  return div(a, b);
+}
+
+/** `saturating_add` on I32F32 / i64. */
+// @ts-ignore: decorator
+@inline
+export function sadd(a: i64, b: i64): i64 {
+  const r = a + b;
+  // Overflow iff a and b share a sign and r does not.
+  if (((a ^ r) & (b ^ r)) < 0) return a < 0 ? i64.MIN_VALUE : i64.MAX_VALUE;
+  return r;
+}
+
+/** `saturating_sub` on I32F32 / i64. */
+// @ts-ignore: decorator
+@inline
+export function ssub(a: i64, b: i64): i64 {
+  const r = a - b;
+  if (((a ^ b) & (a ^ r)) < 0) return a < 0 ? i64.MIN_VALUE : i64.MAX_VALUE;
+  return r;
+}
+
+/** `checked_add`: sets `overflowed`. */
+function cadd(a: i64, b: i64): i64 {
+  const r = a + b;
+  overflowed = ((a ^ r) & (b ^ r)) < 0;
+  return r;
+}
+
+/** A stored u16 as a proportion: `I32F32::from(v).safe_div(65535)` = ⌊v·2^32 / 65535⌋. */
+// @ts-ignore: decorator
+@inline
+export function u16ToProportion(v: u32): i64 {
+  return <i64>((<u64>v << 32) / 65535);
+}
+
+/** `fixed_proportion_to_u16`: ⌊x·65535⌋ clamped to 0..=65535. */
+export function proportionToU16(x: i64): u32 {
+  const p = mul(x, U16_MAX_FIXED);
+  const whole = p >> 32; // to_num rounds toward −∞
+  if (whole < 0) return 0;
+  if (whole > 65535) return 65535;
+  return <u32>whole;
+}
+
+/**
+ * I96F32 rao amount: `I96F32::from(x).saturating_mul(I96F32::from(rao)).saturating_to_num::<u64>()`
+ * = ⌊x·rao / 2^32⌋ clamped to u64 (0 for x ≤ 0).
+ */
+export function fixedTimesRao(x: i64, rao: u64): u64 {
+  if (x <= 0 || rao == 0) return 0;
+  umul128(<u64>x, rao);
+  if ((hi128 >> 32) != 0) return u64.MAX_VALUE;
+  return (hi128 << 32) | (lo128 >> 32);
+}
+
+/** ⌊num·2^32 / den⌋ for 0 <= num <= den < 2^63: an I64F64 stake share narrowed to I32F32. */
+export function shareOf(num: u64, den: u64): i64 {
+  if (den == 0) return 0;
+  udiv128(num >> 32, num << 32, den);
+  return <i64>lo128;
+}
+
+// The I9F23 constant `e` that substrate-fixed returns for exp(1), widened to I32F32.
+const E_FIXED: i64 = <i64>22802600 << 9;
+
+/**
+ * substrate-fixed `transcendental::exp` for I32F32 → I32F32: a Taylor series with
+ * truncating divisions, computed on |x| and inverted for negative inputs.
+ * Returns the value; sets `overflowed` where the crate returns Err.
+ */
+export function expFixed(x: i64): i64 {
+  overflowed = false;
+  if (x == 0) return ONE;
+  if (x == ONE) return E_FIXED;
+  const negative = x < 0;
+  let op = x;
+  if (negative) {
+    if (x == i64.MIN_VALUE) { overflowed = true; return 0; }
+    op = -x;
+  }
+  let result = cadd(op, ONE);
+  if (overflowed) return 0;
+  let term = op;
+  for (let i: i64 = 2; i < 32; i++) {
+    term = mul(term, op);
+    if (overflowed) return 0;
+    // Division by the integer i: (term·2^32)/(i·2^32), i.e. a truncating integer division.
+    term = term / i;
+    result = cadd(result, term);
+    if (overflowed) return 0;
+  }
+  if (negative) {
+    result = div(ONE, result);
+    if (overflowed) return 0;
+  }
+  return result;
+}
+
+const EXP_MIN: i64 = -20 << 32;
+const EXP_MAX: i64 = 20 << 32;
+
+/** The chain's `exp_safe`: input clamped to [−20, 20]; 0 / max on a series error. */
+export function expSafe(input: i64): i64 {
+  let x = input;
+  if (x < EXP_MIN) x = EXP_MIN;
+  else if (EXP_MAX < x) x = EXP_MAX;
+  const r = expFixed(x);
+  if (overflowed) {
+    overflowed = false;
+    return x <= 0 ? 0 : i64.MAX_VALUE;
+  }
+  return r;
+}

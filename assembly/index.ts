@@ -1,0 +1,37 @@
+// The module's exports: a bump heap that JS resets per call, the exact epoch, block
+// emission, and the fixed-point primitives (exported for the unit tests).
+
+import {
+  div, expFixed, expSafe, fixedTimesRao, hi128, imul128, lo128, mul, overflowed, proportionToU16,
+  safeDiv, shareOf, udiv128, u16ToProportion,
+} from "./fixed";
+
+import { allocRaw, heapReset } from "./mem";
+
+export { epoch, PARAMS_SIZE } from "./epoch";
+
+/** Drop everything allocated since the last reset (inputs and outputs of the last call). */
+export function reset(): void {
+  heapReset();
+}
+
+/** Allocate `bytes` on the heap; the pointer stays valid until the next reset. */
+export function alloc(bytes: usize): usize {
+  return allocRaw(bytes);
+}
+
+// --- fixed-point primitives, for tests against BigInt ---
+export function fxMul(a: i64, b: i64): i64 { return mul(a, b); }
+export function fxDiv(a: i64, b: i64): i64 { return div(a, b); }
+export function fxSafeDiv(a: i64, b: i64): i64 { return safeDiv(a, b); }
+export function fxOverflowed(): bool { return overflowed; }
+export function fxImul128(a: i64, b: i64): void { imul128(a, b); }
+export function fxUdiv128(hi: u64, lo: u64, d: u64): void { udiv128(hi, lo, d); }
+export function fxHi(): u64 { return hi128; }
+export function fxLo(): u64 { return lo128; }
+export function fxExp(x: i64): i64 { return expFixed(x); }
+export function fxExpSafe(x: i64): i64 { return expSafe(x); }
+export function fxU16ToProportion(v: u32): i64 { return u16ToProportion(v); }
+export function fxProportionToU16(x: i64): u32 { return proportionToU16(x); }
+export function fxTimesRao(x: i64, rao: u64): u64 { return fixedTimesRao(x, rao); }
+export function fxShareOf(num: u64, den: u64): i64 { return shareOf(num, den); }

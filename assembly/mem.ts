@@ -1,0 +1,61 @@
+// Linear-memory helpers: one bump heap that JS resets before each call, so a call allocates
+// nothing that outlives the next one and memory stops growing once the largest subnet has
+// been seen.
+
+// Our own bump heap above the static data (no managed objects are ever allocated, so the
+// AssemblyScript runtime's heap is unused). Allocations are 16-byte aligned.
+// Address 0 is kept unused so that no allocation is ever mistaken for a null pointer.
+const heapStart: usize = ((__heap_base + 15) & ~15) + 16;
+let top: usize = heapStart;
+
+/** Drop every allocation. */
+export function heapReset(): void {
+  top = heapStart;
+}
+
+/** Allocate `bytes` without clearing; grows memory (doubling) when needed. */
+export function allocRaw(bytes: usize): usize {
+  const p = top;
+  const end = (p + bytes + 15) & ~15;
+  const have = <usize>memory.size() << 16;
+  if (end > have) {
+    const needed = <i32>((end - have + 0xffff) >> 16);
+    const wanted = max(needed, memory.size());
+    if (memory.grow(wanted) < 0 && memory.grow(needed) < 0) unreachable();
+  }
+  top = end;
+  return p;
+}
+
+/** Allocate `bytes`, zero-filled. */
+export function allocZeroed(bytes: usize): usize {
+  const p = allocRaw(bytes);
+  memory.fill(p, 0, bytes);
+  return p;
+}
+
+// Typed element access on raw pointers (index-based, no bounds checks).
+// @ts-ignore: decorator
+@inline export function getI64(p: usize, i: i32): i64 { return load<i64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline export function setI64(p: usize, i: i32, v: i64): void { store<i64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline export function getU64(p: usize, i: i32): u64 { return load<u64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline export function setU64(p: usize, i: i32, v: u64): void { store<u64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline export function getU32(p: usize, i: i32): u32 { return load<u32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function setU32(p: usize, i: i32, v: u32): void { store<u32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline export function getI32(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline export function getU16(p: usize, i: i32): u32 { return <u32>load<u16>(p + (<usize>i << 1)); }
+// @ts-ignore: decorator
+@inline export function setU16(p: usize, i: i32, v: u32): void { store<u16>(p + (<usize>i << 1), <u16>v); }
+// @ts-ignore: decorator
+@inline export function getU8(p: usize, i: i32): u32 { return <u32>load<u8>(p + <usize>i); }
+// @ts-ignore: decorator
+@inline export function setU8(p: usize, i: i32, v: u32): void { store<u8>(p + <usize>i, <u8>v); }

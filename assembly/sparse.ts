@@ -1,0 +1,367 @@
+// Sparse matrices and the vector kernels of subtensor `epoch/math.rs`, on raw memory.
+//
+// A matrix is a row list in CSR form with a fixed slot per row: row i owns entries
+// [start[i], start[i] + cap_i) and uses the first len[i] of them. Masks shrink rows in
+// place, so a matrix derived by filtering shares its parent's slots. Entries keep the
+// stored order (rows are not sorted on chain) and explicit zeros.
+
+import { cmul, ONE, safeDiv, sadd, smul, ssub } from "./fixed";
+import {
+  allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32,
+} from "./mem";
+
+@unmanaged
+export class Csr {
+  rows: i32;
+  start: usize; // u32[rows]: first slot of each row
+  len: usize; // u32[rows]: used entries of each row
+  col: usize; // u16[capacity]
+  val: usize; // i64[capacity]
+}
+
+/** A matrix with the same row slots as `like`, rows empty. */
+export function csrLike(like: Csr): Csr {
+  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
+  const rows = like.rows;
+  m.rows = rows;
+  m.start = like.start;
+  m.len = allocZeroed(<usize>rows << 2);
+  const total = slotsEnd(like);
+  m.col = allocRaw(<usize>total << 1);
+  m.val = allocRaw(<usize>total << 3);
+  return m;
+}
+
+/** One past the last slot of the layout (slots are contiguous and ascending). */
+export function slotsEnd(m: Csr): u32 {
+  return load<u32>(m.start + (<usize>m.rows << 2)); // start has rows + 1 entries
+}
+
+/** A matrix with `rows` rows whose row i has room for caps(i) entries. */
+export function csrWithSlots(rows: i32, capPerRow: usize, capPtrA: usize, capPtrB: usize): Csr {
+  // capPerRow: fixed room per row when capPtrA is 0; otherwise room = lenA[i] (+ lenB[i]).
+  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
+  m.rows = rows;
+  m.start = allocRaw((<usize>rows + 1) << 2);
+  m.len = allocZeroed(<usize>rows << 2);
+  let at: u32 = 0;
+  for (let i = 0; i < rows; i++) {
+    setU32(m.start, i, at);
+    let room: u32 = <u32>capPerRow;
+    if (capPtrA != 0) room = getU32(capPtrA, i);
+    if (capPtrB != 0) room += getU32(capPtrB, i);
+    at += room;
+  }
+  setU32(m.start, rows, at);
+  m.col = allocRaw(<usize>at << 1);
+  m.val = allocRaw(<usize>at << 3);
+  return m;
+}
+
+/** An independent copy (same slots). */
+export function csrClone(src: Csr): Csr {
+  const m = csrLike(src);
+  memory.copy(m.len, src.len, <usize>src.rows << 2);
+  const total = slotsEnd(src);
+  memory.copy(m.col, src.col, <usize>total << 1);
+  memory.copy(m.val, src.val, <usize>total << 3);
+  return m;
+}
+
+// @ts-ignore: decorator
+@inline export function rowStart(m: Csr, i: i32): i32 { return <i32>getU32(m.start, i); }
+// @ts-ignore: decorator
+@inline export function rowLen(m: Csr, i: i32): i32 { return <i32>getU32(m.len, i); }
+// @ts-ignore: decorator
+@inline export function setRowLen(m: Csr, i: i32, l: i32): void { setU32(m.len, i, <u32>l); }
+// @ts-ignore: decorator
+@inline export function colAt(m: Csr, e: i32): i32 { return <i32>getU16(m.col, e); }
+// @ts-ignore: decorator
+@inline export function valAt(m: Csr, e: i32): i64 { return getI64(m.val, e); }
+// @ts-ignore: decorator
+@inline export function setEntry(m: Csr, e: i32, c: i32, v: i64): void {
+  setU16(m.col, e, <u32>c);
+  setI64(m.val, e, v);
+}
+
+// ---------------------------------------------------------------------------------------
+// Vector kernels
+
+/** `x.iter().sum()` on I32F32: wrapping, like the crate's `Sum`. */
+export function sum(x: usize, n: i32): i64 {
+  let s: i64 = 0;
+  for (let i = 0; i < n; i++) s += getI64(x, i);
+  return s;
+}
+
+/** `inplace_normalize`: divide by the (wrapping) sum unless it is zero. */
+export function inplace_normalize(x: usize, n: i32): void {
+  const s = sum(x, n);
+  if (s == 0) return;
+  for (let i = 0; i < n; i++) setI64(x, i, safeDiv(getI64(x, i), s));
+}
+
+/** `inplace_normalize_using_sum`. */
+export function inplace_normalize_using_sum(x: usize, n: i32, s: i64): void {
+  if (s == 0) return;
+  for (let i = 0; i < n; i++) setI64(x, i, safeDiv(getI64(x, i), s));
+}
+
+/** `inplace_mask_vector`: zero where mask (u8) is set; an empty mask masks nothing, and
+ *  positions past the mask's length count as masked. */
+export function inplace_mask_vector(mask: usize, maskLen: i32, x: usize, n: i32): void {
+  if (maskLen == 0) return;
+  for (let i = 0; i < n; i++) {
+    if (i >= maskLen || getU8(mask, i) != 0) setI64(x, i, 0);
+  }
+}
+
+/** `vec_mul` (checked product, 0 on overflow). */
+export function vec_mul(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    setI64(out, i, cmul(getI64(a, i), getI64(b, i)));
+  }
+}
+
+
+// ---------------------------------------------------------------------------------------
+// Masks (in place: rows shrink, order is kept)
+
+/** `mask_rows_sparse`: empty every row whose mask (u8) is set. */
+export function mask_rows_sparse(mask: usize, m: Csr): void {
+  for (let i = 0; i < m.rows; i++) if (getU8(mask, i) != 0) setRowLen(m, i, 0);
+}
+
+/** `mask_diag_sparse` / `mask_diag_sparse_except_index` (except < 0: no exception). */
+export function mask_diag_sparse(m: Csr, except: i32): void {
+  for (let i = 0; i < m.rows; i++) {
+    if (i == except) continue;
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let w = s;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c == i) continue;
+      if (w != e) setEntry(m, w, c, valAt(m, e));
+      w++;
+    }
+    setRowLen(m, i, w - s);
+  }
+}
+
+/**
+ * `vec_mask_sparse_matrix` with the mask `first[i] <= second[j]` (outdated weights) or
+ * `first[i] < second[j]` (commit-reveal); `second` past its end reads 0, `first` past
+ * `firstLen` reads 0.
+ */
+export function vec_mask_sparse_matrix(
+  m: Csr, first: usize, firstLen: i32, second: usize, secondLen: i32, orEqual: bool,
+): void {
+  for (let i = 0; i < m.rows; i++) {
+    const fv: u64 = i < firstLen ? getU64(first, i) : 0;
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let w = s;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      const sv: u64 = c < secondLen ? getU64(second, c) : 0;
+      const masked = orEqual ? fv <= sv : fv < sv;
+      if (masked) continue;
+      if (w != e) setEntry(m, w, c, valAt(m, e));
+      w++;
+    }
+    setRowLen(m, i, w - s);
+  }
+}
+
+/** `scalar_vec_mask_sparse_matrix` with the mask `scalar <= vector[j]` (bonds of re-registered uids). */
+export function scalar_vec_mask_sparse_matrix(m: Csr, scalar: u64, vector: usize, vecLen: i32): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let w = s;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      const vj: u64 = c < vecLen ? getU64(vector, c) : 0;
+      if (scalar <= vj) continue;
+      if (w != e) setEntry(m, w, c, valAt(m, e));
+      w++;
+    }
+    setRowLen(m, i, w - s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Row / column kernels
+
+/** `inplace_row_normalize_sparse`: rows with a positive (wrapping) sum are divided by it. */
+export function inplace_row_normalize_sparse(m: Csr): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let rs: i64 = 0;
+    for (let e = s; e < s + l; e++) rs += valAt(m, e);
+    if (rs > 0) for (let e = s; e < s + l; e++) setI64(m.val, e, safeDiv(valAt(m, e), rs));
+  }
+}
+
+/** `row_sum_sparse` (wrapping sums). */
+export function row_sum_sparse(m: Csr, out: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let rs: i64 = 0;
+    for (let e = s; e < s + l; e++) rs += valAt(m, e);
+    setI64(out, i, rs);
+  }
+}
+
+/** `inplace_col_normalize_sparse`: saturating column sums, columns ≥ `columns` untouched. */
+export function inplace_col_normalize_sparse(m: Csr, columns: i32, scratch: usize): void {
+  memory.fill(scratch, 0, <usize>columns << 3);
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c < columns) setI64(scratch, c, sadd(getI64(scratch, c), valAt(m, e)));
+    }
+  }
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c >= columns) continue;
+      const d = getI64(scratch, c);
+      if (d != 0) setI64(m.val, e, safeDiv(valAt(m, e), d));
+    }
+  }
+}
+
+/** `inplace_col_max_upscale_sparse`: divide each entry by its column's maximum (if non-zero). */
+export function inplace_col_max_upscale_sparse(m: Csr, columns: i32, scratch: usize): void {
+  memory.fill(scratch, 0, <usize>columns << 3);
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c < columns && getI64(scratch, c) < valAt(m, e)) setI64(scratch, c, valAt(m, e));
+    }
+  }
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c >= columns) continue;
+      const mx = getI64(scratch, c);
+      if (mx != 0) setI64(m.val, e, safeDiv(valAt(m, e), mx));
+    }
+  }
+}
+
+/** `col_clip_sparse`: entries above the column threshold become it (dropped if it is ≤ 0). */
+export function col_clip_sparse(m: Csr, threshold: usize, columns: i32): Csr {
+  const out = csrLike(m);
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let w = s;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e), v = valAt(m, e);
+      const th: i64 = c < columns ? getI64(threshold, c) : 0;
+      if (th < v) {
+        if (th > 0) { setEntry(out, w, c, th); w++; }
+      } else {
+        setEntry(out, w, c, v);
+        w++;
+      }
+    }
+    setRowLen(out, i, w - s);
+  }
+  return out;
+}
+
+/** `matmul_sparse`: result_j = Σ_i vector_i · m_ij with saturating ops. */
+export function matmul_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
+  memory.fill(out, 0, <usize>columns << 3);
+  for (let i = 0; i < m.rows; i++) {
+    const scale = getI64(vector, i);
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c < columns) setI64(out, c, sadd(getI64(out, c), smul(scale, valAt(m, e))));
+    }
+  }
+}
+
+/** `matmul_transpose_sparse`: result_i = Σ_j vector_j · m_ij with saturating ops. */
+export function matmul_transpose_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let acc: i64 = 0;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      const v: i64 = c < columns ? getI64(vector, c) : 0;
+      acc = sadd(acc, smul(v, valAt(m, e)));
+    }
+    setI64(out, i, acc);
+  }
+}
+
+/** `row_hadamard_sparse`: m_ij · vector_i (saturating), in place. */
+export function row_hadamard_sparse(m: Csr, vector: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    const scale = getI64(vector, i);
+    const s = rowStart(m, i), l = rowLen(m, i);
+    for (let e = s; e < s + l; e++) setI64(m.val, e, smul(valAt(m, e), scale));
+  }
+}
+
+/**
+ * `row_sum_sparse(mat_vec_mul_sparse(m, vector))`: Σ_j m_ij · vector_j per row (wrapping
+ * sum of saturating products; columns past the vector are skipped, zero products too,
+ * which does not change a sum).
+ */
+export function row_sum_mat_vec_mul_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = rowStart(m, i), l = rowLen(m, i);
+    let acc: i64 = 0;
+    for (let e = s; e < s + l; e++) {
+      const c = colAt(m, e);
+      if (c < columns) acc += smul(valAt(m, e), getI64(vector, c));
+    }
+    setI64(out, i, acc);
+  }
+}
+
+/**
+ * `interpolate_sparse(mat1, mat2, columns, ratio)`: mat1 + ratio·(mat2 − mat1) per entry,
+ * rows densified and re-emitted in ascending column order, keeping values > 0. mat2's
+ * columns must be a subset of mat1's row by row (clipped weights are), so each output row
+ * fits in mat1's slot. `dense1`, `dense2` are i64[columns] scratch, zero on entry and exit.
+ */
+export function interpolate_sparse(
+  mat1: Csr, mat2: Csr, columns: i32, ratio: i64, dense1: usize, dense2: usize,
+): Csr {
+  if (ratio == 0) return mat1;
+  if (ratio == ONE) return mat2;
+  const out = csrLike(mat1);
+  for (let i = 0; i < mat1.rows; i++) {
+    const s1 = rowStart(mat1, i), l1 = rowLen(mat1, i);
+    const s2 = rowStart(mat2, i), l2 = rowLen(mat2, i);
+    if (l1 == 0 && l2 == 0) continue;
+    for (let e = s1; e < s1 + l1; e++) {
+      const c = colAt(mat1, e);
+      if (c < columns) setI64(dense1, c, valAt(mat1, e));
+    }
+    for (let e = s2; e < s2 + l2; e++) {
+      const c = colAt(mat2, e);
+      if (c < columns) setI64(dense2, c, valAt(mat2, e));
+    }
+    let w = rowStart(out, i);
+    const s = w;
+    for (let j = 0; j < columns; j++) {
+      const v1 = getI64(dense1, j), v2 = getI64(dense2, j);
+      if (v1 == 0 && v2 == 0) continue;
+      const v = sadd(v1, smul(ratio, ssub(v2, v1)));
+      if (v > 0) { setEntry(out, w, j, v); w++; }
+      setI64(dense1, j, 0);
+      setI64(dense2, j, 0);
+    }
+    setRowLen(out, i, w - s);
+  }
+  return out;
+}

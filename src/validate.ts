@@ -1,0 +1,216 @@
+// The API edge: every field is checked and converted to the typed arrays the WASM side
+// reads. Errors name the field and the rule; nothing invalid goes further.
+
+import { YumaInputError } from "./errors.js";
+import type { EpochInputs, EpochParams, SparseMatrix } from "./types.js";
+
+export const U64_MAX = (1n << 64n) - 1n;
+const STAKE_TOTAL_LIMIT = 1n << 63n;
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+/** A subnet's sparse matrix in compact CSR form (row offsets, uids, u16 values). */
+export interface CsrU16 {
+  start: Uint32Array;
+  col: Uint16Array;
+  val: Uint16Array;
+}
+
+/** Everything one exact epoch needs, validated, as flat typed data. */
+export interface EncodedEpoch {
+  n: number;
+  currentBlock: bigint;
+  tempo: bigint;
+  activityCutoff: bigint;
+  kappa: number;
+  bondsPenalty: number;
+  bondsMovingAverage: bigint;
+  yuma3: boolean;
+  liquidAlpha: boolean;
+  alphaLow: number;
+  alphaHigh: number;
+  alphaSigmoidSteepness: number;
+  maxAllowedValidators: number;
+  stakeThreshold: bigint;
+  ownerUid: number; // −1: none
+  lastMechanismStepBlock: bigint;
+  raoEmission: bigint;
+  commitBlocks: BigUint64Array | null; // u64::MAX = no active commit
+  stake: BigUint64Array;
+  lastUpdate: BigUint64Array;
+  blockAtRegistration: BigUint64Array;
+  validatorPermit: Uint8Array;
+  weights: CsrU16;
+  bonds: CsrU16;
+}
+
+const fail = (field: string, rule: string): never => {
+  throw new YumaInputError(field, rule);
+};
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v;
+}
+
+export function requireObject(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, `must be an object, got ${typeName(v)}`);
+  return v as Record<string, unknown>;
+}
+
+export function requireArray(v: unknown, field: string, length?: number, maxLength?: number): unknown[] {
+  if (!Array.isArray(v)) return fail(field, `must be an array, got ${typeName(v)}`);
+  if (length !== undefined && v.length !== length) fail(field, `must have length ${length}, got ${v.length}`);
+  if (maxLength !== undefined && v.length > maxLength) fail(field, `must have at most ${maxLength} entries, got ${v.length}`);
+  return v;
+}
+
+export function requireBool(v: unknown, field: string): boolean {
+  if (typeof v !== "boolean") fail(field, `must be a boolean, got ${typeName(v)}`);
+  return v as boolean;
+}
+
+/** An integer in [min, max] given as a JSON number. */
+export function requireInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) return fail(field, `must be an integer, got ${typeName(v) === "number" ? v : typeName(v)}`);
+  if (v < min || v > max) fail(field, `must be in ${min}..=${max}, got ${v}`);
+  return v;
+}
+
+export const requireU16 = (v: unknown, field: string): number => requireInt(v, field, 0, 65535);
+
+/** A u64 given as a safe-integer number, a bigint or a decimal string. */
+export function requireU64(v: unknown, field: string, max: bigint = U64_MAX): bigint {
+  let b: bigint;
+  if (typeof v === "bigint") b = v;
+  else if (typeof v === "number") {
+    if (!Number.isInteger(v)) return fail(field, `must be an integer, got ${v}`);
+    if (!Number.isSafeInteger(v)) return fail(field, `must be below 2^53 as a number (use a bigint or decimal string), got ${v}`);
+    b = BigInt(v);
+  } else if (typeof v === "string") {
+    if (!DECIMAL.test(v)) return fail(field, `must be a decimal string of digits without sign or leading zeros, got ${JSON.stringify(v)}`);
+    b = BigInt(v);
+  } else return fail(field, `must be an unsigned integer, got ${typeName(v)}`);
+  if (b < 0n) fail(field, `must not be negative, got ${b}`);
+  if (b > max) fail(field, `must be at most ${max}, got ${b}`);
+  return b;
+}
+
+/** A rao amount: bigint or decimal string (numbers are refused: they lose precision past 2^53). */
+export function requireRao(v: unknown, field: string): bigint {
+  if (typeof v === "number") {
+    if (Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+    return fail(field, `must be a bigint or decimal string of rao, got ${v}`);
+  }
+  if (typeof v !== "bigint" && typeof v !== "string") return fail(field, `must be a bigint or decimal string of rao, got ${typeName(v)}`);
+  return requireU64(v, field);
+}
+
+/** A sparse matrix of n rows with uids < n, u16 values and no uid twice in a row. */
+export function encodeSparse(v: unknown, field: string, n: number): CsrU16 {
+  const rows = requireArray(v, field, n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += requireArray(rows[i], `${field}[${i}]`).length;
+  const start = new Uint32Array(n + 1);
+  const col = new Uint16Array(total);
+  const val = new Uint16Array(total);
+  const seen = new Int32Array(n).fill(-1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = at;
+    const row = rows[i] as unknown[];
+    for (let k = 0; k < row.length; k++) {
+      const pair = row[k];
+      const f = `${field}[${i}][${k}]`;
+      if (!Array.isArray(pair) || pair.length !== 2) fail(f, "must be a [uid, value] pair");
+      const [uid, value] = pair as [unknown, unknown];
+      if (typeof uid !== "number" || !Number.isInteger(uid) || uid < 0 || uid >= n) {
+        fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${String(uid)}`);
+      }
+      const u = uid as number;
+      if (seen[u] === i) fail(`${f}[0]`, `uid ${u} appears twice in row ${i}`);
+      seen[u] = i;
+      col[at] = u;
+      val[at] = requireU16(value, `${f}[1]`);
+      at++;
+    }
+  }
+  start[n] = at;
+  return { start, col, val };
+}
+
+function u64Vector(v: unknown, field: string, length: number | undefined, maxLength?: number): BigUint64Array {
+  const arr = requireArray(v, field, length, maxLength);
+  const out = new BigUint64Array(arr.length);
+  for (let i = 0; i < arr.length; i++) out[i] = requireU64(arr[i], `${field}[${i}]`);
+  return out;
+}
+
+export function encodeCommitBlocks(v: unknown, field: string, n: number): BigUint64Array | null {
+  if (v === null) return null;
+  const arr = requireArray(v, field, n);
+  const out = new BigUint64Array(n);
+  for (let i = 0; i < n; i++) out[i] = arr[i] === null ? U64_MAX : requireU64(arr[i], `${field}[${i}]`);
+  return out;
+}
+
+export function encodeStake(v: unknown, field: string, n: number): BigUint64Array {
+  const arr = requireArray(v, field, n);
+  const out = new BigUint64Array(n);
+  let total = 0n;
+  for (let i = 0; i < n; i++) {
+    out[i] = requireRao(arr[i], `${field}[${i}]`);
+    total += out[i]!;
+  }
+  if (total >= STAKE_TOTAL_LIMIT) fail(field, `total stake must be below 2^63 rao, got ${total}`);
+  return out;
+}
+
+/** Validate params + inputs and flatten them for the WASM epoch. */
+export function encodeEpoch(paramsIn: unknown, inputsIn: unknown): EncodedEpoch {
+  const p = requireObject(paramsIn, "params");
+  const inp = requireObject(inputsIn, "inputs");
+  const n = requireInt(p.n, "params.n", 0, 65535);
+  const alphaLow = requireU16(p.alphaLow, "params.alphaLow");
+  const alphaHigh = requireU16(p.alphaHigh, "params.alphaHigh");
+  if (alphaLow > alphaHigh) fail("params.alphaLow", `must not exceed params.alphaHigh (${alphaLow} > ${alphaHigh})`);
+  let ownerUid = -1;
+  if (p.ownerUid !== null) {
+    if (p.ownerUid === undefined) fail("params.ownerUid", "is required (null when the owner has no uid)");
+    ownerUid = requireInt(p.ownerUid, "params.ownerUid", 0, 65535);
+    if (ownerUid >= n) fail("params.ownerUid", `must be a uid below n = ${n} or null, got ${ownerUid}`);
+  }
+  if (p.commitBlocks === undefined) fail("params.commitBlocks", "is required (null when commit-reveal is off)");
+  const stake = encodeStake(inp.stake, "inputs.stake", n);
+  const permits = requireArray(inp.validatorPermit, "inputs.validatorPermit", n);
+  const validatorPermit = new Uint8Array(n);
+  for (let i = 0; i < n; i++) validatorPermit[i] = requireBool(permits[i], `inputs.validatorPermit[${i}]`) ? 1 : 0;
+  return {
+    n,
+    currentBlock: requireU64(p.currentBlock, "params.currentBlock"),
+    tempo: BigInt(requireU16(p.tempo, "params.tempo")),
+    activityCutoff: requireU64(p.activityCutoff, "params.activityCutoff"),
+    kappa: requireU16(p.kappa, "params.kappa"),
+    bondsPenalty: requireU16(p.bondsPenalty, "params.bondsPenalty"),
+    bondsMovingAverage: requireU64(p.bondsMovingAverage, "params.bondsMovingAverage", 1_000_000n),
+    yuma3: requireBool(p.yuma3, "params.yuma3"),
+    liquidAlpha: requireBool(p.liquidAlpha, "params.liquidAlpha"),
+    alphaLow,
+    alphaHigh,
+    alphaSigmoidSteepness: requireInt(p.alphaSigmoidSteepness, "params.alphaSigmoidSteepness", -32768, 32767),
+    maxAllowedValidators: requireU16(p.maxAllowedValidators, "params.maxAllowedValidators"),
+    stakeThreshold: requireRao(p.stakeThreshold, "params.stakeThreshold"),
+    ownerUid,
+    lastMechanismStepBlock: requireU64(p.lastMechanismStepBlock, "params.lastMechanismStepBlock"),
+    raoEmission: requireRao(p.raoEmission, "params.raoEmission"),
+    commitBlocks: encodeCommitBlocks(p.commitBlocks, "params.commitBlocks", n),
+    stake,
+    lastUpdate: u64Vector(inp.lastUpdate, "inputs.lastUpdate", undefined, n),
+    blockAtRegistration: u64Vector(inp.blockAtRegistration, "inputs.blockAtRegistration", n),
+    validatorPermit,
+    weights: encodeSparse(inp.weights, "inputs.weights", n),
+    bonds: encodeSparse(inp.bonds, "inputs.bonds", n),
+  };
+}
+
+export type { EpochInputs, EpochParams, SparseMatrix };
