@@ -3,7 +3,7 @@
 // it is deprecated since AS 0.20, and the module exchanges only numbers and pointers into its
 // linear memory (no managed strings or arrays), which a dozen lines below handle directly.
 
-import { WASM_BASE64, WASM_SIMD_BASE64 } from "./generated/wasm.js";
+import { YUMA_WASM as WASM_BASE64, YUMA_WASM_SIMD as WASM_SIMD_BASE64 } from "./generated/wasm.js";
 
 export interface YumaExports {
   memory: WebAssembly.Memory;
@@ -45,7 +45,7 @@ let simdUsed = false;
 export function wasmBytes(): Uint8Array {
   if (!bytesCache) {
     const simd = decodeBase64(WASM_SIMD_BASE64);
-    simdUsed = WASM_SIMD_BASE64 !== WASM_BASE64 && WebAssembly.validate(simd);
+    simdUsed = WASM_SIMD_BASE64 !== WASM_BASE64 && WebAssembly.validate(simd as BufferSource);
     bytesCache = simdUsed ? simd : decodeBase64(WASM_BASE64);
   }
   return bytesCache;

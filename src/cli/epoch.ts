@@ -1,0 +1,87 @@
+// `yuma epoch FILE|-`: run a fixture-format epoch or trajectory on the exact engine.
+
+import { parseArgs } from "node:util";
+import { runEpoch, runTrajectory } from "../epoch.js";
+import { outputsToJson, type EpochOutputsJson } from "../json.js";
+import { requireObject } from "../validate.js";
+import { CliError, readJsonArg, writeOut } from "./util.js";
+
+export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace]
+  Runs a fixture-format JSON ("kind": "epoch" or "trajectory"); "expected" and "trace" in the
+  file are ignored. Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
+  --check   compare with the file's "expected" and print a per-field diff (exit 1 on mismatch)
+  --trace   include the raw I32F32 intermediates`;
+
+const KNOWN_FORMATS = new Set(["yuma-epoch-fixture/1"]);
+
+export async function epochCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { check: { type: "boolean" }, trace: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    await writeOut(EPOCH_USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError(`expected one FILE argument\n${EPOCH_USAGE}`);
+  const doc = requireObject(readJsonArg(positionals[0], "FILE"), "file");
+  if (doc.format !== undefined && !KNOWN_FORMATS.has(doc.format as string)) {
+    throw new CliError(`format: unknown format ${JSON.stringify(doc.format)} (expected "yuma-epoch-fixture/1")`);
+  }
+  const trace = values.trace === true;
+  let outputs: EpochOutputsJson[];
+  let expected: unknown[];
+  if (doc.kind === "epoch") {
+    outputs = [outputsToJson(runEpoch(doc.params, doc.inputs, { trace }))];
+    expected = [doc.expected];
+  } else if (doc.kind === "trajectory") {
+    outputs = runTrajectory(doc, { trace }).map(outputsToJson);
+    expected = ((doc.epochs as Array<Record<string, unknown>>) ?? []).map((e) => e.expected);
+  } else {
+    throw new CliError(`kind: must be "epoch" or "trajectory", got ${JSON.stringify(doc.kind)}`);
+  }
+  if (values.check) return check(outputs, expected, doc.kind === "trajectory");
+  const body = doc.kind === "epoch" ? outputs[0] : { epochs: outputs };
+  await writeOut(JSON.stringify(body) + "\n");
+  return 0;
+}
+
+/** Compare outputs with expected values, field by field; print the first difference of each. */
+async function check(outputs: EpochOutputsJson[], expected: unknown[], isTrajectory: boolean): Promise<number> {
+  const lines: string[] = [];
+  let bad = 0;
+  outputs.forEach((got, k) => {
+    const want = expected[k] as Record<string, unknown> | undefined;
+    const where = isTrajectory ? `epoch ${k}: ` : "";
+    if (!want || typeof want !== "object") {
+      lines.push(`${where}no "expected" to compare with`);
+      bad++;
+      return;
+    }
+    for (const field of Object.keys(got) as Array<keyof EpochOutputsJson>) {
+      if (field === "trace") continue;
+      const g = got[field] as unknown[];
+      const w = want[field] as unknown[] | undefined;
+      if (!Array.isArray(w)) {
+        lines.push(`${where}${field}: missing in expected`);
+        bad++;
+        continue;
+      }
+      const len = Math.max(g.length, w.length);
+      for (let uid = 0; uid < len; uid++) {
+        const a = JSON.stringify(g[uid]), b = JSON.stringify(w[uid]);
+        if (a !== b) {
+          lines.push(`${where}${field}: first difference at uid ${uid}: got ${a ?? "(none)"}, want ${b ?? "(none)"}`);
+          bad++;
+          break;
+        }
+      }
+    }
+  });
+  const epochs = outputs.length;
+  if (bad === 0) lines.push(`ok: ${epochs} epoch${epochs === 1 ? "" : "s"}, every field matches`);
+  else lines.push(`MISMATCH: ${bad} field${bad === 1 ? "" : "s"} differ`);
+  await writeOut(lines.join("\n") + "\n");
+  return bad === 0 ? 0 : 1;
+}

@@ -1,0 +1,40 @@
+// `yuma` command-line entry: one module per command.
+
+import { epochCommand, EPOCH_USAGE } from "./epoch.js";
+import { runCommand } from "./util.js";
+
+const USAGE = `yuma — exact Yuma consensus (subtensor epoch) in WebAssembly
+
+usage: yuma <command> [options]
+
+commands:
+  epoch FILE|-        run a fixture-format epoch or trajectory (--check, --trace)
+
+Run "yuma <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  epoch: epochCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    process.stdout.write(USAGE + "\n");
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    process.stderr.write(`yuma: unknown command ${JSON.stringify(cmd)} (try "yuma --help")\n`);
+    return 2;
+  }
+  return runCommand(() => run(rest));
+}
+
+void EPOCH_USAGE;
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    process.stderr.write(`yuma: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,26 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  {
+    // Library + worker entry: ESM and CJS, types for the public API.
+    entry: { index: "src/index.ts", worker: "src/pool/worker.ts" },
+    format: ["esm", "cjs"],
+    dts: { entry: { index: "src/index.ts" } },
+    platform: "neutral",
+    target: "node20",
+    sourcemap: false,
+    clean: true,
+    shims: true,
+    splitting: false,
+    external: ["piscina", "cli-progress", "node:worker_threads", "node:crypto", "node:os", "node:url", "node:path"],
+  },
+  {
+    entry: { cli: "src/cli/index.ts" },
+    format: ["esm"],
+    platform: "node",
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+    splitting: false,
+    external: ["piscina", "cli-progress"],
+  },
+]);
