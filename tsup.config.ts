@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     // Library + worker entry: ESM and CJS, types for the public API.
-    entry: { index: "src/index.ts", worker: "src/pool/worker.ts" },
+    entry: { index: "src/index.ts", worker: "src/pool/worker.ts", "research-worker": "src/research/worker.ts" },
     format: ["esm", "cjs"],
     dts: { entry: { index: "src/index.ts" } },
     platform: "neutral",

@@ -1,8 +1,15 @@
+// Public API.
 export { runEpoch, runTrajectory } from "./epoch.js";
 export { outputsToJson, type EpochOutputsJson } from "./json.js";
 export { YumaInputError } from "./errors.js";
-export { ready } from "./wasm.js";
+export { ready, usesSimd } from "./wasm.js";
 export type {
   EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochTrace, Rao, SparseMatrix, SparseRow,
   Trajectory, TrajectoryEpoch, U64,
 } from "./types.js";
+
+// Advanced: validated typed-array path for hot loops (validate once, run many times), and
+// direct module access (e.g. to compile once and hand the module to your own workers).
+export { encodeEpoch, type CsrU16, type EncodedEpoch } from "./validate.js";
+export { runEncoded, rawToOutputs, type RawEpochOutputs } from "./epoch.js";
+export { getModule, instantiate, setModule, wasmBuildBytes, type YumaExports } from "./wasm.js";

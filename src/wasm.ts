@@ -27,7 +27,7 @@ export interface YumaExports {
   [name: string]: unknown;
 }
 
-function decodeBase64(b64: string): Uint8Array {
+export function decodeBase64(b64: string): Uint8Array {
   if (typeof Buffer !== "undefined") {
     const buf = Buffer.from(b64, "base64");
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

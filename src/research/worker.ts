@@ -1,0 +1,2 @@
+// Worker entry for research sweeps (see src/research/pool.ts).
+export {};
