@@ -9,6 +9,7 @@ import {
 import { allocRaw, heapReset } from "./mem";
 
 export { epoch, PARAMS_SIZE } from "./epoch";
+export { blockEmission, ownerCut } from "./emission";
 
 /** Drop everything allocated since the last reset (inputs and outputs of the last call). */
 export function reset(): void {

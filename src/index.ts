@@ -13,3 +13,4 @@ export type {
 export { encodeEpoch, type CsrU16, type EncodedEpoch } from "./validate.js";
 export { runEncoded, rawToOutputs, type RawEpochOutputs } from "./epoch.js";
 export { getModule, instantiate, setModule, wasmBuildBytes, type YumaExports } from "./wasm.js";
+export { blockEmission, ownerCut, TOTAL_SUPPLY, SUBNET_OWNER_CUT } from "./emission.js";

@@ -10,6 +10,8 @@ export interface YumaExports {
   reset(): void;
   alloc(bytes: number): number;
   epoch(paramsPtr: number): number;
+  blockEmission(issuance: bigint): bigint;
+  ownerCut(amount: bigint, cutU16: bigint): bigint;
   fxMul(a: bigint, b: bigint): bigint;
   fxDiv(a: bigint, b: bigint): bigint;
   fxSafeDiv(a: bigint, b: bigint): bigint;

@@ -1,6 +1,7 @@
 // `yuma` command-line entry: one module per command.
 
-import { epochCommand, EPOCH_USAGE } from "./epoch.js";
+import { emissionCommand } from "./emission.js";
+import { epochCommand } from "./epoch.js";
 import { runCommand } from "./util.js";
 
 const USAGE = `yuma — exact Yuma consensus (subtensor epoch) in WebAssembly
@@ -9,11 +10,13 @@ usage: yuma <command> [options]
 
 commands:
   epoch FILE|-        run a fixture-format epoch or trajectory (--check, --trace)
+  emission I1 [I2..]  block emission (rao) for each total issuance (rao)
 
 Run "yuma <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   epoch: epochCommand,
+  emission: emissionCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -30,7 +33,6 @@ async function main(argv: string[]): Promise<number> {
   return runCommand(() => run(rest));
 }
 
-void EPOCH_USAGE;
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
