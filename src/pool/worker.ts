@@ -1,1 +1,27 @@
-export {};
+// Worker entry (dist/worker.{js,cjs}): advances one shard of subnets with its own WASM
+// instance, created once per worker from the module the main thread compiled.
+
+import type { MessagePort } from "node:worker_threads";
+import { runShard } from "../network/runner.js";
+import { buffersOf } from "../network/state.js";
+import { instantiate, type YumaExports } from "../wasm.js";
+import type { ShardTaskMessage } from "./pool.js";
+
+let wasm: YumaExports | undefined;
+
+export default function shardTask(task: ShardTaskMessage): boolean {
+  wasm ??= instantiate(task.module);
+  const port = task.port as MessagePort;
+  const fault = task.faultInjection;
+  const records = runShard(wasm, task.input, {
+    beforeEpoch(netuid, block) {
+      port.postMessage({ type: "epoch", netuid, block });
+      // Testing aid: die the way a crashed worker does.
+      if (fault && fault.netuid === netuid && fault.block === block) process.exit(1);
+    },
+  });
+  const transfer = task.input.states.flatMap(buffersOf);
+  port.postMessage({ type: "done", states: task.input.states, records }, transfer);
+  port.close();
+  return true;
+}

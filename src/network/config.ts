@@ -1,0 +1,226 @@
+// Network configuration: JSON-friendly, validated field by field, with defaults that look
+// like mainnet (256 uids, 64 validators, tempo 360, kappa 32767, bonds moving average 0.9,
+// Yuma 3 on).
+
+import { YumaInputError } from "../errors.js";
+import { requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
+
+export type PolicyName = "honest" | "lazy" | "copier" | "selfish";
+export const POLICIES: readonly PolicyName[] = ["honest", "lazy", "copier", "selfish"];
+
+/** One subnet. Every field is optional; `defaults` of the network config fill the gaps. */
+export interface SubnetConfig {
+  netuid?: number;
+  tempo?: number;
+  neurons?: number;
+  validators?: number;
+  /** Relative share of each block's emission (integer weight). */
+  share?: number;
+  kappa?: number;
+  bondsPenalty?: number;
+  bondsMovingAverage?: number;
+  yuma3?: boolean;
+  liquidAlpha?: boolean;
+  alphaLow?: number;
+  alphaHigh?: number;
+  alphaSigmoidSteepness?: number;
+  maxAllowedValidators?: number;
+  activityCutoff?: number;
+  stakeThreshold?: string;
+  /** uid of the subnet owner's hotkey, or null. */
+  ownerUid?: number | null;
+  /** Honest / copier / selfish validators re-set weights every this many blocks. */
+  weightsInterval?: number;
+  /** Lazy validators re-set weights every this many blocks. */
+  lazyInterval?: number;
+  /** Relative noise of an honest validator's scores (0 = perfect agreement). */
+  noise?: number;
+  /** How many validators follow each policy (the rest are honest); assigned in uid order. */
+  policies?: Partial<Record<PolicyName, number>>;
+  /** `fixed` stake, or `compound`: validator emission is re-staked after each epoch. */
+  stakeMode?: "fixed" | "compound";
+  /** Total validator stake in rao (decimal string), split heavy-tailed (Pareto). */
+  validatorStake?: string;
+  /** Pareto shape of the stake split (smaller = more concentrated). */
+  stakeAlpha?: number;
+}
+
+export interface NetworkConfig {
+  seed?: number;
+  /** Total issuance before the first simulated block, in rao (decimal string). */
+  issuance?: string;
+  /** Block number before the first simulated block. */
+  startBlock?: number;
+  /** A number of subnets built from `defaults`, or an explicit list. */
+  subnets?: number | SubnetConfig[];
+  defaults?: SubnetConfig;
+}
+
+/** A subnet with every field resolved and checked. */
+export interface ResolvedSubnet {
+  netuid: number;
+  tempo: number;
+  neurons: number;
+  validators: number;
+  share: number;
+  kappa: number;
+  bondsPenalty: number;
+  bondsMovingAverage: number;
+  yuma3: boolean;
+  liquidAlpha: boolean;
+  alphaLow: number;
+  alphaHigh: number;
+  alphaSigmoidSteepness: number;
+  maxAllowedValidators: number;
+  activityCutoff: number;
+  stakeThreshold: string;
+  ownerUid: number | null;
+  weightsInterval: number;
+  lazyInterval: number;
+  noise: number;
+  policies: Record<PolicyName, number>;
+  stakeMode: "fixed" | "compound";
+  validatorStake: string;
+  stakeAlpha: number;
+}
+
+export interface ResolvedNetwork {
+  seed: number;
+  issuance: string;
+  startBlock: number;
+  subnets: ResolvedSubnet[];
+}
+
+export const SUBNET_DEFAULTS: Omit<ResolvedSubnet, "netuid" | "policies" | "weightsInterval" | "lazyInterval"> = {
+  tempo: 360,
+  neurons: 256,
+  validators: 64,
+  share: 1,
+  kappa: 32767,
+  bondsPenalty: 65535,
+  bondsMovingAverage: 900_000,
+  yuma3: true,
+  liquidAlpha: false,
+  alphaLow: 45875, // 0.7
+  alphaHigh: 58982, // 0.9
+  alphaSigmoidSteepness: 1000,
+  maxAllowedValidators: 64,
+  activityCutoff: 5000,
+  stakeThreshold: "0",
+  ownerUid: null,
+  noise: 0.1,
+  stakeMode: "fixed",
+  validatorStake: "1000000000000000", // 1M TAO
+  stakeAlpha: 1.16,
+};
+
+const SUBNET_KEYS = new Set<string>([
+  "netuid", "tempo", "neurons", "validators", "share", "kappa", "bondsPenalty", "bondsMovingAverage", "yuma3",
+  "liquidAlpha", "alphaLow", "alphaHigh", "alphaSigmoidSteepness", "maxAllowedValidators", "activityCutoff",
+  "stakeThreshold", "ownerUid", "weightsInterval", "lazyInterval", "noise", "policies", "stakeMode",
+  "validatorStake", "stakeAlpha",
+]);
+const NETWORK_KEYS = new Set<string>(["seed", "issuance", "startBlock", "subnets", "defaults"]);
+
+const fail = (field: string, rule: string): never => {
+  throw new YumaInputError(field, rule);
+};
+
+function checkKeys(o: Record<string, unknown>, allowed: Set<string>, field: string): void {
+  for (const k of Object.keys(o)) if (!allowed.has(k)) fail(`${field}.${k}`, "unknown field");
+}
+
+function requireNumber(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) return fail(field, `must be a finite number, got ${String(v)}`);
+  if (v < min || v > max) fail(field, `must be in [${min}, ${max}], got ${v}`);
+  return v;
+}
+
+function resolveSubnet(raw: Record<string, unknown>, field: string, index: number): ResolvedSubnet {
+  checkKeys(raw, SUBNET_KEYS, field);
+  const g = <T>(k: string, def: T): unknown => (raw[k] === undefined ? def : raw[k]);
+  const netuid = requireInt(g("netuid", index + 1), `${field}.netuid`, 0, 65535);
+  const tempo = requireInt(g("tempo", SUBNET_DEFAULTS.tempo), `${field}.tempo`, 0, 65535);
+  const neurons = requireInt(g("neurons", SUBNET_DEFAULTS.neurons), `${field}.neurons`, 1, 65535);
+  const validators = requireInt(g("validators", Math.min(SUBNET_DEFAULTS.validators, neurons)), `${field}.validators`, 0, 65535);
+  if (validators > neurons) fail(`${field}.validators`, `must not exceed neurons (${validators} > ${neurons})`);
+  const alphaLow = requireU16(g("alphaLow", SUBNET_DEFAULTS.alphaLow), `${field}.alphaLow`);
+  const alphaHigh = requireU16(g("alphaHigh", SUBNET_DEFAULTS.alphaHigh), `${field}.alphaHigh`);
+  if (alphaLow > alphaHigh) fail(`${field}.alphaLow`, `must not exceed alphaHigh (${alphaLow} > ${alphaHigh})`);
+  const ownerRaw = g("ownerUid", null);
+  const ownerUid = ownerRaw === null ? null : requireInt(ownerRaw, `${field}.ownerUid`, 0, neurons - 1);
+  const policiesRaw = requireObject(g("policies", {}), `${field}.policies`);
+  const policies: Record<PolicyName, number> = { honest: 0, lazy: 0, copier: 0, selfish: 0 };
+  let assigned = 0;
+  for (const [k, v] of Object.entries(policiesRaw)) {
+    if (!POLICIES.includes(k as PolicyName)) fail(`${field}.policies.${k}`, `unknown policy (known: ${POLICIES.join(", ")})`);
+    policies[k as PolicyName] = requireInt(v, `${field}.policies.${k}`, 0, 65535);
+    if (k !== "honest") assigned += policies[k as PolicyName];
+  }
+  if (policiesRaw.honest === undefined) policies.honest = Math.max(0, validators - assigned);
+  if (policies.honest + assigned !== validators) {
+    fail(`${field}.policies`, `policy counts must add up to validators = ${validators}, got ${policies.honest + assigned}`);
+  }
+  const stakeMode = g("stakeMode", SUBNET_DEFAULTS.stakeMode);
+  if (stakeMode !== "fixed" && stakeMode !== "compound") fail(`${field}.stakeMode`, `must be "fixed" or "compound", got ${JSON.stringify(stakeMode)}`);
+  const validatorStake = requireRao(g("validatorStake", SUBNET_DEFAULTS.validatorStake), `${field}.validatorStake`);
+  if (validatorStake >= 1n << 62n) fail(`${field}.validatorStake`, "must be below 2^62 rao (room for compounding below the chain's 2^63 limit)");
+  const weightsInterval = requireInt(g("weightsInterval", Math.max(1, tempo)), `${field}.weightsInterval`, 1, 2 ** 32);
+  return {
+    netuid,
+    tempo,
+    neurons,
+    validators,
+    share: requireInt(g("share", SUBNET_DEFAULTS.share), `${field}.share`, 0, 2 ** 31),
+    kappa: requireU16(g("kappa", SUBNET_DEFAULTS.kappa), `${field}.kappa`),
+    bondsPenalty: requireU16(g("bondsPenalty", SUBNET_DEFAULTS.bondsPenalty), `${field}.bondsPenalty`),
+    bondsMovingAverage: requireInt(g("bondsMovingAverage", SUBNET_DEFAULTS.bondsMovingAverage), `${field}.bondsMovingAverage`, 0, 1_000_000),
+    yuma3: requireBool(g("yuma3", SUBNET_DEFAULTS.yuma3), `${field}.yuma3`),
+    liquidAlpha: requireBool(g("liquidAlpha", SUBNET_DEFAULTS.liquidAlpha), `${field}.liquidAlpha`),
+    alphaLow,
+    alphaHigh,
+    alphaSigmoidSteepness: requireInt(g("alphaSigmoidSteepness", SUBNET_DEFAULTS.alphaSigmoidSteepness), `${field}.alphaSigmoidSteepness`, -32768, 32767),
+    maxAllowedValidators: requireU16(g("maxAllowedValidators", SUBNET_DEFAULTS.maxAllowedValidators), `${field}.maxAllowedValidators`),
+    activityCutoff: requireInt(g("activityCutoff", SUBNET_DEFAULTS.activityCutoff), `${field}.activityCutoff`, 0, Number.MAX_SAFE_INTEGER),
+    stakeThreshold: requireRao(g("stakeThreshold", SUBNET_DEFAULTS.stakeThreshold), `${field}.stakeThreshold`).toString(),
+    ownerUid,
+    weightsInterval,
+    lazyInterval: requireInt(g("lazyInterval", 10 * Math.max(1, tempo)), `${field}.lazyInterval`, 1, 2 ** 32),
+    noise: requireNumber(g("noise", SUBNET_DEFAULTS.noise), `${field}.noise`, 0, 10),
+    policies,
+    stakeMode: stakeMode as "fixed" | "compound",
+    validatorStake: validatorStake.toString(),
+    stakeAlpha: requireNumber(g("stakeAlpha", SUBNET_DEFAULTS.stakeAlpha), `${field}.stakeAlpha`, 0.1, 100),
+  };
+}
+
+/** Validate a network config and fill in every default. */
+export function resolveConfig(input: unknown): ResolvedNetwork {
+  const c = requireObject(input ?? {}, "config");
+  checkKeys(c, NETWORK_KEYS, "config");
+  const seed = requireInt(c.seed ?? 1, "config.seed", 0, 2 ** 32 - 1);
+  const issuance = requireU64(c.issuance ?? "0", "config.issuance").toString();
+  const startBlock = requireInt(c.startBlock ?? 0, "config.startBlock", 0, Number.MAX_SAFE_INTEGER);
+  const defaults = requireObject(c.defaults ?? {}, "config.defaults");
+  checkKeys(defaults, SUBNET_KEYS, "config.defaults");
+  if ("netuid" in defaults) fail("config.defaults.netuid", "cannot be a default (each subnet has its own)");
+  const subnetsRaw = c.subnets ?? 32;
+  let list: Array<Record<string, unknown>>;
+  if (typeof subnetsRaw === "number") {
+    const count = requireInt(subnetsRaw, "config.subnets", 1, 4096);
+    list = Array.from({ length: count }, () => ({}));
+  } else if (Array.isArray(subnetsRaw)) {
+    if (subnetsRaw.length === 0) fail("config.subnets", "must not be empty");
+    list = subnetsRaw.map((s, i) => requireObject(s, `config.subnets[${i}]`));
+  } else {
+    return fail("config.subnets", "must be a number of subnets or an array of subnet configs");
+  }
+  const subnets = list.map((s, i) => resolveSubnet({ ...defaults, ...s }, `config.subnets[${i}]`, i));
+  const seen = new Set<number>();
+  subnets.forEach((s, i) => {
+    if (seen.has(s.netuid)) fail(`config.subnets[${i}].netuid`, `netuid ${s.netuid} appears twice`);
+    seen.add(s.netuid);
+  });
+  if (subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
+  return { seed, issuance, startBlock, subnets };
+}

@@ -1,0 +1,336 @@
+// A whole network: block emission, the coinbase split across subnets, and every subnet's
+// epoch on its tempo schedule. `step()` runs on the calling thread; `run()` shards subnets
+// over a worker pool. Both give bit-identical results for any number of threads.
+
+import { createHash } from "node:crypto";
+import type { Piscina } from "piscina";
+import { YumaInputError } from "../errors.js";
+import { engine, getModule, type YumaExports } from "../wasm.js";
+import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
+import { countEpochs, runShard, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
+import {
+  buffersOf, cloneState, createSubnetState, stateFromJson, stateToJson, type SubnetState, type SubnetStateJson,
+} from "./state.js";
+import { createPool, runShardTask } from "../pool/pool.js";
+
+export interface SubnetSummary {
+  netuid: number;
+  tempo: number;
+  epochs: number;
+  /** Rao paid so far to the subnet owner, miners, validators (decimal strings). */
+  owner: string;
+  miners: string;
+  validators: string;
+  /** Accrued and not yet paid (owner cut included). */
+  pending: string;
+}
+
+/** The JSON shape printed by `yuma simulate --json`. */
+export interface NetworkSummary {
+  blocks: number;
+  issuanceStart: string;
+  issuanceEnd: string;
+  subnets: SubnetSummary[];
+  /** Rounding dust: minted but paid to nobody (coinbase split and epoch floors). */
+  unallocated: string;
+  /** Hex SHA-256 chain over every epoch's outputs in (block, netuid) order. */
+  digest: string;
+}
+
+export interface NetworkSnapshot {
+  format: "yuma-network-snapshot/1";
+  config: ResolvedNetwork;
+  block: number;
+  issuance: string;
+  splitDust: string;
+  digest: string;
+  subnets: SubnetStateJson[];
+}
+
+export interface RunProgress {
+  /** Epochs finished so far in this run, and in total. */
+  epochsDone: number;
+  epochsTotal: number;
+}
+
+export interface RunOptions {
+  blocks: number;
+  /** Worker threads (default 1); ignored when `pool` is given (its size is used). */
+  threads?: number;
+  onProgress?: (p: RunProgress) => void;
+  /** A caller-owned piscina pool built on this package's worker entry (`yuma-wasm/worker`). */
+  pool?: Piscina;
+  /** Testing aid: make the worker holding this subnet die before its epoch at this block. */
+  faultInjection?: { netuid: number; block: number };
+}
+
+/** A worker died or failed while advancing subnets; the network is left as before the run. */
+export class NetworkWorkerError extends Error {
+  readonly netuid: number;
+  readonly block: number;
+  constructor(netuid: number, block: number, cause: unknown) {
+    super(`worker failed while running subnet ${netuid} at block ${block}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "NetworkWorkerError";
+    this.netuid = netuid;
+    this.block = block;
+    (this as { cause?: unknown }).cause = cause;
+  }
+}
+
+const ZERO_DIGEST = new Uint8Array(32);
+
+export class Network {
+  readonly config: ResolvedNetwork;
+  private states: SubnetState[];
+  private blockNo: number;
+  private issuanceNow: bigint;
+  private splitDust: bigint;
+  private digestNow: Uint8Array;
+  private ownPool: Piscina | undefined;
+  private ownPoolSize = 0;
+  private readonly sharesTotal: bigint;
+
+  constructor(config: NetworkConfig | NetworkSnapshot = {}) {
+    if ((config as NetworkSnapshot).format === "yuma-network-snapshot/1") {
+      const s = config as NetworkSnapshot;
+      this.config = resolveConfig(stripResolved(s.config));
+      this.blockNo = s.block;
+      this.issuanceNow = BigInt(s.issuance);
+      this.splitDust = BigInt(s.splitDust);
+      this.digestNow = Uint8Array.from(Buffer.from(s.digest, "hex"));
+      if (!Array.isArray(s.subnets) || s.subnets.length !== this.config.subnets.length) {
+        throw new YumaInputError("snapshot.subnets", "must hold one state per configured subnet");
+      }
+      this.states = s.subnets.map((j, i) => stateFromJson(j, `snapshot.subnets[${i}]`));
+    } else {
+      this.config = resolveConfig(config);
+      this.blockNo = this.config.startBlock;
+      this.issuanceNow = BigInt(this.config.issuance);
+      this.splitDust = 0n;
+      this.digestNow = ZERO_DIGEST;
+      this.states = this.config.subnets.map((c) => createSubnetState(c, this.config.seed, this.config.startBlock));
+    }
+    this.sharesTotal = this.config.subnets.reduce((a, s) => a + BigInt(s.share), 0n);
+  }
+
+  /** Last simulated block. */
+  get block(): number {
+    return this.blockNo;
+  }
+
+  get issuance(): bigint {
+    return this.issuanceNow;
+  }
+
+  /** Emission segments for blocks (from, to] and the coinbase rounding dust over them. */
+  private schedule(wasm: YumaExports, to: number): { segments: Segment[]; issuance: bigint; dust: bigint } {
+    const segments: Segment[] = [];
+    let issuance = this.issuanceNow;
+    for (let b = this.blockNo + 1; b <= to; b++) {
+      const e = BigInt.asUintN(64, wasm.blockEmission(issuance));
+      const last = segments[segments.length - 1];
+      if (last && last.emission === e) last.count++;
+      else segments.push({ first: b, count: 1, emission: e });
+      issuance += e;
+    }
+    let dust = 0n;
+    for (const seg of segments) {
+      let given = 0n;
+      for (const s of this.config.subnets) given += (seg.emission * BigInt(s.share)) / this.sharesTotal;
+      dust += (seg.emission - given) * BigInt(seg.count);
+    }
+    return { segments, issuance, dust };
+  }
+
+  private checkBlocks(blocks: unknown): number {
+    if (typeof blocks !== "number" || !Number.isInteger(blocks) || blocks < 0) {
+      throw new YumaInputError("blocks", `must be a non-negative integer, got ${String(blocks)}`);
+    }
+    if (this.blockNo + blocks > Number.MAX_SAFE_INTEGER) throw new YumaInputError("blocks", "runs past 2^53 blocks");
+    return blocks;
+  }
+
+  private commit(to: number, issuance: bigint, dust: bigint, records: EpochRecord[]): NetworkSummary {
+    records.sort((a, b) => a.block - b.block || a.netuid - b.netuid);
+    let d = this.digestNow;
+    for (const r of records) d = new Uint8Array(createHash("sha256").update(d).update(r.hash).digest());
+    this.digestNow = d;
+    this.blockNo = to;
+    this.issuanceNow = issuance;
+    this.splitDust += dust;
+    return this.summary();
+  }
+
+  /** Advance `blocks` blocks on this thread. */
+  step(blocks: number): NetworkSummary {
+    this.checkBlocks(blocks);
+    const wasm = engine();
+    const to = this.blockNo + blocks;
+    const { segments, issuance, dust } = this.schedule(wasm, to);
+    const input: ShardInput = {
+      seed: this.config.seed,
+      subnets: this.config.subnets,
+      states: this.states,
+      sharesTotal: this.sharesTotal,
+      from: this.blockNo,
+      to,
+      segments,
+    };
+    const backup = this.states.map(cloneState);
+    let records: EpochRecord[];
+    try {
+      records = runShard(wasm, input);
+    } catch (e) {
+      this.states = backup;
+      throw e;
+    }
+    return this.commit(to, issuance, dust, records);
+  }
+
+  /** Advance `blocks` blocks with the subnets sharded over worker threads. */
+  async run(options: RunOptions): Promise<NetworkSummary> {
+    const blocks = this.checkBlocks(options.blocks);
+    let pool = options.pool;
+    let threads: number;
+    if (pool) {
+      threads = Math.max(1, pool.options.maxThreads ?? 1);
+    } else {
+      const t = options.threads ?? 1;
+      if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 256) {
+        throw new YumaInputError("threads", `must be an integer in 1..=256, got ${String(t)}`);
+      }
+      threads = t;
+      if (!this.ownPool || this.ownPoolSize !== threads) {
+        await this.ownPool?.destroy();
+        this.ownPool = createPool(threads);
+        this.ownPoolSize = threads;
+      }
+      pool = this.ownPool;
+    }
+    const wasm = engine();
+    const from = this.blockNo, to = from + blocks;
+    const { segments, issuance, dust } = this.schedule(wasm, to);
+
+    // Balance shards by work: epochs × neurons × validators, largest first.
+    const cost = this.config.subnets.map((s, i) => ({
+      i,
+      w: countEpochs(s.netuid, s.tempo, from, to) * s.neurons * Math.max(1, s.validators) + 1,
+    }));
+    cost.sort((a, b) => b.w - a.w || a.i - b.i);
+    const shards: number[][] = Array.from({ length: Math.min(threads, this.states.length) }, () => []);
+    const load = new Array<number>(shards.length).fill(0);
+    for (const c of cost) {
+      let best = 0;
+      for (let k = 1; k < shards.length; k++) if (load[k]! < load[best]!) best = k;
+      shards[best]!.push(c.i);
+      load[best]! += c.w;
+    }
+    for (const sh of shards) sh.sort((a, b) => a - b);
+
+    const epochsTotal = this.config.subnets.reduce((a, s) => a + countEpochs(s.netuid, s.tempo, from, to), 0);
+    let epochsDone = 0;
+    const backup = this.states.map(cloneState);
+    const module = getModule();
+    const results = shards.map((idx) => {
+      const input: ShardInput = {
+        seed: this.config.seed,
+        subnets: idx.map((i) => this.config.subnets[i]!),
+        states: idx.map((i) => this.states[i]!),
+        sharesTotal: this.sharesTotal,
+        from,
+        to,
+        segments,
+      };
+      return runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
+        onEpoch: () => {
+          epochsDone++;
+          options.onProgress?.({ epochsDone, epochsTotal });
+        },
+        faultInjection: options.faultInjection,
+      }).then(
+        (r) => ({ idx, r }),
+        (e: { netuid?: number; block?: number; cause?: unknown }) => {
+          throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+        },
+      );
+    });
+    const settled = await Promise.allSettled(results);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed) {
+      this.states = backup;
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    const records: EpochRecord[] = [];
+    for (const s of settled) {
+      const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;
+      idx.forEach((i, k) => (this.states[i] = r.states[k]!));
+      records.push(...r.records);
+    }
+    return this.commit(to, issuance, dust, records);
+  }
+
+  /** Totals so far, in the `yuma simulate --json` shape. */
+  summary(): NetworkSummary {
+    let epochDust = 0n;
+    const subnets = this.config.subnets.map((c, i) => {
+      const s = this.states[i]!;
+      epochDust += s.dust;
+      return {
+        netuid: c.netuid,
+        tempo: c.tempo,
+        epochs: s.epochs,
+        owner: s.owner.toString(),
+        miners: s.miners.toString(),
+        validators: s.validators.toString(),
+        pending: (s.pending + s.pendingOwner).toString(),
+      };
+    });
+    return {
+      blocks: this.blockNo - this.config.startBlock,
+      issuanceStart: this.config.issuance,
+      issuanceEnd: this.issuanceNow.toString(),
+      subnets,
+      unallocated: (this.splitDust + epochDust).toString(),
+      digest: Buffer.from(this.digestNow).toString("hex"),
+    };
+  }
+
+  /** Per-uid view of one subnet (stake, cumulative earnings), for reports. */
+  subnetDetail(netuid: number): { stake: bigint[]; earned: number[]; permit: boolean[]; validators: number } {
+    const i = this.config.subnets.findIndex((s) => s.netuid === netuid);
+    if (i < 0) throw new YumaInputError("netuid", `no subnet ${netuid}`);
+    const s = this.states[i]!;
+    return {
+      stake: Array.from(s.stake),
+      earned: Array.from(s.earned),
+      permit: Array.from(s.permit, (p) => p !== 0),
+      validators: this.config.subnets[i]!.validators,
+    };
+  }
+
+  /** All state, JSON-serialisable; `new Network(snapshot)` resumes with identical results. */
+  snapshot(): NetworkSnapshot {
+    return {
+      format: "yuma-network-snapshot/1",
+      config: this.config,
+      block: this.blockNo,
+      issuance: this.issuanceNow.toString(),
+      splitDust: this.splitDust.toString(),
+      digest: Buffer.from(this.digestNow).toString("hex"),
+      subnets: this.states.map(stateToJson),
+    };
+  }
+
+  /** End this network's own worker pool (a caller-supplied pool is left alone). */
+  async close(): Promise<void> {
+    const p = this.ownPool;
+    this.ownPool = undefined;
+    this.ownPoolSize = 0;
+    await p?.destroy();
+  }
+}
+
+/** A resolved config is also a valid input config (all fields explicit). */
+function stripResolved(c: ResolvedNetwork): NetworkConfig {
+  return { seed: c.seed, issuance: c.issuance, startBlock: c.startBlock, subnets: c.subnets.map((s) => ({ ...s })) };
+}

@@ -1,0 +1,143 @@
+// Validator weight-setting behaviour. Each validator follows one policy; a policy decides
+// when it sets weights and what it sets. Draws are keyed by (seed, netuid, uid, block), so a
+// validator's weights at a given block never depend on sharding or resumption.
+
+import type { PolicyName, ResolvedSubnet } from "./config.js";
+import { key, Rng, STREAM } from "./prng.js";
+
+/** A weight row as set_weights stores it: uids and u16 values max-upscaled to 65535. */
+export interface WeightRow {
+  col: Uint16Array;
+  val: Uint16Array;
+}
+
+export interface PolicyContext {
+  cfg: ResolvedSubnet;
+  seed: number;
+  uid: number;
+  block: number;
+  /** Hidden per-uid quality in [0, 1] (what honest validators try to measure). */
+  quality: Float64Array;
+  /** Consensus of the last epoch (u16 per uid). */
+  consensus: Uint16Array;
+}
+
+export interface Policy {
+  /** Blocks between two weight settings. */
+  interval(cfg: ResolvedSubnet): number;
+  /** The row set at ctx.block, or null to keep the current one. */
+  weights(ctx: PolicyContext): WeightRow | null;
+}
+
+/** Scale non-negative scores so the largest is 65535 (rounded), as set_weights stores them. */
+export function maxUpscale(uids: Uint16Array, scores: Float64Array): WeightRow | null {
+  let max = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > max) max = scores[i]!;
+  if (!(max > 0)) return null;
+  const val = new Uint16Array(scores.length);
+  const scale = 65535 / max;
+  for (let i = 0; i < scores.length; i++) val[i] = Math.min(65535, Math.round(scores[i]! * scale));
+  return { col: uids, val };
+}
+
+const minerCache = new WeakMap<ResolvedSubnet, Uint16Array>();
+
+/** Uids of the miners (V..n−1); shared and never mutated. */
+function minerUids(cfg: ResolvedSubnet): Uint16Array {
+  let m = minerCache.get(cfg);
+  if (!m) {
+    m = new Uint16Array(Math.max(0, cfg.neurons - cfg.validators));
+    for (let i = 0; i < m.length; i++) m[i] = cfg.validators + i;
+    minerCache.set(cfg, m);
+  }
+  return m;
+}
+
+/** Scores every miner: its quality times (1 ± noise), uniformly. */
+const honest: Policy = {
+  interval: (cfg) => cfg.weightsInterval,
+  weights(ctx) {
+    const uids = minerUids(ctx.cfg);
+    const m = uids.length;
+    const s = new Float64Array(m);
+    const noise = ctx.cfg.noise, q = ctx.quality;
+    // mulberry32 inlined (the hot loop of a simulation: one draw per validator × miner).
+    let t = key(ctx.seed, ctx.cfg.netuid, ctx.uid, ctx.block, STREAM.weights);
+    let max = 0;
+    for (let i = 0; i < m; i++) {
+      t = (t + 0x6d2b79f5) >>> 0;
+      let z = Math.imul(t ^ (t >>> 15), t | 1);
+      z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+      const u = ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+      const x = q[uids[i]!]! * (1 + noise * (2 * u - 1));
+      const v = x > 0 ? x : 0;
+      s[i] = v;
+      if (v > max) max = v;
+    }
+    if (!(max > 0)) return null;
+    const val = new Uint16Array(m);
+    const scale = 65535 / max;
+    for (let i = 0; i < m; i++) val[i] = Math.round(s[i]! * scale);
+    return { col: uids, val };
+  },
+};
+
+/** Honest scoring, but only every `lazyInterval` blocks (it drifts out of the activity window). */
+const lazy: Policy = { interval: (cfg) => cfg.lazyInterval, weights: honest.weights };
+
+/** Sets the last epoch's consensus as its weights. */
+const copier: Policy = {
+  interval: (cfg) => cfg.weightsInterval,
+  weights(ctx) {
+    const uids = minerUids(ctx.cfg);
+    const s = Float64Array.from(uids, (u) => ctx.consensus[u]!);
+    return maxUpscale(uids, s) ?? honest.weights(ctx);
+  },
+};
+
+/** Puts all its weight on "its own" miner. */
+const selfish: Policy = {
+  interval: (cfg) => cfg.weightsInterval,
+  weights(ctx) {
+    const miners = ctx.cfg.neurons - ctx.cfg.validators;
+    if (miners <= 0) return null;
+    const own = ctx.cfg.validators + (ctx.uid % miners);
+    return { col: Uint16Array.of(own), val: Uint16Array.of(65535) };
+  },
+};
+
+export const POLICY_IMPL: Record<PolicyName, Policy> = { honest, lazy, copier, selfish };
+
+/** Policy of validator `uid` (0..V−1): deviant policies take the highest validator uids
+ *  (selfish last, then copier, then lazy); everyone else is honest. Stakes are drawn
+ *  independently of uid, so this does not favour any policy. */
+export function policyOf(cfg: ResolvedSubnet, uid: number): PolicyName {
+  let from = cfg.validators;
+  for (const p of ["selfish", "copier", "lazy"] as const) {
+    from -= cfg.policies[p];
+    if (uid >= from) return p;
+  }
+  return "honest";
+}
+
+/** Hidden quality of every uid (validators' entries unused): skewed towards low values. */
+export function qualities(cfg: ResolvedSubnet, seed: number): Float64Array {
+  const rng = new Rng(key(seed, cfg.netuid, 0, 0, STREAM.quality));
+  const q = new Float64Array(cfg.neurons);
+  for (let i = 0; i < q.length; i++) {
+    const u = rng.next();
+    q[i] = 0.05 + 0.95 * u * u;
+  }
+  return q;
+}
+
+/** The block at which validator `uid` sets weights in each interval (1..interval). */
+export function phaseOf(seed: number, netuid: number, uid: number, interval: number): number {
+  return 1 + (key(seed, netuid, uid, 0, STREAM.phase) % interval);
+}
+
+/** The last block ≤ `block` at which a validator with this phase and interval sets weights, or −1. */
+export function lastSetBlock(block: number, phase: number, interval: number): number {
+  if (block < phase) return -1;
+  return block - ((block - phase) % interval);
+}

@@ -1,0 +1,236 @@
+// Advances a set of subnets over a block range: coinbase accrual per block, and at each
+// subnet's epoch block the validators' weight policies, then the exact epoch. The same
+// function runs on the main thread (Network.step) and inside workers (Network.run); subnets
+// are independent between share updates, so any sharding gives the same results.
+
+import { createHash } from "node:crypto";
+import { runEncoded } from "../epoch.js";
+import type { EncodedEpoch } from "../validate.js";
+import type { YumaExports } from "../wasm.js";
+import { SUBNET_OWNER_CUT } from "../emission.js";
+import type { ResolvedSubnet } from "./config.js";
+import { lastSetBlock, phaseOf, POLICY_IMPL, policyOf, qualities, type WeightRow } from "./policies.js";
+import type { SubnetState } from "./state.js";
+
+/** Blocks first..first+count−1 each mint `emission` rao. */
+export interface Segment {
+  first: number;
+  count: number;
+  emission: bigint;
+}
+
+export interface ShardInput {
+  seed: number;
+  subnets: ResolvedSubnet[];
+  states: SubnetState[];
+  /** Σ shares over the whole network (not just this shard). */
+  sharesTotal: bigint;
+  /** Last block already simulated. */
+  from: number;
+  /** Last block to simulate (inclusive). */
+  to: number;
+  segments: Segment[];
+}
+
+export interface EpochRecord {
+  block: number;
+  netuid: number;
+  hash: Uint8Array;
+}
+
+export interface ShardHooks {
+  /** Called before each epoch (progress, fault injection). */
+  beforeEpoch?(netuid: number, block: number): void;
+}
+
+/** First block > `after` at which `blocks_until_next_epoch(netuid, tempo, block)` is 0. */
+export function nextEpochBlock(netuid: number, tempo: number, after: number): number {
+  if (tempo === 0) return Infinity;
+  const period = tempo + 1;
+  const b = after + 1;
+  const r = (b + netuid + 1) % period;
+  return b + ((period - r) % period);
+}
+
+/** Number of epochs of a subnet in blocks (from, to]. */
+export function countEpochs(netuid: number, tempo: number, from: number, to: number): number {
+  const first = nextEpochBlock(netuid, tempo, from);
+  if (first > to) return 0;
+  return Math.floor((to - first) / (tempo + 1)) + 1;
+}
+
+/** Per-block split of one subnet's emission: [owner cut, the rest]. */
+function makeSplitter(wasm: YumaExports, share: bigint, sharesTotal: bigint) {
+  let lastE = -1n;
+  let owner = 0n, rest = 0n;
+  return (e: bigint): [bigint, bigint] => {
+    if (e !== lastE) {
+      const amount = (e * share) / sharesTotal;
+      owner = BigInt.asUintN(64, wasm.ownerCut(amount, BigInt(SUBNET_OWNER_CUT)));
+      rest = amount - owner;
+      lastE = e;
+    }
+    return [owner, rest];
+  };
+}
+
+function rowsFromCsr(s: SubnetState, validators: number): Array<WeightRow | null> {
+  const rows: Array<WeightRow | null> = [];
+  for (let i = 0; i < validators; i++) {
+    const a = s.wStart[i]!, b = s.wStart[i + 1]!;
+    rows.push(a === b ? null : { col: s.wCol.slice(a, b), val: s.wVal.slice(a, b) });
+  }
+  return rows;
+}
+
+function csrFromRows(s: SubnetState, rows: Array<WeightRow | null>): void {
+  let total = 0;
+  for (const r of rows) total += r ? r.col.length : 0;
+  const start = new Uint32Array(s.n + 1);
+  const col = new Uint16Array(total), val = new Uint16Array(total);
+  let at = 0;
+  for (let i = 0; i < s.n; i++) {
+    start[i] = at;
+    const r = i < rows.length ? rows[i] : null;
+    if (r) {
+      col.set(r.col, at);
+      val.set(r.val, at);
+      at += r.col.length;
+    }
+  }
+  start[s.n] = at;
+  s.wStart = start;
+  s.wCol = col;
+  s.wVal = val;
+}
+
+function sumRao(x: BigUint64Array, bound: bigint): bigint {
+  if (bound < 2n ** 53n) {
+    // Every entry and the total are ≤ bound < 2^53: exact in doubles.
+    let t = 0;
+    for (let i = 0; i < x.length; i++) t += Number(x[i]!);
+    return BigInt(t);
+  }
+  let t = 0n;
+  for (let i = 0; i < x.length; i++) t += x[i]!;
+  return t;
+}
+
+function hashEpoch(block: number, netuid: number, parts: ArrayBufferView[]): Uint8Array {
+  const h = createHash("sha256");
+  const head = new DataView(new ArrayBuffer(10));
+  head.setBigUint64(0, BigInt(block), true);
+  head.setUint16(8, netuid, true);
+  h.update(new Uint8Array(head.buffer));
+  for (const p of parts) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  return new Uint8Array(h.digest());
+}
+
+/** Advance every subnet of the shard from `from` to `to`. Mutates `input.states`. */
+export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks = {}): EpochRecord[] {
+  const records: EpochRecord[] = [];
+  const { seed, segments } = input;
+  input.subnets.forEach((cfg, k) => {
+    const s = input.states[k]!;
+    const split = makeSplitter(wasm, BigInt(cfg.share), input.sharesTotal);
+    // Accrue blocks (a, b] into pending.
+    const accrue = (a: number, b: number) => {
+      for (const seg of segments) {
+        const lo = Math.max(a + 1, seg.first), hi = Math.min(b, seg.first + seg.count - 1);
+        if (hi < lo) continue;
+        const [owner, rest] = split(seg.emission);
+        const count = BigInt(hi - lo + 1);
+        s.pendingOwner += owner * count;
+        s.pending += rest * count;
+      }
+    };
+    const quality = qualities(cfg, seed);
+    const rows = rowsFromCsr(s, cfg.validators);
+    const policy = Array.from({ length: cfg.validators }, (_, v) => POLICY_IMPL[policyOf(cfg, v)]);
+    const phase = policy.map((p, v) => {
+      const interval = p.interval(cfg);
+      return { interval, phase: phaseOf(seed, cfg.netuid, v, interval) };
+    });
+    const fixed = {
+      n: s.n,
+      tempo: BigInt(cfg.tempo),
+      activityCutoff: BigInt(cfg.activityCutoff),
+      kappa: cfg.kappa,
+      bondsPenalty: cfg.bondsPenalty,
+      bondsMovingAverage: BigInt(cfg.bondsMovingAverage),
+      yuma3: cfg.yuma3,
+      liquidAlpha: cfg.liquidAlpha,
+      alphaLow: cfg.alphaLow,
+      alphaHigh: cfg.alphaHigh,
+      alphaSigmoidSteepness: cfg.alphaSigmoidSteepness,
+      maxAllowedValidators: cfg.maxAllowedValidators,
+      stakeThreshold: BigInt(cfg.stakeThreshold),
+      ownerUid: cfg.ownerUid ?? -1,
+      commitBlocks: null,
+    };
+    let cursor = input.from;
+    for (let e = nextEpochBlock(cfg.netuid, cfg.tempo, input.from); e <= input.to; e += cfg.tempo + 1) {
+      accrue(cursor, e);
+      cursor = e;
+      hooks.beforeEpoch?.(cfg.netuid, e);
+      // Weight setting since the last epoch: the latest setting of each validator counts.
+      let changed = false;
+      for (let v = 0; v < cfg.validators; v++) {
+        const { interval, phase: ph } = phase[v]!;
+        const at = lastSetBlock(e, ph, interval);
+        if (at < 0 || at <= Number(s.lastUpdate[v]!)) continue;
+        const row = policy[v]!.weights({ cfg, seed, uid: v, block: at, quality, consensus: s.consensus });
+        if (row) {
+          rows[v] = row;
+          changed = true;
+        }
+        s.lastUpdate[v] = BigInt(at);
+      }
+      if (changed) csrFromRows(s, rows);
+      const rao = s.pending;
+      const encoded: EncodedEpoch = {
+        ...fixed,
+        currentBlock: BigInt(e),
+        lastMechanismStepBlock: BigInt(s.lastEpochBlock),
+        raoEmission: rao,
+        stake: s.stake,
+        lastUpdate: s.lastUpdate,
+        blockAtRegistration: s.registration,
+        validatorPermit: s.permit,
+        weights: { start: s.wStart, col: s.wCol, val: s.wVal },
+        bonds: { start: s.bStart, col: s.bCol, val: s.bVal },
+      };
+      const out = runEncoded(wasm, encoded, false);
+      const toMiners = sumRao(out.serverEmission, rao);
+      const toValidators = sumRao(out.validatorEmission, rao);
+      s.miners += toMiners;
+      s.validators += toValidators;
+      s.dust += rao - toMiners - toValidators;
+      s.owner += s.pendingOwner;
+      s.pending = 0n;
+      s.pendingOwner = 0n;
+      for (let i = 0; i < s.n; i++) s.earned[i]! += Number(out.serverEmission[i]!) + Number(out.validatorEmission[i]!);
+      if (cfg.stakeMode === "compound") {
+        for (let i = 0; i < s.n; i++) s.stake[i] = s.stake[i]! + out.validatorEmission[i]!;
+      }
+      s.bStart = out.bonds.start;
+      s.bCol = out.bonds.col;
+      s.bVal = out.bonds.val;
+      s.permit = out.newValidatorPermit;
+      s.consensus = out.consensus;
+      s.lastEpochBlock = e;
+      s.epochs++;
+      records.push({
+        block: e,
+        netuid: cfg.netuid,
+        hash: hashEpoch(e, cfg.netuid, [
+          out.active, out.stakeWeight, out.consensus, out.incentive, out.dividends, out.validatorTrust,
+          out.newValidatorPermit, out.serverEmission, out.validatorEmission, out.emission,
+          out.bonds.start, out.bonds.col, out.bonds.val,
+        ]),
+      });
+    }
+    accrue(cursor, input.to);
+  });
+  return records;
+}
