@@ -2,6 +2,7 @@
 
 import { emissionCommand } from "./emission.js";
 import { epochCommand } from "./epoch.js";
+import { simulateCommand } from "./simulate.js";
 import { runCommand } from "./util.js";
 
 const USAGE = `yuma — exact Yuma consensus (subtensor epoch) in WebAssembly
@@ -11,12 +12,14 @@ usage: yuma <command> [options]
 commands:
   epoch FILE|-        run a fixture-format epoch or trajectory (--check, --trace)
   emission I1 [I2..]  block emission (rao) for each total issuance (rao)
+  simulate [options]  simulate a network of subnets over many blocks (worker threads)
 
 Run "yuma <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   epoch: epochCommand,
   emission: emissionCommand,
+  simulate: simulateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
