@@ -131,10 +131,16 @@ export function div(a: i64, b: i64): i64 {
     overflowed = true;
     return 0;
   }
-  // Fast path: 0 <= a < 1, b > 0: the numerator fits in 64 bits.
+  // Fast path: 0 <= a < 1, b > 0: the numerator fits in 64 bits (the quotient may still
+  // exceed i64 when b is tiny).
   if (<u64>a < <u64>ONE && b > 0) {
+    const q = (<u64>a << 32) / <u64>b;
+    if (q > <u64>i64.MAX_VALUE) {
+      overflowed = true;
+      return i64.MAX_VALUE;
+    }
     overflowed = false;
-    return <i64>((<u64>a << 32) / <u64>b);
+    return <i64>q;
   }
   const neg = (a ^ b) < 0;
   const ua: u64 = a < 0 ? <u64>(-a) : <u64>a;
