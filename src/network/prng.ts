@@ -26,11 +26,11 @@ export function key(seed: number, netuid: number, uid: number, block: number, st
 export class Rng {
   private s: number;
   constructor(k: number) {
-    this.s = k >>> 0;
+    this.s = k | 0; // int32 state: never boxed by V8
   }
   /** Uniform in [0, 1) with 32 bits of resolution. */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
