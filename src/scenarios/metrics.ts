@@ -52,7 +52,10 @@ export interface ScenarioResult {
   format: "yuma-scenario-run/1";
   scenario: ScenarioInfo;
   engine: "research" | "exact";
+  /** Whether the scenario's bond resets were applied (exact engine only). */
   bondResets: boolean;
+  /** Caveats of this run (e.g. features an engine cannot express). */
+  notes: string[];
   versions: VersionResult[];
 }
 
