@@ -1,63 +1,70 @@
 // Stake-weighted median per column, as subtensor's `weighted_median` /
-// `weighted_median_col_sparse`. The pivot is the element at len/2 of the current partition
-// and the partitions keep input order: a different (even correct) selection algorithm
-// would return other bits on ties, so this follows the chain step by step.
+// `weighted_median_col_sparse`: the same value, computed by a faster selection (the proof
+// that the chain's result does not depend on pivots or order is at `selectWeighted`).
 
-import { sadd, ssub } from "./fixed";
+import { ssub } from "./fixed";
 import { allocRaw, allocZeroed, getI32, getI64, getU32, setI32, setI64, setU32 } from "./mem";
 import { Csr, colAt, inplace_normalize, rowLen, rowStart, sum, valAt } from "./sparse";
 
 /**
- * `weighted_median` over indices 0..k of (stake, score) with partition edges lo, hi.
- * `bufA`, `bufB`, `bufC` are i32[k] scratch.
+ * The value the chain's `weighted_median` returns, found by a different (faster) route.
+ *
+ * Reading the chain's loop: with pivot p it moves to the lower partition iff W(< p) >
+ * minority (and that partition is not empty), to the upper one iff W(<= p) <= minority (and
+ * that one is not empty), else returns p; W(.) is the exact (never saturating: the stakes
+ * are normalised, so every partial sum is <= 1) stake of all voters with a score below / at
+ * most p, because `lo`/`hi` carry the stake left behind on each side. By induction the
+ * current partition always holds v* = the smallest score v with W(<= v) > minority (the
+ * largest score if there is none), and the loop ends on v* whichever pivots it takes. So
+ * the result depends only on the multiset of (score, stake) pairs, not on their order, and
+ * any selection algorithm that finds v* returns the same bits.
+ *
+ * Here: 3-way quickselect on (score, stake) pairs stored contiguously, branch-free
+ * partitioning into two buffers. `cur` holds `len` pairs (16 bytes each: score, stake);
+ * `bufL`, `bufU` have room for `len` pairs; `cur` is overwritten.
  */
-export function weighted_median(
-  stake: usize, score: usize, k: i32, minority: i64, lo: i64, hi: i64,
-  bufA: usize, bufB: usize, bufC: usize,
-): i64 {
-  let cur = bufA, lower = bufB, upper = bufC;
-  let n = k;
-  for (let t = 0; t < k; t++) setI32(cur, t, t);
-  let iterations = 0;
-  const limit = k;
+function selectWeighted(cur: usize, len: i32, minority: i64, bufL: usize, bufU: usize): i64 {
+  let below: i64 = 0; // W(score < every score in cur)
+  let n = len;
   while (true) {
-    if (n == 0) return 0;
-    if (n == 1) return getI64(score, getI32(cur, 0));
-    const pivot = getI64(score, getI32(cur, n >> 1));
-    let loStake: i64 = 0, hiStake: i64 = 0;
+    if (n == 1) return load<i64>(cur);
+    const pivot = load<i64>(cur + (<usize>(n >> 1) << 4));
+    let wl: i64 = 0, wg: i64 = 0, we: i64 = 0;
     let nl = 0, nu = 0;
     for (let t = 0; t < n; t++) {
-      const idx = getI32(cur, t);
-      const s = getI64(score, idx);
-      if (s == pivot) continue;
-      if (s < pivot) {
-        loStake = sadd(loStake, getI64(stake, idx));
-        setI32(lower, nl++, idx);
-      } else {
-        hiStake = sadd(hiStake, getI64(stake, idx));
-        setI32(upper, nu++, idx);
-      }
+      const at = cur + (<usize>t << 4);
+      const s = load<i64>(at), w = load<i64>(at, 8);
+      const lAt = bufL + (<usize>nl << 4), uAt = bufU + (<usize>nu << 4);
+      store<i64>(lAt, s); store<i64>(lAt, w, 8);
+      store<i64>(uAt, s); store<i64>(uAt, w, 8);
+      const lt = s < pivot, gt = s > pivot;
+      wl += select<i64>(w, 0, lt);
+      wg += select<i64>(w, 0, gt);
+      we += select<i64>(0, w, lt | gt);
+      nl += <i32>lt;
+      nu += <i32>gt;
     }
-    if (minority < sadd(lo, loStake) && nl > 0) {
-      hi = sadd(lo, loStake);
-      const freed = cur; cur = lower; lower = freed; n = nl;
-    } else if (ssub(hi, hiStake) <= minority && nu > 0) {
-      lo = ssub(hi, hiStake);
-      const freed = cur; cur = upper; upper = freed; n = nu;
-    } else {
+    if (below + wl > minority) {
+      if (nl == 0) return pivot;
+      const f = cur; cur = bufL; bufL = f; n = nl;
+    } else if (below + wl + we > minority) {
       return pivot;
+    } else {
+      if (nu == 0) return pivot;
+      below += wl + we;
+      const f = cur; cur = bufU; bufU = f; n = nu;
     }
-    iterations++;
-    if (iterations > limit) break;
   }
   return 0;
 }
 
 /**
  * `weighted_median_col_sparse(stake, score, columns, majority)` into out (i64[columns]).
- * Only rows with positive stake vote; their stake is renormalised. Columns are gathered
- * through a column index of the voting entries instead of the chain's dense
- * columns × voters table (same values, memory O(nnz)).
+ * Only rows with positive stake vote; their stake is renormalised. Each column's voting
+ * entries are gathered as (score, stake) pairs instead of the chain's dense columns × voters
+ * table; the voters without an entry in a column (score 0 on chain) are one pair (0, their
+ * total stake). By `selectWeighted`'s argument this gives the same value. A duplicate
+ * column in a row resolves like the chain (the last write wins).
  */
 export function weighted_median_col_sparse(
   stake: usize, m: Csr, columns: i32, majority: i64, out: usize,
@@ -65,6 +72,11 @@ export function weighted_median_col_sparse(
   const n = m.rows;
   let k = 0;
   for (let i = 0; i < n; i++) if (getI64(stake, i) > 0) k++;
+  if (k == 0) {
+    // The chain's loop returns 0 for an empty partition.
+    memory.fill(out, 0, <usize>columns << 3);
+    return;
+  }
   const useStake = allocRaw(<usize>k << 3);
   const voterOf = allocRaw(<usize>n << 2);
   k = 0;
@@ -76,8 +88,7 @@ export function weighted_median_col_sparse(
   const stakeSum = sum(useStake, k);
   const minority = ssub(stakeSum, majority);
 
-  // Column index over voting rows: entries grouped by column, in (row, stored) order so
-  // that a duplicate column in a row resolves like the chain (last write wins).
+  // Column buckets of voting entries, one spare slot per column for the absent voters.
   const colStart = allocZeroed((<usize>columns + 1) << 2);
   for (let i = 0; i < n; i++) {
     if (getI32(voterOf, i) < 0) continue;
@@ -87,37 +98,58 @@ export function weighted_median_col_sparse(
       if (c < columns) setU32(colStart, c + 1, getU32(colStart, c + 1) + 1);
     }
   }
-  for (let c = 0; c < columns; c++) setU32(colStart, c + 1, getU32(colStart, c + 1) + getU32(colStart, c));
-  const total = <i32>getU32(colStart, columns);
+  let maxLen: u32 = 0;
+  for (let c = 0; c < columns; c++) {
+    const cnt = getU32(colStart, c + 1);
+    if (cnt > maxLen) maxLen = cnt;
+    setU32(colStart, c + 1, cnt + 1 + getU32(colStart, c));
+  }
+  const total = getU32(colStart, columns);
   const fill = allocRaw(<usize>columns << 2);
   memory.copy(fill, colStart, <usize>columns << 2);
-  const entVoter = allocRaw(<usize>total << 2);
-  const entVal = allocRaw(<usize>total << 3);
+  const lastVoter = allocRaw(<usize>columns << 2);
+  memory.fill(lastVoter, 0xff, <usize>columns << 2);
+  const colW = allocZeroed(<usize>columns << 3); // stake of the voters present per column
+  const pairs = allocRaw(<usize>total << 4);
   for (let i = 0; i < n; i++) {
     const v = getI32(voterOf, i);
     if (v < 0) continue;
+    const w = getI64(useStake, v);
     const s = rowStart(m, i), l = rowLen(m, i);
     for (let e = s; e < s + l; e++) {
       const c = colAt(m, e);
       if (c >= columns) continue;
-      const at = <i32>getU32(fill, c);
-      setI32(entVoter, at, v);
-      setI64(entVal, at, valAt(m, e));
-      setU32(fill, c, at + 1);
+      let at = getU32(fill, c);
+      if (getI32(lastVoter, c) == v) {
+        at--; // the same column twice in this row: overwrite (stake already counted)
+      } else {
+        setU32(fill, c, at + 1);
+        setI32(lastVoter, c, v);
+        setI64(colW, c, getI64(colW, c) + w);
+      }
+      const p = pairs + (<usize>at << 4);
+      store<i64>(p, valAt(m, e));
+      store<i64>(p, w, 8);
     }
   }
 
-  const score = allocZeroed(<usize>k << 3);
-  const bufA = allocRaw(<usize>k << 2), bufB = allocRaw(<usize>k << 2), bufC = allocRaw(<usize>k << 2);
+  const room = <usize>(maxLen + 1) << 4;
+  const bufL = allocRaw(room), bufU = allocRaw(room);
   for (let c = 0; c < columns; c++) {
-    const a = <i32>getU32(colStart, c), b = <i32>getU32(colStart, c + 1);
-    if (a == b) {
+    const a = getU32(colStart, c);
+    let len = <i32>(getU32(fill, c) - a);
+    if (len == 0) {
       // An all-zero column: every partition step keeps the pivot 0.
       setI64(out, c, 0);
       continue;
     }
-    for (let e = a; e < b; e++) setI64(score, getI32(entVoter, e), getI64(entVal, e));
-    setI64(out, c, weighted_median(useStake, score, k, minority, 0, stakeSum, bufA, bufB, bufC));
-    for (let e = a; e < b; e++) setI64(score, getI32(entVoter, e), 0);
+    const base = pairs + (<usize>a << 4);
+    if (len < k) {
+      const p = base + (<usize>len << 4);
+      store<i64>(p, 0);
+      store<i64>(p, stakeSum - getI64(colW, c), 8);
+      len++;
+    }
+    setI64(out, c, selectWeighted(base, len, minority, bufL, bufU));
   }
 }
