@@ -327,15 +327,24 @@ for (const [build, w] of builds()) {
         const g = gens(2n);
         const cases: Array<[bigint, bigint]> = [];
         for (let k = 0; k < 4000; k++) cases.push([g.i64v(), g.i64v()]);
-        for (let k = 0; k < 3000; k++) {
-          // |a|·2^32 / |b| ≈ 2^63: pick b, then a = ±(b·2^31 >> 32) + small offset
-          let b = g.ubits(63);
+        for (let k = 0; k < 4000; k++) {
+          // |a|·2^32 / |b| ≈ 2^63, i.e. |a| ≈ |b|·2^31 (only possible for |b| < 2^32):
+          // exact multiples ± a few raw units, and k·2^61 for k = 1..4 (4 overflows)
+          let b = g.ubits(32);
           if (b === 0n) b = 1n;
-          let a = ((b << 31n) >> 32n) + BigInt(g.below(7)) - 3n;
-          if (g.below(3) === 0) a = (b * BigInt(1 + g.below(4)) << 29n) >> 32n; // a bit further out
+          let a = (b << 31n) + BigInt(g.below(9)) - 4n;
+          if (g.below(4) === 0) a = (b * BigInt(1 + g.below(4))) << 29n;
+          if (g.below(4) === 0) a += BigInt(g.below(Number(b > 1000n ? 1000n : b))); // within one quotient step
           if (a > I64_MAX) a = I64_MAX;
           if (a < 0n) a = 0n;
           cases.push([g.below(2) ? -a : a, g.below(2) ? -b : b]);
+        }
+        const abs = (x: bigint) => (x < 0n ? -x : x);
+        const near = cases.slice(-4000).filter(([a, b]) => { const q = abs((a << 32n) / b); return q >= (1n << 62n) && q < (1n << 64n); });
+        expect(near.length).toBeGreaterThan(3000); // the generator really lands at the boundary
+        for (const [a, b] of [[1n << 31n, 1n], [(1n << 31n) - 1n, 1n], [(1n << 32n) - 2n, 2n], [(1n << 32n) - 1n, 2n],
+          [(0xffff_ffffn << 31n), 0xffff_ffffn], [(0xffff_ffffn << 31n) - 1n, 0xffff_ffffn], [(0xffff_ffffn << 31n) + 1n, 0xffff_ffffn]]) {
+          for (const [sa, sb] of [[1n, 1n], [1n, -1n], [-1n, 1n], [-1n, -1n]]) cases.push([a! * sa!, b! * sb!]);
         }
         for (let k = 0; k < 1000; k++) cases.push([g.next() >> 32n, g.i64v()]); // engine fast path
         for (let k = 0; k < 200; k++) cases.push([g.i64v(), 0n]);
