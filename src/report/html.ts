@@ -23,7 +23,7 @@ export function totalsText(r: ScenarioResult): string {
   const lines: string[] = [];
   lines.push(`${s.title}`);
   lines.push(`${s.description}`);
-  lines.push(`${s.numEpochs} epochs · ${s.validators.length} validators · ${s.servers.length} servers · base: ${s.baseValidator} · engine: ${r.engine}`);
+  lines.push(`${s.numEpochs} epochs · ${s.validators.length} validators · ${s.servers.length} servers · base: ${s.baseValidator} · engine: ${engineText(r)}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   const nameW = Math.max(9, ...s.validators.map((v) => v.length));
   for (const v of r.versions) {
@@ -35,6 +35,12 @@ export function totalsText(r: ScenarioResult): string {
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/** "exact chain engine", "research kernels (chain-like float64)", "research kernels (peer-compatible)". */
+export function engineText(r: ScenarioResult): string {
+  if (r.engine === "exact") return "exact chain engine";
+  return r.semantics === "peer" ? "research kernels (peer-compatible)" : "research kernels (chain-like float64)";
 }
 
 const perEpoch = <T>(v: VersionResult, f: (e: VersionResult["epochs"][number]) => T): T[] => v.epochs.map(f);
@@ -153,14 +159,14 @@ export function renderScenarioHtml(r: ScenarioResult, inputs: ReportInputs, meta
   const s = r.scenario;
   const csv = totalsCsv(r);
   const nav = r.versions.map((v) => `<a href="#v-${esc(v.version)}">${esc(v.version)}</a>`).join("");
-  const resets = r.bondResets ? "" : " · bond resets off";
+  const resets = r.engine === "exact" && !r.bondResets ? " · bond resets off" : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(s.title)} — Yuma scenario report</title><style>${REPORT_CSS}</style></head>
 <body>
 <header><h1>${esc(s.title)}</h1>
 <p>${esc(s.description)}</p>
-<p class="meta">${s.numEpochs} epochs · ${s.validators.length} validators · ${s.servers.length} servers · base validator: <b>${esc(s.baseValidator)}</b> · engine: ${r.engine}${resets}${meta.generator ? ` · ${esc(meta.generator)}` : ""}</p>
+<p class="meta">${s.numEpochs} epochs · ${s.validators.length} validators · ${s.servers.length} servers · base validator: <b>${esc(s.baseValidator)}</b> · engine: ${esc(engineText(r))}${resets}${meta.generator ? ` · ${esc(meta.generator)}` : ""}</p>
 ${r.notes.map((n) => `<p class="note">Note: ${esc(n)}</p>`).join("")}
 <nav><a href="#totals">Totals</a><a href="#inputs">Inputs</a>${nav}</nav></header>
 <section id="totals"><h2>Totals</h2>

@@ -137,6 +137,8 @@ export interface HeatMapOptions {
   diverging?: boolean;
   /** Formats the number printed in a cell. */
   format?: (v: number) => string;
+  /** Color scale domain (default: this map's min and max), to share one scale across maps. */
+  range?: [number, number];
 }
 
 function lerp(a: number[], b: number[], t: number): string {
@@ -160,11 +162,11 @@ export function heatColor(v: number, lo: number, hi: number, diverging: boolean)
 
 /** A heat map: one <rect class="cell"> per (x, y) value, the value printed inside. */
 export function heatMap(o: HeatMapOptions): string {
-  const cw = 74, ch = 30;
+  const cw = 86, ch = 34;
   const m = { l: 90, r: 12, t: 10, b: 46 };
   const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
   const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
-  const lo = vals.length ? Math.min(...vals) : 0, hi = vals.length ? Math.max(...vals) : 1;
+  const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
   const f = o.format ?? ((v: number) => fmt(v, 4));
   const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(o.title)}" style="max-width:${W}px">`];
   let points = 0;
@@ -185,7 +187,7 @@ export function heatMap(o: HeatMapOptions): string {
       const dark = /rgb\((\d+),(\d+),(\d+)\)/.exec(fill)!;
       const lum = 0.299 * +dark[1]! + 0.587 * +dark[2]! + 0.114 * +dark[3]!;
       parts.push(`<rect class="cell" x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${fill}"><title>${esc(o.xLabel)}=${esc(o.xValues[xi]!)}, ${esc(o.yLabel)}=${esc(yv)}: ${esc(fmt(v, 8))}</title></rect>`);
-      parts.push(`<text x="${x + (cw - 2) / 2}" y="${y + ch / 2 + 3}" text-anchor="middle" class="cellv" fill="${lum < 128 ? "#fff" : "#222"}">${esc(f(v))}</text>`);
+      parts.push(`<text x="${x + (cw - 2) / 2}" y="${y + ch / 2 + 3}" text-anchor="middle" class="cellv" style="fill:${lum < 128 ? "#fff" : "#222"}">${esc(f(v))}</text>`);
     });
   });
   o.xValues.forEach((xv, xi) => {
@@ -219,7 +221,7 @@ td.neg{color:#b00020}td.pos{color:#0a6e31}
 .chart .axis line{stroke:#888}
 .chart text{font-size:10px;fill:#444}
 .chart text.label{font-size:11px;fill:#222}
-.chart text.cellv{font-size:10px}
+.chart text.cellv{font-size:11px}
 .chart circle.pt{stroke:none}
 .legend{font-size:.75rem;display:flex;flex-wrap:wrap;gap:2px 12px;margin-top:2px}
 .legend .key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}

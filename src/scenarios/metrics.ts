@@ -52,6 +52,11 @@ export interface ScenarioResult {
   format: "yuma-scenario-run/1";
   scenario: ScenarioInfo;
   engine: "research" | "exact";
+  /**
+   * "exact": the chain engine; "chain-like": research kernels in float64 chain semantics;
+   * "peer": research kernels reproducing the peer simulator (peerCompat).
+   */
+  semantics: "exact" | "chain-like" | "peer";
   /** Whether the scenario's bond resets were applied (exact engine only). */
   bondResets: boolean;
   /** Caveats of this run (e.g. features an engine cannot express). */

@@ -10,7 +10,7 @@ import { resolveParams } from "../../src/scenarios/params.js";
 function exactRun(name: string): ScenarioResult {
   const s = findScenario(name)!;
   const versions = (["YUMA2", "YUMA3"] as const).map((v) => runScenarioExact(s, v, resolveParams(v, s.params, {}), { bondResets: true }));
-  return { format: "yuma-scenario-run/1", scenario: scenarioInfo(s), engine: "exact", bondResets: true, notes: [], versions };
+  return { format: "yuma-scenario-run/1", scenario: scenarioInfo(s), engine: "exact", semantics: "exact", bondResets: true, notes: [], versions };
 }
 
 describe("scenario report", () => {
