@@ -10,6 +10,7 @@ import { allocRaw, heapReset } from "./mem";
 
 export { epoch, PARAMS_SIZE } from "./epoch";
 export { blockEmission, ownerCut } from "./emission";
+export { sha256Final, sha256Init, sha256Update } from "./sha256";
 
 /** Drop everything allocated since the last reset (inputs and outputs of the last call). */
 export function reset(): void {

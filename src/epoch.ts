@@ -12,6 +12,8 @@ const align8 = (x: number) => (x + 7) & ~7;
 /** Raw outputs as typed arrays (views copied out of WASM memory). */
 export interface RawEpochOutputs {
   n: number;
+  /** The output block in WASM memory (valid until the instance's next call). */
+  ptr: number;
   active: Uint8Array;
   stakeWeight: Uint16Array;
   consensus: Uint16Array;
@@ -110,6 +112,7 @@ function decodeRaw(wasm: YumaExports, out: number, n: number, trace: boolean): R
   const bonds = csr(OUTPUT.bondsStart, OUTPUT.bondsCol, OUTPUT.bondsVal, false) as CsrU16;
   const raw: RawEpochOutputs = {
     n,
+    ptr: out,
     active: u8(OUTPUT.active),
     stakeWeight: u16(OUTPUT.stakeWeight),
     consensus: u16(OUTPUT.consensus),

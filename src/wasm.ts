@@ -12,6 +12,9 @@ export interface YumaExports {
   epoch(paramsPtr: number): number;
   blockEmission(issuance: bigint): bigint;
   ownerCut(amount: bigint, cutU16: bigint): bigint;
+  sha256Init(): void;
+  sha256Update(ptr: number, len: number): void;
+  sha256Final(): number;
   fxMul(a: bigint, b: bigint): bigint;
   fxDiv(a: bigint, b: bigint): bigint;
   fxSafeDiv(a: bigint, b: bigint): bigint;

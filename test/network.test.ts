@@ -74,7 +74,7 @@ describe("Network accounting", () => {
 
 describe("Network determinism", () => {
   const reference = new Network(config).step(BLOCKS);
-  let pool: ReturnType<typeof createPool> | undefined;
+  let pool: Awaited<ReturnType<typeof createPool>> | undefined;
   afterAll(async () => {
     await pool?.destroy();
   });
@@ -111,7 +111,7 @@ describe("Network determinism", () => {
   });
 
   it("fails cleanly when a worker dies, keeps the network as it was, and the pool stays usable", async () => {
-    pool = createPool(2);
+    pool = await createPool(2);
     const net = new Network(config);
     // The first epoch block of subnet 3 after block 60.
     const victim = { netuid: 3, block: 0 };

@@ -2,7 +2,6 @@
 // epoch on its tempo schedule. `step()` runs on the calling thread; `run()` shards subnets
 // over a worker pool. Both give bit-identical results for any number of threads.
 
-import { createHash } from "node:crypto";
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
 import { engine, getModule, type YumaExports } from "../wasm.js";
@@ -11,7 +10,7 @@ import { countEpochs, runShard, type EpochRecord, type Segment, type ShardInput 
 import {
   buffersOf, cloneState, createSubnetState, stateFromJson, stateToJson, type SubnetState, type SubnetStateJson,
 } from "./state.js";
-import { createPool, runShardTask } from "../pool/pool.js";
+import { fromHex, sha256, toHex } from "../digest.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -97,7 +96,7 @@ export class Network {
       this.blockNo = s.block;
       this.issuanceNow = BigInt(s.issuance);
       this.splitDust = BigInt(s.splitDust);
-      this.digestNow = Uint8Array.from(Buffer.from(s.digest, "hex"));
+      this.digestNow = fromHex(s.digest);
       if (!Array.isArray(s.subnets) || s.subnets.length !== this.config.subnets.length) {
         throw new YumaInputError("snapshot.subnets", "must hold one state per configured subnet");
       }
@@ -152,8 +151,9 @@ export class Network {
 
   private commit(to: number, issuance: bigint, dust: bigint, records: EpochRecord[]): NetworkSummary {
     records.sort((a, b) => a.block - b.block || a.netuid - b.netuid);
+    const wasm = engine();
     let d = this.digestNow;
-    for (const r of records) d = new Uint8Array(createHash("sha256").update(d).update(r.hash).digest());
+    for (const r of records) d = sha256(wasm, d, r.hash);
     this.digestNow = d;
     this.blockNo = to;
     this.issuanceNow = issuance;
@@ -202,7 +202,7 @@ export class Network {
       threads = t;
       if (!this.ownPool || this.ownPoolSize !== threads) {
         await this.ownPool?.destroy();
-        this.ownPool = createPool(threads);
+        this.ownPool = await (await import("../pool/pool.js")).createPool(threads);
         this.ownPoolSize = threads;
       }
       pool = this.ownPool;
@@ -231,6 +231,9 @@ export class Network {
     let epochsDone = 0;
     const backup = this.states.map(cloneState);
     const module = getModule();
+    // Loaded on demand: piscina and worker_threads exist only in Node.
+    const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
+    await loadNodeModules();
     const results = shards.map((idx) => {
       const input: ShardInput = {
         seed: this.config.seed,
@@ -291,7 +294,7 @@ export class Network {
       issuanceEnd: this.issuanceNow.toString(),
       subnets,
       unallocated: (this.splitDust + epochDust).toString(),
-      digest: Buffer.from(this.digestNow).toString("hex"),
+      digest: toHex(this.digestNow),
     };
   }
 
@@ -316,7 +319,7 @@ export class Network {
       block: this.blockNo,
       issuance: this.issuanceNow.toString(),
       splitDust: this.splitDust.toString(),
-      digest: Buffer.from(this.digestNow).toString("hex"),
+      digest: toHex(this.digestNow),
       subnets: this.states.map(stateToJson),
     };
   }

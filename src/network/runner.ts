@@ -3,8 +3,8 @@
 // function runs on the main thread (Network.step) and inside workers (Network.run); subnets
 // are independent between share updates, so any sharding gives the same results.
 
-import { createHash } from "node:crypto";
 import { runEncoded } from "../epoch.js";
+import { epochOutputHash } from "../digest.js";
 import type { EncodedEpoch } from "../validate.js";
 import type { YumaExports } from "../wasm.js";
 import { SUBNET_OWNER_CUT } from "../emission.js";
@@ -116,16 +116,6 @@ function sumRao(x: BigUint64Array, bound: bigint): bigint {
   return t;
 }
 
-function hashEpoch(block: number, netuid: number, parts: ArrayBufferView[]): Uint8Array {
-  const h = createHash("sha256");
-  const head = new DataView(new ArrayBuffer(10));
-  head.setBigUint64(0, BigInt(block), true);
-  head.setUint16(8, netuid, true);
-  h.update(new Uint8Array(head.buffer));
-  for (const p of parts) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-  return new Uint8Array(h.digest());
-}
-
 /** Advance every subnet of the shard from `from` to `to`. Mutates `input.states`. */
 export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks = {}): EpochRecord[] {
   const records: EpochRecord[] = [];
@@ -201,6 +191,7 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         bonds: { start: s.bStart, col: s.bCol, val: s.bVal },
       };
       const out = runEncoded(wasm, encoded, false);
+      const hash = epochOutputHash(wasm, out, e, cfg.netuid);
       const toMiners = sumRao(out.serverEmission, rao);
       const toValidators = sumRao(out.validatorEmission, rao);
       s.miners += toMiners;
@@ -220,15 +211,7 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       s.consensus = out.consensus;
       s.lastEpochBlock = e;
       s.epochs++;
-      records.push({
-        block: e,
-        netuid: cfg.netuid,
-        hash: hashEpoch(e, cfg.netuid, [
-          out.active, out.stakeWeight, out.consensus, out.incentive, out.dividends, out.validatorTrust,
-          out.newValidatorPermit, out.serverEmission, out.validatorEmission, out.emission,
-          out.bonds.start, out.bonds.col, out.bonds.val,
-        ]),
-      });
+      records.push({ block: e, netuid: cfg.netuid, hash });
     }
     accrue(cursor, input.to);
   });

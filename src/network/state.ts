@@ -3,6 +3,7 @@
 
 import type { ResolvedSubnet } from "./config.js";
 import { key, Rng, STREAM } from "./prng.js";
+import { fromBase64, toBase64 } from "../digest.js";
 
 export interface SubnetState {
   netuid: number;
@@ -114,8 +115,8 @@ const TYPED = {
   bVal: Uint16Array, consensus: Uint16Array, earned: Float64Array,
 } as const;
 
-function toBase64(a: ArrayBufferView): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 export function stateToJson(s: SubnetState): SubnetStateJson {
@@ -124,7 +125,7 @@ export function stateToJson(s: SubnetState): SubnetStateJson {
     pending: s.pending.toString(), pendingOwner: s.pendingOwner.toString(), owner: s.owner.toString(),
     miners: s.miners.toString(), validators: s.validators.toString(), dust: s.dust.toString(),
   };
-  for (const f of ARRAY_FIELDS) j[f] = toBase64(s[f]);
+  for (const f of ARRAY_FIELDS) j[f] = toBase64(bytesOf(s[f]));
   return j;
 }
 
@@ -137,9 +138,9 @@ export function stateFromJson(j: SubnetStateJson, field: string): SubnetState {
   for (const f of ARRAY_FIELDS) {
     const v = j[f];
     if (typeof v !== "string") throw new TypeError(`${field}.${f}: missing`);
-    const buf = Buffer.from(v, "base64");
-    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    (s as unknown as Record<string, ArrayBufferView>)[f] = new TYPED[f](ab as ArrayBuffer);
+    const bytes = fromBase64(v);
+    if (bytes.length % TYPED[f].BYTES_PER_ELEMENT !== 0) throw new TypeError(`${field}.${f}: bad length`);
+    (s as unknown as Record<string, ArrayBufferView>)[f] = new TYPED[f](bytes.buffer as ArrayBuffer);
   }
   return s;
 }

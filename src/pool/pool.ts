@@ -2,8 +2,19 @@
 // handed to workers with each task; subnet state buffers are transferred (not copied) both
 // ways; progress and results travel over a MessagePort per task.
 
-import { MessageChannel } from "node:worker_threads";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
+
+// piscina and worker_threads are loaded on first use, so that browser bundles of the library
+// never pull them in (bundlers hoist static imports even of lazily imported modules).
+let node: { Piscina: typeof Piscina; MessageChannel: typeof import("node:worker_threads").MessageChannel } | undefined;
+
+export async function loadNodeModules(): Promise<NonNullable<typeof node>> {
+  if (!node) {
+    const [p, wt] = await Promise.all([import("piscina"), import("node:worker_threads")]);
+    node = { Piscina: p.Piscina, MessageChannel: wt.MessageChannel };
+  }
+  return node;
+}
 import type { EpochRecord, ShardInput } from "../network/runner.js";
 import type { SubnetState } from "../network/state.js";
 
@@ -15,7 +26,8 @@ export function workerFilename(): string {
 }
 
 /** A fixed-size pool on this package's worker entry. */
-export function createPool(threads: number): Piscina {
+export async function createPool(threads: number): Promise<Piscina> {
+  const { Piscina } = await loadNodeModules();
   return new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
 }
 
@@ -39,7 +51,8 @@ export function runShardTask(
   transfer: ArrayBuffer[],
   opts: { onEpoch?: (netuid: number, block: number) => void; faultInjection?: { netuid: number; block: number } },
 ): Promise<ShardTaskResult> {
-  const { port1, port2 } = new MessageChannel();
+  if (!node) throw new Error("runShardTask: call loadNodeModules() first");
+  const { port1, port2 } = new node.MessageChannel();
   let last = { netuid: input.subnets[0]?.netuid ?? 0, block: input.from + 1 };
   let started = 0;
   let resolveDone!: (r: ShardTaskResult) => void;
