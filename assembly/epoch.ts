@@ -11,7 +11,8 @@ import {
 } from "./mem";
 import {
   Csr, col_clip_sparse, colAt, csrClone, inplace_col_max_upscale_sparse, inplace_col_normalize_sparse,
-  inplace_mask_vector, inplace_normalize, inplace_normalize_using_sum, inplace_row_normalize_sparse,
+  inplace_col_normalize_sparse_int, inplace_mask_vector, inplace_normalize, inplace_normalize_using_sum,
+  inplace_row_normalize_sparse, inplace_row_normalize_sparse_int,
   interpolate_sparse, mask_diag_sparse, mask_rows_sparse, matmul_sparse, matmul_transpose_sparse,
   row_hadamard_sparse, row_sum_mat_vec_mul_sparse, row_sum_sparse, rowLen, rowStart,
   scalar_vec_mask_sparse_matrix, sum, valAt, vec_mask_sparse_matrix, vec_mul,
@@ -207,7 +208,8 @@ export function epoch(p: usize): usize {
   if ((flags & FLAG_COMMIT_REVEAL) != 0) {
     vec_mask_sparse_matrix(weights, ptr(p, P_COMMIT), n, registration, n, false);
   }
-  inplace_row_normalize_sparse(weights);
+  // The weights are still whole numbers (stored u16 values, masked): integer fast path.
+  inplace_row_normalize_sparse_int(weights);
 
   // == Consensus, validator trust ==
   const kappa = u16ToProportion(load<u32>(p + P_KAPPA));
@@ -262,7 +264,7 @@ export function epoch(p: usize): usize {
   } else {
     const bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false);
     scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
-    inplace_col_normalize_sparse(bonds, n, colScratch);
+    inplace_col_normalize_sparse_int(bonds, n, colScratch); // stored u16 values: whole numbers
     const delta = csrClone(weightsForBonds);
     row_hadamard_sparse(delta, activeStake);
     inplace_col_normalize_sparse(delta, n, colScratch);

@@ -145,14 +145,23 @@ export function div(a: i64, b: i64): i64 {
   const neg = (a ^ b) < 0;
   const ua: u64 = a < 0 ? <u64>(-a) : <u64>a;
   const ub: u64 = b < 0 ? <u64>(-b) : <u64>b;
-  udiv128(ua >> 32, ua << 32, ub);
+  // ⌊ua·2^32 / ub⌋ as q1·2^32 + q0 with q1 = ⌊ua/ub⌋ and q0 = ⌊r1·2^32 / ub⌋ < 2^32 from
+  // the remainder r1 < ub: native 64-bit divisions, the 128-bit one only when r1 ≥ 2^32.
+  const q1 = ua / ub;
   const limit: u64 = neg ? (<u64>1 << 63) : (<u64>1 << 63) - 1;
-  if (hi128 != 0 || lo128 > limit) {
+  if (q1 > (<u64>1 << 31)) {
+    overflowed = true;
+    return neg ? i64.MIN_VALUE : i64.MAX_VALUE;
+  }
+  const r1 = ua - q1 * ub;
+  const q0: u64 = r1 < (<u64>1 << 32) ? (r1 << 32) / ub : divlu(r1 >> 32, r1 << 32, ub);
+  const q = (q1 << 32) | q0;
+  if (q > limit) {
     overflowed = true;
     return neg ? i64.MIN_VALUE : i64.MAX_VALUE;
   }
   overflowed = false;
-  return neg ? -<i64>lo128 : <i64>lo128;
+  return neg ? -<i64>q : <i64>q;
 }
 
 /** The chain's `safe_div`: `checked_div(..).unwrap_or_default()`, i.e. 0 on /0 and on overflow. */
@@ -166,6 +175,31 @@ export function safeDiv(a: i64, b: i64): i64 {
 @inline
 export function sdiv(a: i64, b: i64): i64 {
   return div(a, b);
+}
+
+/**
+ * `saturating_mul` with the common case (both operands in [0, 1)) inline; the rest goes to
+ * `mul`. Same value as `smul`; `overflowed` is not updated on the fast path.
+ */
+// @ts-ignore: decorator
+@inline
+export function smulFast(a: i64, b: i64): i64 {
+  if ((<u64>a | <u64>b) < <u64>ONE) return <i64>((<u64>a * <u64>b) >> 32);
+  return mul(a, b);
+}
+
+/**
+ * `safe_div` with the common case (0 <= a < 1, b > 0) inline; the rest goes to `safeDiv`.
+ * Same value as `safeDiv`; `overflowed` is not updated on the fast path.
+ */
+// @ts-ignore: decorator
+@inline
+export function safeDivFast(a: i64, b: i64): i64 {
+  if (<u64>a < <u64>ONE && b > 0) {
+    const q = (<u64>a << 32) / <u64>b;
+    return q > <u64>i64.MAX_VALUE ? 0 : <i64>q;
+  }
+  return safeDiv(a, b);
 }
 
 /** `saturating_add` on I32F32 / i64. */
@@ -194,20 +228,26 @@ function cadd(a: i64, b: i64): i64 {
   return r;
 }
 
-/** A stored u16 as a proportion: `I32F32::from(v).safe_div(65535)` = ⌊v·2^32 / 65535⌋. */
+/**
+ * A stored u16 as a proportion: `I32F32::from(v).safe_div(65535)` = ⌊v·2^32 / 65535⌋.
+ * Since 2^32 = 65535·65537 + 1, that is v·65537 + ⌊v / 65535⌋ (no 64-bit division).
+ */
 // @ts-ignore: decorator
 @inline
 export function u16ToProportion(v: u32): i64 {
-  return <i64>((<u64>v << 32) / 65535);
+  return <i64>v * 65537 + <i64>(v / 65535);
 }
 
-/** `fixed_proportion_to_u16`: ⌊x·65535⌋ clamped to 0..=65535. */
+/**
+ * `fixed_proportion_to_u16`: ⌊x·65535⌋ clamped to 0..=65535. The I32F32 product
+ * x·(65535·2^32) / 2^32 is exactly x·65535, so no wide multiply is needed.
+ */
+// @ts-ignore: decorator
+@inline
 export function proportionToU16(x: i64): u32 {
-  const p = mul(x, U16_MAX_FIXED);
-  const whole = p >> 32; // to_num rounds toward −∞
-  if (whole < 0) return 0;
-  if (whole > 65535) return 65535;
-  return <u32>whole;
+  if (x <= 0) return 0;
+  if (x >= ONE) return 65535;
+  return <u32>((<u64>x * 65535) >> 32);
 }
 
 /**

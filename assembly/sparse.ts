@@ -5,9 +5,9 @@
 // place, so a matrix derived by filtering shares its parent's slots. Entries keep the
 // stored order (rows are not sorted on chain) and explicit zeros.
 
-import { cmul, ONE, safeDiv, sadd, smul, ssub } from "./fixed";
+import { cmul, ONE, safeDiv, safeDivFast, sadd, smulFast, ssub } from "./fixed";
 import {
-  allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32,
+  allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64,
 } from "./mem";
 
 @unmanaged
@@ -98,13 +98,13 @@ export function sum(x: usize, n: i32): i64 {
 export function inplace_normalize(x: usize, n: i32): void {
   const s = sum(x, n);
   if (s == 0) return;
-  for (let i = 0; i < n; i++) setI64(x, i, safeDiv(getI64(x, i), s));
+  for (let i = 0; i < n; i++) setI64(x, i, safeDivFast(getI64(x, i), s));
 }
 
 /** `inplace_normalize_using_sum`. */
 export function inplace_normalize_using_sum(x: usize, n: i32, s: i64): void {
   if (s == 0) return;
-  for (let i = 0; i < n; i++) setI64(x, i, safeDiv(getI64(x, i), s));
+  for (let i = 0; i < n; i++) setI64(x, i, safeDivFast(getI64(x, i), s));
 }
 
 /** `inplace_mask_vector`: zero where mask (u8) is set; an empty mask masks nothing, and
@@ -134,17 +134,18 @@ export function mask_rows_sparse(mask: usize, m: Csr): void {
 
 /** `mask_diag_sparse` / `mask_diag_sparse_except_index` (except < 0: no exception). */
 export function mask_diag_sparse(m: Csr, except: i32): void {
-  for (let i = 0; i < m.rows; i++) {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
     if (i == except) continue;
-    const s = rowStart(m, i), l = rowLen(m, i);
+    const s = <i32>getU32(start, i), l = <i32>getU32(len, i);
     let w = s;
     for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+      const c = <i32>getU16(col, e);
       if (c == i) continue;
-      if (w != e) setEntry(m, w, c, valAt(m, e));
+      if (w != e) { setU16(col, w, <u32>c); setI64(val, w, getI64(val, e)); }
       w++;
     }
-    setRowLen(m, i, w - s);
+    setU32(len, i, <u32>(w - s));
   }
 }
 
@@ -156,35 +157,39 @@ export function mask_diag_sparse(m: Csr, except: i32): void {
 export function vec_mask_sparse_matrix(
   m: Csr, first: usize, firstLen: i32, second: usize, secondLen: i32, orEqual: bool,
 ): void {
-  for (let i = 0; i < m.rows; i++) {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
     const fv: u64 = i < firstLen ? getU64(first, i) : 0;
-    const s = rowStart(m, i), l = rowLen(m, i);
+    // `fv <= sv` is `fv - 1 < sv` for fv > 0, and always true for fv = 0.
+    if (orEqual && fv == 0) { setU32(len, i, 0); continue; }
+    const bound: u64 = orEqual ? fv - 1 : fv;
+    const s = <i32>getU32(start, i), l = <i32>getU32(len, i);
     let w = s;
     for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+      const c = <i32>getU16(col, e);
       const sv: u64 = c < secondLen ? getU64(second, c) : 0;
-      const masked = orEqual ? fv <= sv : fv < sv;
-      if (masked) continue;
-      if (w != e) setEntry(m, w, c, valAt(m, e));
+      if (bound < sv) continue;
+      if (w != e) { setU16(col, w, <u32>c); setI64(val, w, getI64(val, e)); }
       w++;
     }
-    setRowLen(m, i, w - s);
+    setU32(len, i, <u32>(w - s));
   }
 }
 
 /** `scalar_vec_mask_sparse_matrix` with the mask `scalar <= vector[j]` (bonds of re-registered uids). */
 export function scalar_vec_mask_sparse_matrix(m: Csr, scalar: u64, vector: usize, vecLen: i32): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), l = <i32>getU32(len, i);
     let w = s;
     for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+      const c = <i32>getU16(col, e);
       const vj: u64 = c < vecLen ? getU64(vector, c) : 0;
       if (scalar <= vj) continue;
-      if (w != e) setEntry(m, w, c, valAt(m, e));
+      if (w != e) { setU16(col, w, <u32>c); setI64(val, w, getI64(val, e)); }
       w++;
     }
-    setRowLen(m, i, w - s);
+    setU32(len, i, <u32>(w - s));
   }
 }
 
@@ -193,62 +198,119 @@ export function scalar_vec_mask_sparse_matrix(m: Csr, scalar: u64, vector: usize
 
 /** `inplace_row_normalize_sparse`: rows with a positive (wrapping) sum are divided by it. */
 export function inplace_row_normalize_sparse(m: Csr): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const p = val + (<usize>getU32(start, i) << 3), end = p + (<usize>getU32(len, i) << 3);
     let rs: i64 = 0;
-    for (let e = s; e < s + l; e++) rs += valAt(m, e);
-    if (rs > 0) for (let e = s; e < s + l; e++) setI64(m.val, e, safeDiv(valAt(m, e), rs));
+    for (let q = p; q < end; q += 8) rs += load<i64>(q);
+    if (rs > 0) for (let q = p; q < end; q += 8) store<i64>(q, safeDivFast(load<i64>(q), rs));
+  }
+}
+
+/**
+ * `inplace_row_normalize_sparse` for a matrix whose values are whole numbers v·2^32 with
+ * 0 <= v < 2^32 (stored u16 weights). With V = Σv < 2^31 the row sum V·2^32 is positive and
+ * does not wrap, and (v·2^32)·2^32 / (V·2^32) = v·2^32 / V exactly: one 64-bit division
+ * per entry instead of a 96-bit one. Other rows take the general path.
+ */
+export function inplace_row_normalize_sparse_int(m: Csr): void {
+  const rows = m.rows, start = m.start, len = m.len, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const p = val + (<usize>getU32(start, i) << 3), end = p + (<usize>getU32(len, i) << 3);
+    let ws: u64 = 0;
+    for (let q = p; q < end; q += 8) ws += <u64>load<i64>(q) >> 32;
+    if (ws == 0) continue; // all zero: the row sum is 0, nothing changes
+    if (ws < (<u64>1 << 31)) {
+      for (let q = p; q < end; q += 8) store<i64>(q, <i64>((<u64>load<i64>(q)) / ws));
+    } else {
+      let rs: i64 = 0;
+      for (let q = p; q < end; q += 8) rs += load<i64>(q);
+      if (rs > 0) for (let q = p; q < end; q += 8) store<i64>(q, safeDiv(load<i64>(q), rs));
+    }
   }
 }
 
 /** `row_sum_sparse` (wrapping sums). */
 export function row_sum_sparse(m: Csr, out: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const p = val + (<usize>getU32(start, i) << 3), end = p + (<usize>getU32(len, i) << 3);
     let rs: i64 = 0;
-    for (let e = s; e < s + l; e++) rs += valAt(m, e);
+    for (let q = p; q < end; q += 8) rs += load<i64>(q);
     setI64(out, i, rs);
   }
 }
 
 /** `inplace_col_normalize_sparse`: saturating column sums, columns ≥ `columns` untouched. */
 export function inplace_col_normalize_sparse(m: Csr, columns: i32, scratch: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   memory.fill(scratch, 0, <usize>columns << 3);
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
-      if (c < columns) setI64(scratch, c, sadd(getI64(scratch, c), valAt(m, e)));
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setI64(scratch, c, sadd(getI64(scratch, c), getI64(val, e)));
     }
   }
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
       if (c >= columns) continue;
       const d = getI64(scratch, c);
-      if (d != 0) setI64(m.val, e, safeDiv(valAt(m, e), d));
+      if (d != 0) setI64(val, e, safeDivFast(getI64(val, e), d));
+    }
+  }
+}
+
+/**
+ * `inplace_col_normalize_sparse` for a matrix of whole numbers v·2^32 (0 <= v < 2^32, the
+ * Yuma 2 bonds as stored). Per column V = Σv (exact in u64): the saturating sum of the
+ * entries is V·2^32 when V < 2^31 and then each entry becomes v·2^32 / V (one 64-bit
+ * division); otherwise the sum saturates to i64::MAX and the general division is used.
+ */
+export function inplace_col_normalize_sparse_int(m: Csr, columns: i32, scratch: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  memory.fill(scratch, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setU64(scratch, c, getU64(scratch, c) + (<u64>getI64(val, e) >> 32));
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c >= columns) continue;
+      const ws = getU64(scratch, c);
+      if (ws == 0) continue;
+      const v = getI64(val, e);
+      setI64(val, e, ws < (<u64>1 << 31) ? <i64>(<u64>v / ws) : safeDiv(v, i64.MAX_VALUE));
     }
   }
 }
 
 /** `inplace_col_max_upscale_sparse`: divide each entry by its column's maximum (if non-zero). */
 export function inplace_col_max_upscale_sparse(m: Csr, columns: i32, scratch: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   memory.fill(scratch, 0, <usize>columns << 3);
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
-      if (c < columns && getI64(scratch, c) < valAt(m, e)) setI64(scratch, c, valAt(m, e));
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      const v = getI64(val, e);
+      if (c < columns && getI64(scratch, c) < v) setI64(scratch, c, v);
     }
   }
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
       if (c >= columns) continue;
       const mx = getI64(scratch, c);
-      if (mx != 0) setI64(m.val, e, safeDiv(valAt(m, e), mx));
+      if (mx != 0) setI64(val, e, safeDivFast(getI64(val, e), mx));
     }
   }
 }
@@ -256,46 +318,50 @@ export function inplace_col_max_upscale_sparse(m: Csr, columns: i32, scratch: us
 /** `col_clip_sparse`: entries above the column threshold become it (dropped if it is ≤ 0). */
 export function col_clip_sparse(m: Csr, threshold: usize, columns: i32): Csr {
   const out = csrLike(m);
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  const oLen = out.len, oCol = out.col, oVal = out.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let w = s;
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e), v = valAt(m, e);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e), v = getI64(val, e);
       const th: i64 = c < columns ? getI64(threshold, c) : 0;
       if (th < v) {
-        if (th > 0) { setEntry(out, w, c, th); w++; }
+        if (th > 0) { setU16(oCol, w, <u32>c); setI64(oVal, w, th); w++; }
       } else {
-        setEntry(out, w, c, v);
+        setU16(oCol, w, <u32>c); setI64(oVal, w, v);
         w++;
       }
     }
-    setRowLen(out, i, w - s);
+    setU32(oLen, i, <u32>(w - s));
   }
   return out;
 }
 
 /** `matmul_sparse`: result_j = Σ_i vector_i · m_ij with saturating ops. */
 export function matmul_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   memory.fill(out, 0, <usize>columns << 3);
-  for (let i = 0; i < m.rows; i++) {
+  for (let i = 0; i < rows; i++) {
     const scale = getI64(vector, i);
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
-      if (c < columns) setI64(out, c, sadd(getI64(out, c), smul(scale, valAt(m, e))));
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setI64(out, c, sadd(getI64(out, c), smulFast(scale, getI64(val, e))));
     }
   }
 }
 
 /** `matmul_transpose_sparse`: result_i = Σ_j vector_j · m_ij with saturating ops. */
 export function matmul_transpose_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
       const v: i64 = c < columns ? getI64(vector, c) : 0;
-      acc = sadd(acc, smul(v, valAt(m, e)));
+      acc = sadd(acc, smulFast(v, getI64(val, e)));
     }
     setI64(out, i, acc);
   }
@@ -303,10 +369,11 @@ export function matmul_transpose_sparse(m: Csr, vector: usize, columns: i32, out
 
 /** `row_hadamard_sparse`: m_ij · vector_i (saturating), in place. */
 export function row_hadamard_sparse(m: Csr, vector: usize): void {
-  for (let i = 0; i < m.rows; i++) {
+  const rows = m.rows, start = m.start, len = m.len, val = m.val;
+  for (let i = 0; i < rows; i++) {
     const scale = getI64(vector, i);
-    const s = rowStart(m, i), l = rowLen(m, i);
-    for (let e = s; e < s + l; e++) setI64(m.val, e, smul(valAt(m, e), scale));
+    const p = val + (<usize>getU32(start, i) << 3), end = p + (<usize>getU32(len, i) << 3);
+    for (let q = p; q < end; q += 8) store<i64>(q, smulFast(load<i64>(q), scale));
   }
 }
 
@@ -316,12 +383,13 @@ export function row_hadamard_sparse(m: Csr, vector: usize): void {
  * which does not change a sum).
  */
 export function row_sum_mat_vec_mul_sparse(m: Csr, vector: usize, columns: i32, out: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = rowStart(m, i), l = rowLen(m, i);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
-    for (let e = s; e < s + l; e++) {
-      const c = colAt(m, e);
-      if (c < columns) acc += smul(valAt(m, e), getI64(vector, c));
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) acc += smulFast(getI64(val, e), getI64(vector, c));
     }
     setI64(out, i, acc);
   }
@@ -356,7 +424,7 @@ export function interpolate_sparse(
     for (let j = 0; j < columns; j++) {
       const v1 = getI64(dense1, j), v2 = getI64(dense2, j);
       if (v1 == 0 && v2 == 0) continue;
-      const v = sadd(v1, smul(ratio, ssub(v2, v1)));
+      const v = sadd(v1, smulFast(ratio, ssub(v2, v1)));
       if (v > 0) { setEntry(out, w, j, v); w++; }
       setI64(dense1, j, 0);
       setI64(dense2, j, 0);
