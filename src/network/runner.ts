@@ -104,11 +104,17 @@ function csrFromRows(s: SubnetState, rows: Array<WeightRow | null>): void {
   s.wVal = val;
 }
 
+/** u64 entries as doubles through their 32-bit halves (exact below 2^53; no BigInt per entry). */
+function halves(x: BigUint64Array): Uint32Array {
+  return new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+}
+
 function sumRao(x: BigUint64Array, bound: bigint): bigint {
   if (bound < 2n ** 53n) {
     // Every entry and the total are ≤ bound < 2^53: exact in doubles.
+    const h = halves(x);
     let t = 0;
-    for (let i = 0; i < x.length; i++) t += Number(x[i]!);
+    for (let i = 0; i < h.length; i += 2) t += h[i]! + h[i + 1]! * 4294967296;
     return BigInt(t);
   }
   let t = 0n;
@@ -200,7 +206,10 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       s.owner += s.pendingOwner;
       s.pending = 0n;
       s.pendingOwner = 0n;
-      for (let i = 0; i < s.n; i++) s.earned[i]! += Number(out.serverEmission[i]!) + Number(out.validatorEmission[i]!);
+      const se = halves(out.serverEmission), ve = halves(out.validatorEmission);
+      for (let i = 0; i < s.n; i++) {
+        s.earned[i]! += se[2 * i]! + se[2 * i + 1]! * 4294967296 + ve[2 * i]! + ve[2 * i + 1]! * 4294967296;
+      }
       if (cfg.stakeMode === "compound") {
         for (let i = 0; i < s.n; i++) s.stake[i] = s.stake[i]! + out.validatorEmission[i]!;
       }
