@@ -133,6 +133,36 @@ describe("Network determinism", () => {
   });
 });
 
+describe("Network worker killed from outside", () => {
+  it("rejects with NetworkWorkerError, leaves the network unchanged, and the pool runs it again", async () => {
+    const pool = await createPool(2);
+    try {
+      const net = new Network(config);
+      let killed = false;
+      const err = await net
+        .run({
+          blocks: BLOCKS,
+          pool,
+          onProgress: (p) => {
+            if (!killed && p.epochsDone >= 3) {
+              killed = true;
+              void pool.threads[0]!.terminate();
+            }
+          },
+        })
+        .then(() => null, (e: unknown) => e);
+      expect(killed).toBe(true);
+      expect(err).toBeInstanceOf(NetworkWorkerError);
+      expect(config.subnets && (config.subnets as Array<{ netuid: number }>).map((x) => x.netuid)).toContain((err as NetworkWorkerError).netuid);
+      expect(net.block).toBe(0);
+      const again = await net.run({ blocks: BLOCKS, pool });
+      expect(again).toEqual(new Network(config).step(BLOCKS));
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
+
 describe("Network config errors", () => {
   const bad: Array<[string, unknown, string]> = [
     ["unknown field", { subnets: 2, tempoo: 3 }, "config.tempoo"],
