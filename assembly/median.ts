@@ -58,6 +58,90 @@ function selectWeighted(cur: usize, len: i32, minority: i64, bufL: usize, bufU: 
   return 0;
 }
 
+/** Whether every voting row has strictly ascending columns, all below `columns`. */
+function votingRowsAscending(m: Csr, voterOf: usize, columns: i32): bool {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col;
+  for (let i = 0; i < rows; i++) {
+    if (getI32(voterOf, i) < 0) continue;
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    let prev = -1;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>load<u16>(col + (<usize>e << 1));
+      if (c <= prev) return false;
+      prev = c;
+    }
+    if (prev >= columns) return false;
+  }
+  return true;
+}
+
+/**
+ * The median for sorted voting rows, a block of columns at a time: each voter's cursor
+ * advances through its row, so the (score, stake) buckets of one block (k + 1 slots per
+ * column) stay in cache from the gather through the selections.
+ */
+function medianBlocked(
+  m: Csr, voterOf: usize, useStake: usize, k: i32, stakeSum: i64, minority: i64, columns: i32, out: usize,
+): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  // Cursor and end of each voting row, in voter order.
+  const cur = allocRaw(<usize>k << 2), end = allocRaw(<usize>k << 2);
+  for (let i = 0; i < rows; i++) {
+    const v = getI32(voterOf, i);
+    if (v < 0) continue;
+    const s = getU32(start, i);
+    setU32(cur, v, s);
+    setU32(end, v, s + getU32(len, i));
+  }
+  const slot = <usize>(k + 1) << 4; // bytes per column bucket
+  let block = <i32>((<usize>1 << 18) / slot); // ~256 KiB of buckets
+  if (block < 1) block = 1;
+  if (block > 64) block = 64;
+  const buckets = allocRaw(slot * <usize>block);
+  const cnt = allocRaw(<usize>block << 2);
+  const colW = allocRaw(<usize>block << 3);
+  const bufL = allocRaw(slot), bufU = allocRaw(slot);
+  for (let c0 = 0; c0 < columns; c0 += block) {
+    const c1 = min(c0 + block, columns);
+    const width = c1 - c0;
+    memory.fill(cnt, 0, <usize>width << 2);
+    memory.fill(colW, 0, <usize>width << 3);
+    for (let v = 0; v < k; v++) {
+      let e = <i32>getU32(cur, v);
+      const e1 = <i32>getU32(end, v);
+      const w = getI64(useStake, v);
+      while (e < e1) {
+        const c = <i32>load<u16>(col + (<usize>e << 1));
+        if (c >= c1) break;
+        const j = c - c0;
+        const at = getU32(cnt, j);
+        setU32(cnt, j, at + 1);
+        setI64(colW, j, getI64(colW, j) + w);
+        const p = buckets + <usize>j * slot + (<usize>at << 4);
+        store<i64>(p, load<i64>(val + (<usize>e << 3)));
+        store<i64>(p, w, 8);
+        e++;
+      }
+      setU32(cur, v, e);
+    }
+    for (let j = 0; j < width; j++) {
+      let n = <i32>getU32(cnt, j);
+      if (n == 0) {
+        setI64(out, c0 + j, 0); // an all-zero column
+        continue;
+      }
+      const base = buckets + <usize>j * slot;
+      if (n < k) {
+        const p = base + (<usize>n << 4);
+        store<i64>(p, 0);
+        store<i64>(p, stakeSum - getI64(colW, j), 8);
+        n++;
+      }
+      setI64(out, c0 + j, selectWeighted(base, n, minority, bufL, bufU));
+    }
+  }
+}
+
 /**
  * `weighted_median_col_sparse(stake, score, columns, majority)` into out (i64[columns]).
  * Only rows with positive stake vote; their stake is renormalised. Each column's voting
@@ -88,6 +172,12 @@ export function weighted_median_col_sparse(
   const stakeSum = sum(useStake, k);
   const minority = ssub(stakeSum, majority);
 
+  if (votingRowsAscending(m, voterOf, columns)) {
+    medianBlocked(m, voterOf, useStake, k, stakeSum, minority, columns, out);
+    return;
+  }
+
+  // Rows not sorted (or a column out of range): gather every column's entries at once.
   // Column buckets of voting entries, one spare slot per column for the absent voters.
   const colStart = allocZeroed((<usize>columns + 1) << 2);
   for (let i = 0; i < n; i++) {

@@ -122,12 +122,16 @@ function makeCase(seed: number) {
   // after normalisation), some entries absent; the low-stake group scores lower sometimes.
   const base = Array.from({ length: n }, () => [0, 1, 2, 3, 65535][Math.floor(r() * 5)]!);
   const weights: Array<Array<[number, number]>> = [];
+  const unsorted = r() < 0.3;
   for (let i = 0; i < n; i++) {
     if (i >= voters) { weights.push([]); continue; }
     const vals = base.slice();
     for (let j = vals.length - 1; j > 0; j--) { const t = Math.floor(r() * (j + 1)); [vals[j], vals[t]] = [vals[t]!, vals[j]!]; }
     const row: Array<[number, number]> = [];
     for (let j = 0; j < n; j++) if (r() < 0.8) row.push([j, vals[j]!]);
+    // Stored rows need not be sorted (set_weights keeps the caller's order): the engine
+    // has a separate path for subnets with an unsorted voting row.
+    if (unsorted && row.length > 1 && r() < 0.5) row.reverse();
     weights.push(row);
   }
   const stake = Array.from({ length: n }, (_, i) => (i < voters ? stakes[i]! : 0n).toString());
