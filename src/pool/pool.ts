@@ -76,7 +76,10 @@ export function runShardTask(
       port1.close();
       return r;
     },
-    (cause: unknown) => {
+    async (cause: unknown) => {
+      // Let progress messages the worker posted before it died arrive, so the error names
+      // the epoch it was really running.
+      await new Promise((r) => setTimeout(r, 20));
       port1.close();
       throw { ...last, cause };
     },
