@@ -133,6 +133,34 @@ describe("Network determinism", () => {
   });
 });
 
+describe("Network share schedule", () => {
+  const cfg: NetworkConfig = { seed: 2, defaults: { neurons: 8, validators: 2, tempo: 1000 }, subnets: [{ netuid: 1 }, { netuid: 2 }] };
+  const shares = (b: number) => (b <= 50 ? [1, 0] : [0, 1]);
+
+  it("moves emission between subnets exactly at the scheduled block", () => {
+    const s = new Network(cfg).step(80, { shares });
+    // No epoch runs (tempo 1000): everything is pending, owner cut included.
+    expect(s.subnets.map((x) => x.epochs)).toEqual([0, 0]);
+    expect(s.subnets.map((x) => x.pending)).toEqual([String(50n * 1_000_000_000n), String(30n * 1_000_000_000n)]);
+    expect(s.unallocated).toBe("0");
+  });
+
+  it("gives the same result on worker threads", async () => {
+    const net = new Network({ ...cfg, defaults: { ...cfg.defaults, tempo: 9 } });
+    const s = await net.run({ blocks: 80, threads: 2, shares });
+    await net.close();
+    expect(s).toEqual(new Network({ ...cfg, defaults: { ...cfg.defaults, tempo: 9 } }).step(80, { shares }));
+  });
+
+  it("rejects a malformed schedule with a typed error naming the block", () => {
+    const net = new Network(cfg);
+    expect(() => net.step(5, { shares: (b) => (b === 3 ? [1] : undefined) })).toThrow(/shares\(3\)/);
+    expect(() => net.step(5, { shares: () => [0, 0] })).toThrow(YumaInputError);
+    expect(() => net.step(5, { shares: () => [1, -1] })).toThrow(/shares\(1\)\[1\]/);
+    expect(net.block).toBe(0);
+  });
+});
+
 describe("Network worker killed from outside", () => {
   it("rejects with NetworkWorkerError, leaves the network unchanged, and the pool runs it again", async () => {
     const pool = await createPool(2);

@@ -6,7 +6,7 @@ import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
 import { engine, getModule, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
-import { countEpochs, runShard, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
+import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
 import {
   buffersOf, cloneState, createSubnetState, stateFromJson, stateToJson, type SubnetState, type SubnetStateJson,
 } from "./state.js";
@@ -52,7 +52,15 @@ export interface RunProgress {
   epochsTotal: number;
 }
 
-export interface RunOptions {
+/** Emission shares per block: one non-negative integer per subnet (config order), or
+ *  undefined to keep the configured shares. Called once per block, on the calling thread. */
+export type ShareSchedule = (block: number) => readonly number[] | undefined;
+
+export interface StepOptions {
+  shares?: ShareSchedule;
+}
+
+export interface RunOptions extends StepOptions {
   blocks: number;
   /** Worker threads (default 1); ignored when `pool` is given (its size is used). */
   threads?: number;
@@ -87,7 +95,7 @@ export class Network {
   private digestNow: Uint8Array;
   private ownPool: Piscina | undefined;
   private ownPoolSize = 0;
-  private readonly sharesTotal: bigint;
+  private readonly staticShares: number[];
 
   constructor(config: NetworkConfig | NetworkSnapshot = {}) {
     if ((config as NetworkSnapshot).format === "yuma-network-snapshot/1") {
@@ -109,7 +117,7 @@ export class Network {
       this.digestNow = ZERO_DIGEST;
       this.states = this.config.subnets.map((c) => createSubnetState(c, this.config.seed, this.config.startBlock));
     }
-    this.sharesTotal = this.config.subnets.reduce((a, s) => a + BigInt(s.share), 0n);
+    this.staticShares = this.config.subnets.map((s) => s.share);
   }
 
   /** Last simulated block. */
@@ -122,20 +130,29 @@ export class Network {
   }
 
   /** Emission segments for blocks (from, to] and the coinbase rounding dust over them. */
-  private schedule(wasm: YumaExports, to: number): { segments: Segment[]; issuance: bigint; dust: bigint } {
+  private schedule(wasm: YumaExports, to: number, schedule?: ShareSchedule): { segments: Segment[]; issuance: bigint; dust: bigint } {
     const segments: Segment[] = [];
     let issuance = this.issuanceNow;
+    let shares = this.staticShares;
+    let total = shares.reduce((a, x) => a + BigInt(x), 0n);
     for (let b = this.blockNo + 1; b <= to; b++) {
       const e = BigInt.asUintN(64, wasm.blockEmission(issuance));
+      const wanted = schedule?.(b);
+      if (wanted !== undefined && wanted !== shares) {
+        if (!sameShares(wanted, shares)) {
+          shares = checkShares(wanted, this.staticShares.length, b);
+          total = shares.reduce((a, x) => a + BigInt(x), 0n);
+        }
+      }
       const last = segments[segments.length - 1];
-      if (last && last.emission === e) last.count++;
-      else segments.push({ first: b, count: 1, emission: e });
+      if (last && last.emission === e && last.shares === shares) last.count++;
+      else segments.push({ first: b, count: 1, emission: e, shares, sharesTotal: total });
       issuance += e;
     }
     let dust = 0n;
     for (const seg of segments) {
       let given = 0n;
-      for (const s of this.config.subnets) given += (seg.emission * BigInt(s.share)) / this.sharesTotal;
+      for (const x of seg.shares) given += subnetAmount(seg.emission, x, seg.sharesTotal);
       dust += (seg.emission - given) * BigInt(seg.count);
     }
     return { segments, issuance, dust };
@@ -162,16 +179,16 @@ export class Network {
   }
 
   /** Advance `blocks` blocks on this thread. */
-  step(blocks: number): NetworkSummary {
+  step(blocks: number, options: StepOptions = {}): NetworkSummary {
     this.checkBlocks(blocks);
     const wasm = engine();
     const to = this.blockNo + blocks;
-    const { segments, issuance, dust } = this.schedule(wasm, to);
+    const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
     const input: ShardInput = {
       seed: this.config.seed,
       subnets: this.config.subnets,
       states: this.states,
-      sharesTotal: this.sharesTotal,
+      indices: this.config.subnets.map((_, i) => i),
       from: this.blockNo,
       to,
       segments,
@@ -209,7 +226,7 @@ export class Network {
     }
     const wasm = engine();
     const from = this.blockNo, to = from + blocks;
-    const { segments, issuance, dust } = this.schedule(wasm, to);
+    const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
 
     // Balance shards by work: epochs × neurons × validators, largest first.
     const cost = this.config.subnets.map((s, i) => ({
@@ -239,7 +256,7 @@ export class Network {
         seed: this.config.seed,
         subnets: idx.map((i) => this.config.subnets[i]!),
         states: idx.map((i) => this.states[i]!),
-        sharesTotal: this.sharesTotal,
+        indices: idx,
         from,
         to,
         segments,
@@ -331,6 +348,24 @@ export class Network {
     this.ownPoolSize = 0;
     await p?.destroy();
   }
+}
+
+function sameShares(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function checkShares(x: unknown, n: number, block: number): number[] {
+  const field = `shares(${block})`;
+  if (!Array.isArray(x) || x.length !== n) throw new YumaInputError(field, `must be an array of ${n} shares (one per subnet)`);
+  x.forEach((v, i) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 2 ** 31) {
+      throw new YumaInputError(`${field}[${i}]`, `must be an integer in 0..=2^31, got ${String(v)}`);
+    }
+  });
+  if (!x.some((v) => v > 0)) throw new YumaInputError(field, "emission shares sum to 0");
+  return x.slice();
 }
 
 /** A resolved config is also a valid input config (all fields explicit). */

@@ -12,19 +12,22 @@ import type { ResolvedSubnet } from "./config.js";
 import { lastSetBlock, phaseOf, POLICY_IMPL, policyOf, qualities, type WeightRow } from "./policies.js";
 import type { SubnetState } from "./state.js";
 
-/** Blocks first..first+count−1 each mint `emission` rao. */
+/** Blocks first..first+count−1 each mint `emission` rao, split by `shares` (one per subnet,
+ *  in config order) over `sharesTotal`. */
 export interface Segment {
   first: number;
   count: number;
   emission: bigint;
+  shares: number[];
+  sharesTotal: bigint;
 }
 
 export interface ShardInput {
   seed: number;
   subnets: ResolvedSubnet[];
   states: SubnetState[];
-  /** Σ shares over the whole network (not just this shard). */
-  sharesTotal: bigint;
+  /** Position of each of `subnets` in the network's config (indexes `Segment.shares`). */
+  indices: number[];
   /** Last block already simulated. */
   from: number;
   /** Last block to simulate (inclusive). */
@@ -59,16 +62,24 @@ export function countEpochs(netuid: number, tempo: number, from: number, to: num
   return Math.floor((to - first) / (tempo + 1)) + 1;
 }
 
-/** Per-block split of one subnet's emission: [owner cut, the rest]. */
-function makeSplitter(wasm: YumaExports, share: bigint, sharesTotal: bigint) {
-  let lastE = -1n;
+/** A subnet's part of one block: ⌊emission · share / Σ shares⌋. */
+export function subnetAmount(emission: bigint, share: number, sharesTotal: bigint): bigint {
+  return (emission * BigInt(share)) / sharesTotal;
+}
+
+/** Per-block split of one subnet's emission: [owner cut, the rest], cached per segment kind. */
+function makeSplitter(wasm: YumaExports, index: number) {
+  let lastE = -1n, lastShare = -1, lastTotal = -1n;
   let owner = 0n, rest = 0n;
-  return (e: bigint): [bigint, bigint] => {
-    if (e !== lastE) {
-      const amount = (e * share) / sharesTotal;
+  return (seg: Segment): [bigint, bigint] => {
+    const share = seg.shares[index]!;
+    if (seg.emission !== lastE || share !== lastShare || seg.sharesTotal !== lastTotal) {
+      const amount = subnetAmount(seg.emission, share, seg.sharesTotal);
       owner = BigInt.asUintN(64, wasm.ownerCut(amount, BigInt(SUBNET_OWNER_CUT)));
       rest = amount - owner;
-      lastE = e;
+      lastE = seg.emission;
+      lastShare = share;
+      lastTotal = seg.sharesTotal;
     }
     return [owner, rest];
   };
@@ -128,13 +139,13 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
   const { seed, segments } = input;
   input.subnets.forEach((cfg, k) => {
     const s = input.states[k]!;
-    const split = makeSplitter(wasm, BigInt(cfg.share), input.sharesTotal);
+    const split = makeSplitter(wasm, input.indices[k]!);
     // Accrue blocks (a, b] into pending.
     const accrue = (a: number, b: number) => {
       for (const seg of segments) {
         const lo = Math.max(a + 1, seg.first), hi = Math.min(b, seg.first + seg.count - 1);
         if (hi < lo) continue;
-        const [owner, rest] = split(seg.emission);
+        const [owner, rest] = split(seg);
         const count = BigInt(hi - lo + 1);
         s.pendingOwner += owner * count;
         s.pending += rest * count;
