@@ -17,3 +17,13 @@ export { blockEmission, ownerCut, TOTAL_SUPPLY, SUBNET_OWNER_CUT } from "./emiss
 export { Network, NetworkWorkerError, type NetworkSummary, type NetworkSnapshot, type RunOptions, type RunProgress, type SubnetSummary, type StepOptions, type ShareSchedule } from "./network/network.js";
 export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, type ResolvedNetwork, type ResolvedSubnet, type PolicyName } from "./network/config.js";
 export { createPool } from "./pool/index.js";
+
+// Scenario library and reports (docs/research.md).
+export {
+  SCENARIOS, CLASSIC_SCENARIOS, CHAIN_SCENARIOS, EXACT_VERSIONS, VERSION_LABELS, findScenario, expandScenario,
+  type ScenarioSpec, type ScenarioEpoch, type ScenarioVersion, type ScenarioParamOverrides, type BondReset, type ChainDetails, type Step,
+} from "./scenarios/index.js";
+export { ScenarioError, scenarioToTrajectory, runScenarioExact } from "./scenarios/exact.js";
+export { versionDefaults, resolveParams, type ScenarioParams } from "./scenarios/params.js";
+export type { ScenarioResult, VersionResult, EpochMetrics, ValidatorTotal, ScenarioInfo } from "./scenarios/metrics.js";
+export { renderScenarioHtml, totalsCsv, totalsText } from "./report/html.js";
