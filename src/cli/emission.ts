@@ -17,7 +17,7 @@ export async function emissionCommand(argv: string[]): Promise<number> {
     await writeOut(EMISSION_USAGE + "\n");
     return 0;
   }
-  if (positionals.length === 0) throw new CliError(`expected at least one ISSUANCE\n${EMISSION_USAGE}`);
+  if (positionals.length === 0) throw new CliError("expected at least one ISSUANCE (see yuma emission --help)");
   const lines = positionals.map((p, i) => {
     if (!/^(0|[1-9][0-9]*)$/.test(p)) throw new CliError(`ISSUANCE #${i + 1}: must be a decimal rao amount, got ${JSON.stringify(p)}`);
     return blockEmission(p).toString();

@@ -24,7 +24,7 @@ export async function epochCommand(argv: string[]): Promise<number> {
     await writeOut(EPOCH_USAGE + "\n");
     return 0;
   }
-  if (positionals.length !== 1) throw new CliError(`expected one FILE argument\n${EPOCH_USAGE}`);
+  if (positionals.length !== 1) throw new CliError(`expected one FILE argument, got ${positionals.length} (see yuma epoch --help)`);
   const doc = requireObject(readJsonArg(positionals[0], "FILE"), "file");
   if (doc.format !== undefined && !KNOWN_FORMATS.has(doc.format as string)) {
     throw new CliError(`format: unknown format ${JSON.stringify(doc.format)} (expected "yuma-epoch-fixture/1")`);

@@ -92,7 +92,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     await writeOut(SIMULATE_USAGE + "\n");
     return 0;
   }
-  if (positionals.length) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])}\n${SIMULATE_USAGE}`);
+  if (positionals.length) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])} (see yuma simulate --help)`);
   const config: NetworkConfig = values.config ? (requireObject(readJsonArg(values.config, "--config FILE"), "config") as NetworkConfig) : {};
   const override: SubnetConfig = {};
   const neurons = intOption(values.neurons, "neurons", 1, 65535);

@@ -21,21 +21,14 @@ export function readJsonArg(file: string | undefined, what: string): unknown {
   }
 }
 
-/** Run a command body; map known errors to one stderr line and exit code 2. */
+/** Run a command body; map usage and input errors to one stderr line and exit code 2. */
 export async function runCommand(body: () => Promise<number> | number): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof CliError || e instanceof YumaInputError) {
-      process.stderr.write(`yuma: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof Error && (e as NodeJS.ErrnoException).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      process.stderr.write(`yuma: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof TypeError && /parseArgs|argument|option/i.test(e.message) && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`yuma: ${e.message}\n`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof CliError || e instanceof YumaInputError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
+      process.stderr.write(`yuma: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
       return 2;
     }
     throw e;
