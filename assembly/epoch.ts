@@ -10,12 +10,10 @@ import {
   allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64, setU8,
 } from "./mem";
 import {
-  Csr, col_clip_sparse, colAt, csrClone, inplace_col_max_upscale_sparse, inplace_col_normalize_sparse,
-  inplace_col_normalize_sparse_int, inplace_mask_vector, inplace_normalize, inplace_normalize_using_sum,
-  inplace_row_normalize_sparse, inplace_row_normalize_sparse_int,
-  interpolate_sparse, mask_diag_sparse, mask_rows_sparse, matmul_sparse, matmul_transpose_sparse,
-  row_hadamard_sparse, row_sum_mat_vec_mul_sparse, row_sum_sparse, rowLen, rowStart,
-  scalar_vec_mask_sparse_matrix, sum, valAt, vec_mask_sparse_matrix, vec_mul,
+  bonds_prepare, clip_trust_ranks, col_normalize_dividends_max, col_sums, col_upscale, colAt, Csr,
+  inplace_col_normalize_sparse, inplace_col_normalize_sparse_int, inplace_mask_vector, inplace_normalize,
+  inplace_normalize_using_sum, interpolate_sparse, normalized_bond_totals, row_scaled, rowLen, rowStart, sum,
+  valAt, vec_mul, weights_prepare,
 } from "./sparse";
 import { weighted_median_col_sparse } from "./median";
 import { mat_ema_alpha_sparse_liquid, mat_ema_sparse, setLiquidAlphaParams } from "./bonds";
@@ -57,24 +55,6 @@ function copyI64(src: usize, n: i32): usize {
   const d = allocRaw(<usize>n << 3);
   memory.copy(d, src, <usize>n << 3);
   return d;
-}
-
-/** Wrap a compact CSR written by JS (offsets u32[n+1], cols u16[], u16 values) as a Csr whose
- *  values go through `convert`: 0 = as integer (v·2^32), 1 = as u16 proportion. */
-function csrFromInput(n: i32, start: usize, cols: usize, vals: usize, proportion: bool): Csr {
-  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
-  m.rows = n;
-  m.start = start;
-  m.len = allocRaw(<usize>n << 2);
-  for (let i = 0; i < n; i++) setU32(m.len, i, getU32(start, i + 1) - getU32(start, i));
-  const total = <i32>getU32(start, n);
-  m.col = cols;
-  m.val = allocRaw(<usize>total << 3);
-  for (let e = 0; e < total; e++) {
-    const v = getU16(vals, e);
-    setI64(m.val, e, proportion ? u16ToProportion(v) : <i64>v << 32);
-  }
-  return m;
 }
 
 /** Compact a Csr into offsets/cols/values for JS; values as u16 proportions or raw i64. */
@@ -201,27 +181,23 @@ export function epoch(p: usize): usize {
   inplace_normalize(activeStake, n);
 
   // == Weights ==
-  const weights = csrFromInput(n, ptr(p, P_W_START), ptr(p, P_W_COL), ptr(p, P_W_VAL), false);
-  mask_rows_sparse(forbids, weights);
-  mask_diag_sparse(weights, ownerUid);
-  vec_mask_sparse_matrix(weights, lastUpdate, luLen, registration, n, true);
-  if ((flags & FLAG_COMMIT_REVEAL) != 0) {
-    vec_mask_sparse_matrix(weights, ptr(p, P_COMMIT), n, registration, n, false);
-  }
-  // The weights are still whole numbers (stored u16 values, masked): integer fast path.
-  inplace_row_normalize_sparse_int(weights);
+  // Stored weights → mask_rows_sparse(forbids) → mask_diag_sparse (owner exempt) →
+  // outdated-weights mask → commit-reveal mask (if on) → inplace_row_normalize_sparse, fused.
+  const weights = weights_prepare(
+    n, ptr(p, P_W_START), ptr(p, P_W_COL), ptr(p, P_W_VAL), forbids, ownerUid, lastUpdate, luLen, registration,
+    (flags & FLAG_COMMIT_REVEAL) != 0 ? ptr(p, P_COMMIT) : 0,
+  );
 
   // == Consensus, validator trust ==
   const kappa = u16ToProportion(load<u32>(p + P_KAPPA));
   const consensus = vecI64(n);
   weighted_median_col_sparse(activeStake, weights, n, kappa, consensus);
-  const clipped = col_clip_sparse(weights, consensus, n);
-  const validatorTrust = vecI64(n);
-  row_sum_sparse(clipped, validatorTrust);
 
   // == Ranks, trust, incentive ==
+  // col_clip_sparse, row_sum_sparse (validator trust) and matmul_sparse (ranks) in one pass.
+  const validatorTrust = vecI64(n);
   const incentive = vecI64(n);
-  matmul_sparse(clipped, activeStake, n, incentive);
+  const clipped = clip_trust_ranks(weights, consensus, n, activeStake, validatorTrust, incentive);
   inplace_normalize(incentive, n);
 
   // == Bonds and dividends ==
@@ -236,8 +212,7 @@ export function epoch(p: usize): usize {
   const dividends = vecI64(n);
   let emaBonds: Csr;
   if (yuma3) {
-    const bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true);
-    scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
+    const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration);
     let anyConsensus = false;
     for (let j = 0; j < n; j++) if (getI64(consensus, j) != 0) { anyConsensus = true; break; }
     if (liquid && anyConsensus) {
@@ -252,27 +227,27 @@ export function epoch(p: usize): usize {
       );
       memory.fill(dense1, 0, <usize>n << 3);
       memory.fill(dense2, 0, <usize>n << 3);
+      col_sums(emaBonds, n, colScratch);
     } else {
-      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1);
+      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1, colScratch);
     }
-    const emaNorm = csrClone(emaBonds);
-    inplace_col_normalize_sparse(emaNorm, n, colScratch);
+    // row_sum(mat_vec_mul(col_normalized(emaBonds), incentive)) without the normalised copy.
     const totalBonds = vecI64(n);
-    row_sum_mat_vec_mul_sparse(emaNorm, incentive, n, totalBonds);
+    normalized_bond_totals(emaBonds, n, colScratch, incentive, totalBonds);
     vec_mul(totalBonds, activeStake, dividends, n);
     inplace_normalize(dividends, n);
   } else {
-    const bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false);
-    scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
+    const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false, lastTempo, registration);
     inplace_col_normalize_sparse_int(bonds, n, colScratch); // stored u16 values: whole numbers
-    const delta = csrClone(weightsForBonds);
-    row_hadamard_sparse(delta, activeStake);
+    const delta = row_scaled(weightsForBonds, activeStake); // row_hadamard_sparse on a copy
     inplace_col_normalize_sparse(delta, n, colScratch);
-    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1);
-    inplace_col_normalize_sparse(emaBonds, n, colScratch);
-    matmul_transpose_sparse(emaBonds, incentive, n, dividends);
+    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, colScratch);
+    // inplace_col_normalize_sparse + matmul_transpose_sparse + the column maxima, then the
+    // max-upscale.
+    col_normalize_dividends_max(emaBonds, n, colScratch, incentive, dividends, dense2);
     inplace_normalize(dividends, n);
-    inplace_col_max_upscale_sparse(emaBonds, n, colScratch);
+    col_upscale(emaBonds, n, dense2);
+    memory.fill(dense2, 0, <usize>n << 3);
   }
 
   // == Emission ==

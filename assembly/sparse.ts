@@ -433,3 +433,232 @@ export function interpolate_sparse(
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------
+// Fused kernels: several of the steps above in one pass, with the same results. The epoch
+// uses them on its hot path; the single-step kernels stay the reference (and the fallback).
+
+/**
+ * The weights as the epoch masks them: `csrFromInput` (stored u16 values as whole numbers),
+ * `mask_rows_sparse(forbids)`, `mask_diag_sparse(except)`, the outdated-weights
+ * `vec_mask_sparse_matrix(lastUpdate <= registration)`, optionally the commit-reveal one
+ * (`commit < registration`), then `inplace_row_normalize_sparse`. Every mask is a filter on
+ * (row, column), so applying them together keeps the same entries in the same order.
+ * The input cols / u16 values are compacted in place (they are scratch after the call).
+ */
+export function weights_prepare(
+  n: i32, start: usize, cols: usize, vals: usize, forbids: usize, except: i32,
+  lastUpdate: usize, luLen: i32, registration: usize, commit: usize,
+): Csr {
+  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
+  m.rows = n;
+  m.start = start;
+  const len = allocRaw(<usize>n << 2);
+  m.len = len;
+  m.col = cols;
+  const total = <i32>getU32(start, n);
+  const val = allocRaw(<usize>total << 3);
+  m.val = val;
+  for (let i = 0; i < n; i++) {
+    const s = <i32>getU32(start, i), e1 = <i32>getU32(start, i + 1);
+    const fv: u64 = i < luLen ? getU64(lastUpdate, i) : 0;
+    // Outdated: masked when fv <= reg[c], i.e. reg[c] > fv - 1; fv = 0 masks everything.
+    if (getU8(forbids, i) != 0 || fv == 0 || s == e1) { setU32(len, i, 0); continue; }
+    let bound: u64 = fv - 1;
+    if (commit != 0) {
+      const cv = getU64(commit, i); // masked when cv < reg[c]
+      if (cv < bound) bound = cv;
+    }
+    const diag = i == except ? -1 : i;
+    let w = s;
+    let ws: u64 = 0;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(cols, e);
+      const reg: u64 = c < n ? getU64(registration, c) : 0;
+      if (c == diag || reg > bound) continue;
+      const v = getU16(vals, e);
+      setU16(cols, w, <u32>c);
+      setU16(vals, w, v);
+      ws += v;
+      w++;
+    }
+    setU32(len, i, <u32>(w - s));
+    // inplace_row_normalize_sparse on whole numbers (see inplace_row_normalize_sparse_int).
+    if (ws == 0) {
+      for (let e = s; e < w; e++) setI64(val, e, 0);
+    } else if (ws < (<u64>1 << 31)) {
+      for (let e = s; e < w; e++) setI64(val, e, <i64>((<u64>getU16(vals, e) << 32) / ws));
+    } else {
+      let rs: i64 = 0;
+      for (let e = s; e < w; e++) rs += <i64>getU16(vals, e) << 32;
+      for (let e = s; e < w; e++) {
+        const a = <i64>getU16(vals, e) << 32;
+        setI64(val, e, rs > 0 ? safeDiv(a, rs) : a);
+      }
+    }
+  }
+  return m;
+}
+
+/**
+ * `col_clip_sparse(m, consensus)` into a new matrix, with `row_sum_sparse` of the result
+ * into `rowSums` (validator trust) and `matmul_sparse(result, vector)` into `colOut`
+ * (ranks), in one pass. Rows are visited in order, so the saturating column sums add up in
+ * the same order as in `matmul_sparse`.
+ */
+export function clip_trust_ranks(
+  m: Csr, threshold: usize, columns: i32, vector: usize, rowSums: usize, colOut: usize,
+): Csr {
+  const out = csrLike(m);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  const oLen = out.len, oCol = out.col, oVal = out.val;
+  memory.fill(colOut, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    const scale = getI64(vector, i);
+    let w = s;
+    let rs: i64 = 0;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      let v = getI64(val, e);
+      const th: i64 = c < columns ? getI64(threshold, c) : 0;
+      if (th < v) {
+        if (th <= 0) continue;
+        v = th;
+      }
+      setU16(oCol, w, <u32>c);
+      setI64(oVal, w, v);
+      w++;
+      rs += v;
+      if (c < columns) setI64(colOut, c, sadd(getI64(colOut, c), smulFast(scale, v)));
+    }
+    setU32(oLen, i, <u32>(w - s));
+    setI64(rowSums, i, rs);
+  }
+  return out;
+}
+
+/**
+ * A stored bond matrix as the epoch reads it: `csrFromInput` (values as u16 proportions, or
+ * as whole numbers) then `scalar_vec_mask_sparse_matrix(scalar <= registration[c])`.
+ * The input cols are compacted in place.
+ */
+export function bonds_prepare(
+  n: i32, start: usize, cols: usize, vals: usize, proportion: bool, scalar: u64, registration: usize,
+): Csr {
+  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
+  m.rows = n;
+  m.start = start;
+  const len = allocRaw(<usize>n << 2);
+  m.len = len;
+  m.col = cols;
+  const val = allocRaw(<usize>getU32(start, n) << 3);
+  m.val = val;
+  for (let i = 0; i < n; i++) {
+    const s = <i32>getU32(start, i), e1 = <i32>getU32(start, i + 1);
+    let w = s;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(cols, e);
+      const reg: u64 = c < n ? getU64(registration, c) : 0;
+      if (scalar <= reg) continue;
+      const v = getU16(vals, e);
+      setU16(cols, w, <u32>c);
+      setI64(val, w, proportion ? <i64>v * 65537 + <i64>(v / 65535) : <i64>v << 32);
+      w++;
+    }
+    setU32(len, i, <u32>(w - s));
+  }
+  return m;
+}
+
+/** `row_hadamard_sparse(csrClone(m), vector)`: a new matrix m_ij · vector_i (saturating). */
+export function row_scaled(m: Csr, vector: usize): Csr {
+  const out = csrLike(m);
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  const oLen = out.len, oCol = out.col, oVal = out.val;
+  memory.copy(oLen, len, <usize>rows << 2);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    const scale = getI64(vector, i);
+    for (let e = s; e < e1; e++) {
+      setU16(oCol, e, getU16(col, e));
+      setI64(oVal, e, smulFast(getI64(val, e), scale));
+    }
+  }
+  return out;
+}
+
+/**
+ * Yuma 2 after the EMA: `inplace_col_normalize_sparse(m)` given its saturating column sums
+ * `colSums`, `matmul_transpose_sparse(m, vector)` into `rowOut`, and the column maxima of
+ * the normalised values into `colMax` (for `inplace_col_max_upscale_sparse`), in one pass.
+ */
+export function col_normalize_dividends_max(
+  m: Csr, columns: i32, colSums: usize, vector: usize, rowOut: usize, colMax: usize,
+): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  memory.fill(colMax, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    let acc: i64 = 0;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      let v = getI64(val, e);
+      if (c < columns) {
+        const d = getI64(colSums, c);
+        if (d != 0) { v = safeDivFast(v, d); setI64(val, e, v); }
+        if (getI64(colMax, c) < v) setI64(colMax, c, v);
+        acc = sadd(acc, smulFast(getI64(vector, c), v));
+      }
+    }
+    setI64(rowOut, i, acc);
+  }
+}
+
+/** `inplace_col_max_upscale_sparse` given the column maxima. */
+export function col_upscale(m: Csr, columns: i32, colMax: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c >= columns) continue;
+      const mx = getI64(colMax, c);
+      if (mx != 0) setI64(val, e, safeDivFast(getI64(val, e), mx));
+    }
+  }
+}
+
+/**
+ * Yuma 3 after the EMA: `row_sum_sparse(mat_vec_mul_sparse(col_normalized(m), vector))`
+ * given m's saturating column sums, without materialising the normalised copy.
+ */
+export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vector: usize, out: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    let acc: i64 = 0;
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c >= columns) continue;
+      let v = getI64(val, e);
+      const d = getI64(colSums, c);
+      if (d != 0) v = safeDivFast(v, d);
+      acc += smulFast(v, getI64(vector, c));
+    }
+    setI64(out, i, acc);
+  }
+}
+
+/** Saturating column sums of m (as `inplace_col_normalize_sparse` computes them). */
+export function col_sums(m: Csr, columns: i32, out: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  memory.fill(out, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setI64(out, c, sadd(getI64(out, c), getI64(val, e)));
+    }
+  }
+}
