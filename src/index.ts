@@ -18,6 +18,13 @@ export { Network, NetworkWorkerError, type NetworkSummary, type NetworkSnapshot,
 export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, type ResolvedNetwork, type ResolvedSubnet, type PolicyName } from "./network/config.js";
 export { createPool } from "./pool/index.js";
 
+// Research mode: float kernels of the six Yuma variants, chain-like or peer-compatible (src/research).
+export { runResearch, runResearchBatch, createResearchPool, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";
+export type {
+  ResearchBatchOptions, ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams,
+  YumaVersion,
+} from "./research/index.js";
+
 // Scenario library and reports (docs/research.md).
 export {
   SCENARIOS, CLASSIC_SCENARIOS, CHAIN_SCENARIOS, EXACT_VERSIONS, VERSION_LABELS, findScenario, expandScenario,

@@ -2,6 +2,7 @@
 
 import { emissionCommand } from "./emission.js";
 import { epochCommand } from "./epoch.js";
+import { researchCommand } from "./research.js";
 import { simulateCommand } from "./simulate.js";
 import { runCommand } from "./util.js";
 
@@ -12,6 +13,7 @@ usage: yuma <command> [options]
 commands:
   epoch FILE|-        run a fixture-format epoch or trajectory (--check, --trace)
   emission I1 [I2..]  block emission (rao) for each total issuance (rao)
+  research FILE|-     float research kernels (YUMA1..YUMA3_LIQUID, chain-like or peer-compatible)
   simulate [options]  simulate a network of subnets over many blocks (worker threads)
 
 Run "yuma <command> --help" for a command's options.`;
@@ -19,6 +21,7 @@ Run "yuma <command> --help" for a command's options.`;
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   epoch: epochCommand,
   emission: emissionCommand,
+  research: researchCommand,
   simulate: simulateCommand,
 };
 

@@ -1,0 +1,212 @@
+// Chain-like epoch: the float64 image of subtensor's epoch (run_epoch.rs / math.rs) on a dense
+// V×N subnet where every validator is active and permitted and nothing is masked.
+//
+//   weights row-normalised (zero rows stay zero), stake normalised;
+//   consensus: per server the stake-weighted κ-quantile of the weights — the smallest weight
+//     w such that the stake on weights ≤ w exceeds Σs − κ (the chain's `weighted_median`),
+//     over validators with positive stake;
+//   clipping at the (unnormalised) consensus, ranks, incentive = normalised ranks;
+//   W_b = W + β·(W_clipped − W) (the chain's `interpolate`);
+//   Yuma 2: bonds column-normalised before and after the EMA with ΔB = colnorm(S∘W_b);
+//   Yuma 3: B = α·W_b + (1 − α)·B_old, or with liquid alpha (from the first epoch on, whenever
+//     some consensus is non-zero) min(1, (1 − α_ij)·B_old + max(0, α_ij·W_b)), α_ij from the
+//     sigmoid of the distance to consensus; dividends ∝ S_i·Σ_j colnorm(B)_ij·I_j.
+// Plain float64 arithmetic, sequential sums, and x/0 → 0 wherever the chain's safe division
+// would give 0.
+
+import { ld, st } from "./mem";
+import {
+  epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
+  mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
+  P_SUBNET_STAKE, param, sortByKey, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
+} from "./state";
+
+// @ts-ignore: decorator
+@inline function safeDiv(a: f64, b: f64): f64 {
+  return b == 0 ? 0 : a / b;
+}
+
+/** Columns of m scaled to sum 1 (zero columns stay zero), into out (may alias m). */
+function colNormalise(m: usize, out: usize): void {
+  for (let j = 0; j < N; j++) st<f64>(vCol, j, 0);
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) st<f64>(vCol, j, ld<f64>(vCol, j) + ld<f64>(m, i * N + j));
+  }
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) st<f64>(out, i * N + j, safeDiv(ld<f64>(m, i * N + j), ld<f64>(vCol, j)));
+  }
+}
+
+/** The chain's weighted median per column, on positive-stake validators. */
+function consensus(Wn: usize, Sn: usize, out: usize): void {
+  const kappa = param(P_KAPPA);
+  let total: f64 = 0;
+  let positive = 0;
+  for (let i = 0; i < V; i++) {
+    const s = ld<f64>(Sn, i);
+    if (s > 0) { total += s; positive++; }
+  }
+  const minority = total - kappa;
+  for (let j = 0; j < N; j++) {
+    if (positive == 0) { st<f64>(out, j, 0); continue; }
+    // Zero-stake validators sort last (key +inf) and are never reached.
+    for (let i = 0; i < V; i++) {
+      st<f64>(sortKey, i, ld<f64>(Sn, i) > 0 ? ld<f64>(Wn, i * N + j) : Infinity);
+    }
+    sortByKey(false);
+    let cum: f64 = 0;
+    let value: f64 = 0;
+    let r = 0;
+    while (r < positive) {
+      const w = ld<f64>(sortKey, load<i32>(sortIdx + (<usize>r << 2)));
+      // One group of equal weights.
+      while (r < positive && ld<f64>(sortKey, load<i32>(sortIdx + (<usize>r << 2))) == w) {
+        cum += ld<f64>(Sn, load<i32>(sortIdx + (<usize>r << 2)));
+        r++;
+      }
+      value = w;
+      if (cum > minority) break;
+    }
+    st<f64>(out, j, value); // never exceeded (κ ≤ 0): the largest weight
+
+  }
+}
+
+/** Liquid alpha of the chain (`alpha_sigmoid`), per entry, into mA. */
+function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
+  const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) {
+      const k = i * N + j;
+      const w = ld<f64>(Wb, k), b = ld<f64>(Bold, k), c = ld<f64>(C, j);
+      const d = w >= b ? min(max(w - c, 0.0), 1.0) : min(max(b - w, 0.0), 1.0);
+      const sig = 1.0 / (1.0 + Math.exp(-steep * (d - 0.5)));
+      const a = low + sig * (high - low);
+      st<f64>(mA, k, max(min(a, high), low));
+    }
+  }
+}
+
+export function chainStep(): void {
+  const VN = V * N;
+  // Stake and weights.
+  let sTotal: f64 = 0;
+  for (let i = 0; i < V; i++) sTotal += ld<f64>(inS, i);
+  for (let i = 0; i < V; i++) st<f64>(vSn, i, safeDiv(ld<f64>(inS, i), sTotal));
+  for (let i = 0; i < V; i++) {
+    let row: f64 = 0;
+    for (let j = 0; j < N; j++) row += ld<f64>(inW, i * N + j);
+    for (let j = 0; j < N; j++) st<f64>(mWn, i * N + j, safeDiv(ld<f64>(inW, i * N + j), row));
+  }
+
+  consensus(mWn, vSn, vC);
+
+  // Clipping (Yuma 2B clips the previous epoch's weights), ranks, incentive.
+  const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
+  for (let k = 0; k < VN; k++) st<f64>(mWc, k, min(ld<f64>(Wsrc, k), ld<f64>(vC, k % N)));
+  let rTotal: f64 = 0;
+  for (let j = 0; j < N; j++) {
+    let r: f64 = 0;
+    for (let i = 0; i < V; i++) r += ld<f64>(vSn, i) * ld<f64>(mWc, i * N + j);
+    st<f64>(vR, j, r);
+    rTotal += r;
+  }
+  if ((flags & FLAG_WTA) != 0) {
+    let top: f64 = 0;
+    for (let j = 0; j < N; j++) top = max(top, ld<f64>(vR, j));
+    let ties = 0;
+    for (let j = 0; j < N; j++) if (top > 0 && ld<f64>(vR, j) == top) ties++;
+    for (let j = 0; j < N; j++) st<f64>(vI, j, top > 0 && ld<f64>(vR, j) == top ? 1.0 / <f64>ties : 0);
+  } else {
+    for (let j = 0; j < N; j++) st<f64>(vI, j, safeDiv(ld<f64>(vR, j), rTotal));
+  }
+
+  // Weights for bonds.
+  const bp = param(P_BOND_PENALTY);
+  for (let k = 0; k < VN; k++) {
+    const w = ld<f64>(Wsrc, k);
+    st<f64>(mWb, k, w + bp * (ld<f64>(mWc, k) - w));
+  }
+
+  const alpha = 1 - param(P_BMA);
+  if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
+    // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
+    for (let i = 0; i < V; i++) {
+      const s = ld<f64>(vSn, i);
+      for (let j = 0; j < N; j++) st<f64>(mX, i * N + j, s * ld<f64>(mWb, i * N + j));
+    }
+    colNormalise(mX, mX);
+    if (version == YUMA1) {
+      memory.copy(stB, mX, <usize>VN << 3);
+    } else {
+      colNormalise(stB, mB); // zeros before the first epoch
+      for (let k = 0; k < VN; k++) st<f64>(mB, k, alpha * ld<f64>(mX, k) + (1 - alpha) * ld<f64>(mB, k));
+      colNormalise(mB, stB);
+    }
+    for (let i = 0; i < V; i++) {
+      let d: f64 = 0;
+      for (let j = 0; j < N; j++) d += ld<f64>(stB, i * N + j) * ld<f64>(vI, j);
+      st<f64>(vD, i, d);
+    }
+    if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
+  } else if (version == YUMA2C) {
+    // Capacity bonds in units of stake: cap_i = S_i.
+    const capAlpha = param(P_CAPACITY_ALPHA), keep = 1 - param(P_DECAY);
+    for (let i = 0; i < V; i++) {
+      const cap = ld<f64>(vSn, i);
+      for (let j = 0; j < N; j++) {
+        const k = i * N + j;
+        const old = ld<f64>(stB, k);
+        const purchase = min(capAlpha * cap, max(cap - old, 0.0)) * ld<f64>(mWn, k);
+        st<f64>(stB, k, min(keep * old + purchase, cap));
+      }
+    }
+    colNormalise(stB, mB);
+    for (let i = 0; i < V; i++) {
+      let d: f64 = 0;
+      for (let j = 0; j < N; j++) d += ld<f64>(mB, i * N + j) * ld<f64>(vI, j);
+      st<f64>(vD, i, d);
+    }
+  } else {
+    let anyConsensus = false;
+    for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) anyConsensus = true;
+    const liquid = (version == YUMA3_LIQUID || (flags & FLAG_LIQUID) != 0) && anyConsensus;
+    if (liquid) {
+      for (let j = 0; j < N; j++) {
+        const now = ld<f64>(vC, j);
+        const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
+        st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
+      }
+      liquidAlpha(mWb, stB, vCl);
+      for (let k = 0; k < VN; k++) {
+        const a = ld<f64>(mA, k);
+        const v = (1 - a) * ld<f64>(stB, k) + max(a * ld<f64>(mWb, k), 0.0);
+        st<f64>(stB, k, min(v, 1.0));
+      }
+    } else {
+      for (let k = 0; k < VN; k++) st<f64>(stB, k, alpha * ld<f64>(mWb, k) + (1 - alpha) * ld<f64>(stB, k));
+    }
+    colNormalise(stB, mB);
+    for (let i = 0; i < V; i++) {
+      let d: f64 = 0;
+      for (let j = 0; j < N; j++) d += ld<f64>(mB, i * N + j) * ld<f64>(vI, j);
+      st<f64>(vD, i, ld<f64>(vSn, i) * d);
+    }
+  }
+
+  let dTotal: f64 = 0;
+  for (let i = 0; i < V; i++) dTotal += ld<f64>(vD, i);
+  const ratio = param(P_RATIO), emission = param(P_EMISSION), subnet = param(P_SUBNET_STAKE);
+  for (let i = 0; i < V; i++) {
+    const dn = safeDiv(ld<f64>(vD, i), dTotal);
+    st<f64>(outD, i, dn);
+    const units = ld<f64>(vSn, i) * subnet / 1000.0;
+    st<f64>(outP, i, units > 1e-6 ? ratio * dn * emission / units : 0);
+  }
+  memory.copy(outC, vC, <usize>N << 3);
+  memory.copy(outI, vI, <usize>N << 3);
+  memory.copy(outB, stB, <usize>VN << 3);
+  memory.copy(stC, vC, <usize>N << 3);
+}

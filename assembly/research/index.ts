@@ -1,0 +1,18 @@
+// Research module: float epoch kernels for the Yuma variants, run epoch by epoch.
+//
+//   init(V, N, version, flags, simdBytes) → pointer table (see state.ts); JS writes the
+//   parameter block once, then per epoch writes W (f64 V×N, row-major) and S (f64 V), calls
+//   step(), and reads consensus, incentive, bonds, dividends and dividends per 1000 TAO.
+
+import { chainStep } from "./chain";
+import { peerStep } from "./peer";
+import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
+
+export { init } from "./state";
+
+export function step(): void {
+  if ((flags & FLAG_PEER) == 0) chainStep();
+  else if ((flags & FLAG_F64) != 0) peerStep<f64>();
+  else peerStep<f32>();
+  markEpochDone();
+}

@@ -1,0 +1,319 @@
+// Peer-compatible epoch: the Yuma variants of bactensor/yuma-simulation 0.1.1
+// (yuma_simulation/_internal/yumas.py, driven as simulation_utils._run_simulation drives
+// them), reproduced operation by operation in the reference's element type T.
+//
+// The reference builds its tensors with torch's default dtype, float32 (T = f32; T = f64 is
+// the same program on float64 tensors). Every tensor operation is one IEEE operation in T:
+// a Python float meeting a tensor is first rounded to T (so `(1 - x) * B` rounds the double
+// 1 − x once), sums follow torch's CPU order (torch.ts), `cumsum` accumulates in double and
+// stores T, `.int()` truncates (NaN and out-of-range give INT32_MIN, as on x86), and
+// `int_tensor / 65535` yields float32 (the default dtype) whatever T is.
+
+import { ld, st } from "./mem";
+import {
+  epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
+  mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
+  P_SUBNET_STAKE, param, sortByKey, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3,
+} from "./state";
+import { colSums, innerSum, rowSums } from "./torch";
+
+// @ts-ignore: decorator
+@inline function maxValue<T>(): T {
+  return sizeof<T>() == 4 ? <T>f32.MAX_VALUE : <T>f64.MAX_VALUE;
+}
+
+/** torch.nan_to_num with defaults: NaN → 0, ±inf → ±largest finite. */
+// @ts-ignore: decorator
+@inline function nanToNum<T>(x: T): T {
+  if (isNaN<T>(x)) return <T>0;
+  if (x == <T>Infinity) return maxValue<T>();
+  if (x == <T>-Infinity) return -maxValue<T>();
+  return x;
+}
+
+/** torch.clamp(x, min=lo): NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function clampMin<T>(x: T, lo: T): T {
+  return x < lo ? lo : x;
+}
+
+/** torch.clamp(x, max=hi): NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function clampMax<T>(x: T, hi: T): T {
+  return x > hi ? hi : x;
+}
+
+/** torch.minimum / torch.maximum: NaN propagates. */
+// @ts-ignore: decorator
+@inline function tmin<T>(a: T, b: T): T {
+  return isNaN<T>(a) || isNaN<T>(b) ? <T>NaN : (a < b ? a : b);
+}
+// @ts-ignore: decorator
+@inline function tmax<T>(a: T, b: T): T {
+  return isNaN<T>(a) || isNaN<T>(b) ? <T>NaN : (a > b ? a : b);
+}
+
+// @ts-ignore: decorator
+@inline function texp<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>Mathf.exp(<f32>x);
+  return <T>Math.exp(<f64>x);
+}
+
+/** Tensor `.int()`: truncation toward zero; NaN and out-of-range values give INT32_MIN. */
+function toInt32(x: f64): i32 {
+  if (isNaN<f64>(x) || x >= 2147483648.0 || x <= -2147483649.0) return i32.MIN_VALUE;
+  return <i32>x;
+}
+
+/**
+ * `optimized_compute_consensus_weights`: per server, the weights sorted in descending
+ * order with the stakes in the same order, the cumulative stake (`cumsum`: double
+ * accumulator, stored in T), and the weight at the first position whose cumulative stake
+ * is ≥ kappa; position 0 when there is none (argmax of an all-false mask).
+ */
+function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
+  const kappa = <T>param(P_KAPPA);
+  for (let j = 0; j < N; j++) {
+    for (let i = 0; i < V; i++) st<f64>(sortKey, i, <f64>ld<T>(Wn, i * N + j));
+    sortByKey(true);
+    let cum: f64 = 0;
+    let first = 0;
+    for (let r = 0; r < V; r++) {
+      cum += <f64>ld<T>(Sn, load<i32>(sortIdx + (<usize>r << 2)));
+      if (<T>cum >= kappa) {
+        first = r;
+        break;
+      }
+    }
+    st<T>(out, j, ld<T>(Wn, load<i32>(sortIdx + (<usize>first << 2)) * N + j));
+  }
+}
+
+/**
+ * `_compute_liquid_alpha(W, B, C, steepness, low, high)` into `out`:
+ * buy where W ≥ B (distance clamp(W − C, 0, 1)), else sell (distance clamp(B − W, 0, 1));
+ * alpha = clamp(low + sigmoid(−steepness·(d − 0.5))·(high − low), low, high).
+ */
+function liquidAlpha<T>(W: usize, B: usize, C: usize, out: usize): void {
+  const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH);
+  const lowT = <T>low, highT = <T>high, span = <T>(high - low);
+  const negSteep = <T>(-param(P_STEEPNESS));
+  const zero = <T>0, one = <T>1, half = <T>0.5;
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) {
+      const k = i * N + j;
+      const w = ld<T>(W, k), b = ld<T>(B, k), c = ld<T>(C, j);
+      const d = w >= b ? clampMax<T>(clampMin<T>(w - c, zero), one) : clampMax<T>(clampMin<T>(b - w, zero), one);
+      const e = texp<T>(negSteep * (d - half));
+      const sig = one / (e + one);
+      const a = sig * span + lowT;
+      st<T>(out, k, clampMax<T>(clampMin<T>(a, lowT), highT));
+    }
+  }
+}
+
+/** D / (D.sum() + 1e-6) into the output, as f64. */
+function normaliseDividends<T>(D: usize): void {
+  const denom = innerSum<T>(D, V) + <T>1e-6;
+  for (let i = 0; i < V; i++) st<f64>(outD, i, <f64>(ld<T>(D, i) / denom));
+}
+
+/** out_i = Σ_j M[i][j]·I[j] (`(M * I).sum(dim=1)`), through the scratch matrix mX. */
+function bondsTimesIncentive<T>(M: usize, out: usize): void {
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) st<T>(mX, i * N + j, ld<T>(M, i * N + j) * ld<T>(vI, j));
+  }
+  rowSums<T>(mX, V, N, out);
+}
+
+/** W_b = (1 − β)·Wsrc + β·W_clipped. */
+function weightsForBonds<T>(Wsrc: usize, out: usize): void {
+  const bp = param(P_BOND_PENALTY);
+  const keep = <T>(1 - bp), pen = <T>bp;
+  for (let k = 0; k < V * N; k++) st<T>(out, k, keep * ld<T>(Wsrc, k) + pen * ld<T>(mWc, k));
+}
+
+/** B = nan_to_num((S·W_b) / (colsum(S·W_b) + eps)); eps is 1e-6 for Yuma 1, none for Yuma 2/2B. */
+function instantBonds<T>(withEps: bool, out: usize): void {
+  for (let i = 0; i < V; i++) {
+    const s = ld<T>(vSn, i);
+    for (let j = 0; j < N; j++) st<T>(mX, i * N + j, s * ld<T>(mWb, i * N + j));
+  }
+  colSums<T>(mX, V, N, vCol);
+  const eps = withEps ? <T>1e-6 : <T>0;
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) {
+      const k = i * N + j;
+      const den = withEps ? ld<T>(vCol, j) + eps : ld<T>(vCol, j);
+      st<T>(out, k, nanToNum<T>(ld<T>(mX, k) / den));
+    }
+  }
+}
+
+/** Yuma 1 / 2 / 2B: B_ema = α·B + (1 − α)·B_old (scalar or liquid α), or B in the first epoch. */
+function emaBonds<T>(B: usize, alphaScalar: f64, useLiquid: bool, out: usize): void {
+  if (epochsDone == 0) {
+    memory.copy(out, B, <usize>V * <usize>N * sizeof<T>());
+    return;
+  }
+  if (useLiquid) {
+    liquidAlpha<T>(mWn, stB, vC, mA);
+    for (let k = 0; k < V * N; k++) {
+      const a = ld<T>(mA, k);
+      st<T>(out, k, a * ld<T>(B, k) + (<T>1 - a) * ld<T>(stB, k));
+    }
+  } else {
+    const a = <T>alphaScalar, b = <T>(1 - alphaScalar);
+    for (let k = 0; k < V * N; k++) st<T>(out, k, a * ld<T>(B, k) + b * ld<T>(stB, k));
+  }
+}
+
+export function peerStep<T>(): void {
+  const VN = V * N;
+  const eps = <T>1e-6;
+  const liquid = (flags & FLAG_LIQUID) != 0 && epochsDone > 0;
+
+  // Inputs, rounded to T (torch.tensor of Python floats).
+  for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
+  for (let i = 0; i < V; i++) st<T>(vS, i, <T>ld<f64>(inS, i));
+
+  // W = (W.T / (W.sum(dim=1) + 1e-6)).T ; S = S / S.sum()
+  rowSums<T>(mW, V, N, vRow);
+  for (let i = 0; i < V; i++) {
+    const den = ld<T>(vRow, i) + eps;
+    for (let j = 0; j < N; j++) st<T>(mWn, i * N + j, ld<T>(mW, i * N + j) / den);
+  }
+  const sTotal = innerSum<T>(vS, V);
+  for (let i = 0; i < V; i++) st<T>(vSn, i, ld<T>(vS, i) / sTotal);
+
+  // C = (C / C.sum() * 65535).int() / 65535
+  consensusRaw<T>(mWn, vSn, vCraw);
+  const cTotal = innerSum<T>(vCraw, N);
+  for (let j = 0; j < N; j++) {
+    const q = (ld<T>(vCraw, j) / cTotal) * <T>65535;
+    const c = <f32>toInt32(<f64>q) / <f32>65535;
+    st<T>(vC, j, <T>c);
+  }
+
+  // Clipping (Yuma 2B clips the previous epoch's weights), ranks, incentive.
+  const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) st<T>(mWc, i * N + j, tmin<T>(ld<T>(Wsrc, i * N + j), ld<T>(vC, j)));
+  }
+  for (let i = 0; i < V; i++) {
+    const s = ld<T>(vSn, i);
+    for (let j = 0; j < N; j++) st<T>(mX, i * N + j, s * ld<T>(mWc, i * N + j));
+  }
+  colSums<T>(mX, V, N, vR);
+  if ((flags & FLAG_WTA) != 0) {
+    // Winner takes all: 1/k to each of the k servers tied at the maximum rank.
+    let top = ld<T>(vR, 0);
+    for (let j = 1; j < N; j++) top = tmax<T>(top, ld<T>(vR, j));
+    let ties = 0;
+    for (let j = 0; j < N; j++) if (ld<T>(vR, j) == top) ties++;
+    const share = <T>(1.0 / <f64>ties);
+    for (let j = 0; j < N; j++) st<T>(vI, j, ld<T>(vR, j) == top ? share : <T>0);
+  } else {
+    const rTotal = innerSum<T>(vR, N);
+    for (let j = 0; j < N; j++) st<T>(vI, j, nanToNum<T>(ld<T>(vR, j) / rTotal));
+  }
+
+  const bma = param(P_BMA);
+  if (version == YUMA1) {
+    // Instantaneous bonds (alpha 1, or liquid), renormalised with the 1e-6 column epsilon.
+    weightsForBonds<T>(mWn, mWb);
+    instantBonds<T>(true, mB);
+    if (epochsDone == 0) memory.copy(mA, mB, <usize>VN * sizeof<T>());
+    else if (liquid) emaBonds<T>(mB, 1, true, mA);
+    else for (let k = 0; k < VN; k++) st<T>(mA, k, ld<T>(mB, k) + <T>0 * ld<T>(stB, k));
+    colSums<T>(mA, V, N, vCol);
+    for (let i = 0; i < V; i++) {
+      for (let j = 0; j < N; j++) {
+        const k = i * N + j;
+        st<T>(stB, k, nanToNum<T>(ld<T>(mA, k) / (ld<T>(vCol, j) + eps)));
+      }
+    }
+    bondsTimesIncentive<T>(stB, vD);
+  } else if (version == YUMA2 || version == YUMA2B) {
+    weightsForBonds<T>(Wsrc, mWb);
+    instantBonds<T>(false, mB);
+    emaBonds<T>(mB, 1 - bma, liquid, mA);
+    memory.copy(stB, mA, <usize>VN * sizeof<T>());
+    bondsTimesIncentive<T>(stB, vD);
+    if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN * sizeof<T>());
+  } else if (version == YUMA2C) {
+    // Capacity bonds: cap_i = S_i·(2^64 − 1), purchase min(capacity_alpha·cap_i, room)·W,
+    // decay, capped at cap_i; dividends from column-normalised bonds.
+    const maxint = <T>18446744073709551615.0;
+    const capAlpha = <T>param(P_CAPACITY_ALPHA);
+    const decay = <T>(1 - param(P_DECAY));
+    const zero = <T>0;
+    for (let i = 0; i < V; i++) {
+      const cap = ld<T>(vSn, i) * maxint;
+      const buy = capAlpha * cap;
+      for (let j = 0; j < N; j++) {
+        const k = i * N + j;
+        const old = ld<T>(stB, k); // zero before the first epoch
+        const room = clampMin<T>(cap - old, zero);
+        const purchase = tmin<T>(buy, room) * ld<T>(mWn, k);
+        st<T>(mB, k, tmin<T>(decay * old + purchase, cap));
+      }
+    }
+    memory.copy(stB, mB, <usize>VN * sizeof<T>());
+    colSums<T>(mB, V, N, vCol);
+    for (let i = 0; i < V; i++) {
+      for (let j = 0; j < N; j++) st<T>(mA, i * N + j, ld<T>(mB, i * N + j) / (ld<T>(vCol, j) + eps));
+    }
+    bondsTimesIncentive<T>(mA, vD);
+  } else {
+    // Yuma 3: bonds move towards the raw weights by alpha (capped at 1 per entry).
+    const zero = <T>0, one = <T>1;
+    if (liquid) {
+      for (let j = 0; j < N; j++) {
+        const now = ld<T>(vC, j), before = ld<T>(stC, j);
+        st<T>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? tmax<T>(now, before) : now);
+      }
+      liquidAlpha<T>(mWn, stB, vCl, mA);
+      for (let k = 0; k < VN; k++) {
+        const a = ld<T>(mA, k);
+        const decayed = ld<T>(stB, k) * (one - a);
+        const room = clampMin<T>(one - decayed, zero);
+        const v = decayed + tmin<T>(a * ld<T>(mWn, k), room);
+        st<T>(mB, k, clampMax<T>(v, one));
+      }
+    } else {
+      const alpha = 1 - bma;
+      const a = <T>alpha, keep = <T>(1 - alpha);
+      for (let k = 0; k < VN; k++) {
+        const decayed = ld<T>(stB, k) * keep;
+        const room = clampMin<T>(one - decayed, zero);
+        const v = decayed + tmin<T>(a * ld<T>(mWn, k), room);
+        st<T>(mB, k, clampMax<T>(v, one));
+      }
+    }
+    memory.copy(stB, mB, <usize>VN * sizeof<T>());
+    colSums<T>(mB, V, N, vCol);
+    for (let i = 0; i < V; i++) {
+      for (let j = 0; j < N; j++) st<T>(mA, i * N + j, ld<T>(mB, i * N + j) / (ld<T>(vCol, j) + eps));
+    }
+    bondsTimesIncentive<T>(mA, vRow);
+    for (let i = 0; i < V; i++) st<T>(vD, i, ld<T>(vSn, i) * ld<T>(vRow, i));
+  }
+  normaliseDividends<T>(vD);
+
+  // Dividends per 1000 TAO, as simulation_utils computes them: from the stake tensor the
+  // case supplies (not re-normalised), `.item()` to Python floats, division in double.
+  const ratio = <T>param(P_RATIO), emission = <T>param(P_EMISSION), subnet = <T>param(P_SUBNET_STAKE);
+  for (let i = 0; i < V; i++) {
+    const units = <f64>((ld<T>(vS, i) * subnet) / <T>1000.0);
+    const paid = <f64>((ratio * <T>ld<f64>(outD, i)) * emission);
+    st<f64>(outP, i, units > 1e-6 ? paid / units : 0);
+  }
+
+  widen<T>(vC, outC, N);
+  widen<T>(vI, outI, N);
+  widen<T>(stB, outB, VN);
+  memory.copy(stC, vC, <usize>N * sizeof<T>());
+}

@@ -1,0 +1,180 @@
+// Run configuration, buffers and the state carried from one epoch to the next.
+// Layouts shared with src/research/wasm.ts (keep in sync).
+
+import { allocZeroed, heapReset, st } from "./mem";
+import { setSimdBytes } from "./torch";
+
+// Versions.
+export const YUMA1 = 0;
+export const YUMA2 = 1;
+export const YUMA2B = 2;
+export const YUMA2C = 3;
+export const YUMA3 = 4;
+export const YUMA3_LIQUID = 5;
+
+// Flags.
+export const FLAG_PEER: i32 = 1;
+export const FLAG_LIQUID: i32 = 2;
+export const FLAG_WTA: i32 = 4;
+export const FLAG_F64: i32 = 8;
+// Liquid-alpha consensus mode in bits 4..5.
+export const MODE_CURRENT = 0;
+export const MODE_PREVIOUS = 1;
+export const MODE_MIXED = 2;
+
+// Parameter block (f64 slots).
+export const P_KAPPA = 0;
+export const P_BOND_PENALTY = 1;
+export const P_BMA = 2;
+export const P_ALPHA_LOW = 3;
+export const P_ALPHA_HIGH = 4;
+export const P_STEEPNESS = 5;
+export const P_DECAY = 6;
+export const P_CAPACITY_ALPHA = 7;
+export const P_RATIO = 8;
+export const P_EMISSION = 9;
+export const P_SUBNET_STAKE = 10;
+export const PARAM_SLOTS = 16;
+
+// Pointer table returned by `init` (u32 slots).
+const T_PARAMS = 0, T_W = 1, T_S = 2, T_C = 3, T_I = 4, T_B = 5, T_D = 6, T_P1000 = 7;
+const TABLE_SLOTS = 8;
+
+export let V: i32 = 0;
+export let N: i32 = 0;
+export let version: i32 = 0;
+export let flags: i32 = 0;
+export let mode: i32 = 0;
+
+// I/O (f64).
+export let params: usize = 0;
+export let inW: usize = 0;
+export let inS: usize = 0;
+export let outC: usize = 0;
+export let outI: usize = 0;
+export let outB: usize = 0;
+export let outD: usize = 0;
+export let outP: usize = 0;
+
+// Carried state, in the kernel's element type.
+export let stB: usize = 0; // bonds after the last epoch
+export let stC: usize = 0; // consensus of the last epoch
+export let stW: usize = 0; // normalised weights of the last epoch (Yuma 2B)
+export let epochsDone: i32 = 0;
+
+// Scratch. Every buffer holds f64-sized slots, so the f32 kernels can use them too.
+export let mW: usize = 0;
+export let mWn: usize = 0;
+export let mWc: usize = 0;
+export let mWb: usize = 0;
+export let mA: usize = 0;
+export let mB: usize = 0;
+export let mX: usize = 0;
+export let vS: usize = 0;
+export let vSn: usize = 0;
+export let vRow: usize = 0;
+export let vD: usize = 0;
+export let vCraw: usize = 0;
+export let vC: usize = 0;
+export let vCl: usize = 0;
+export let vR: usize = 0;
+export let vI: usize = 0;
+export let vCol: usize = 0;
+export let sortIdx: usize = 0;
+export let sortTmp: usize = 0;
+export let sortKey: usize = 0;
+
+function mat(): usize {
+  return allocZeroed(<usize>V * <usize>N << 3);
+}
+
+/** Set up a run of V validators × N servers; returns the pointer table. */
+export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
+  heapReset();
+  V = v;
+  N = n;
+  version = ver;
+  flags = fl;
+  mode = (fl >> 4) & 3;
+  setSimdBytes(simd);
+  const table = allocZeroed(TABLE_SLOTS << 2);
+  params = allocZeroed(PARAM_SLOTS << 3);
+  inW = mat();
+  inS = allocZeroed(<usize>v << 3);
+  outC = allocZeroed(<usize>n << 3);
+  outI = allocZeroed(<usize>n << 3);
+  outB = mat();
+  outD = allocZeroed(<usize>v << 3);
+  outP = allocZeroed(<usize>v << 3);
+  stB = mat();
+  stC = allocZeroed(<usize>n << 3);
+  stW = mat();
+  epochsDone = 0;
+  mW = mat();
+  mWn = mat();
+  mWc = mat();
+  mWb = mat();
+  mA = mat();
+  mB = mat();
+  mX = mat();
+  vS = allocZeroed(<usize>v << 3);
+  vSn = allocZeroed(<usize>v << 3);
+  vRow = allocZeroed(<usize>v << 3);
+  vD = allocZeroed(<usize>v << 3);
+  vCraw = allocZeroed(<usize>n << 3);
+  vC = allocZeroed(<usize>n << 3);
+  vCl = allocZeroed(<usize>n << 3);
+  vR = allocZeroed(<usize>n << 3);
+  vI = allocZeroed(<usize>n << 3);
+  vCol = allocZeroed(<usize>n << 3);
+  sortIdx = allocZeroed(<usize>v << 2);
+  sortTmp = allocZeroed(<usize>v << 2);
+  sortKey = allocZeroed(<usize>v << 3);
+  store<u32>(table + (T_PARAMS << 2), <u32>params);
+  store<u32>(table + (T_W << 2), <u32>inW);
+  store<u32>(table + (T_S << 2), <u32>inS);
+  store<u32>(table + (T_C << 2), <u32>outC);
+  store<u32>(table + (T_I << 2), <u32>outI);
+  store<u32>(table + (T_B << 2), <u32>outB);
+  store<u32>(table + (T_D << 2), <u32>outD);
+  store<u32>(table + (T_P1000 << 2), <u32>outP);
+  return table;
+}
+
+export function param(slot: i32): f64 {
+  return load<f64>(params + (<usize>slot << 3));
+}
+
+export function markEpochDone(): void {
+  epochsDone++;
+}
+
+/** Sort validator indices 0..V-1 by key (f64[V]), descending when `desc`, ascending otherwise.
+ *  Bottom-up merge sort; the result is in sortIdx. Stable (equal keys keep index order). */
+export function sortByKey(desc: bool): void {
+  let a = sortIdx, b = sortTmp;
+  for (let i = 0; i < V; i++) store<i32>(a + (<usize>i << 2), i);
+  for (let width = 1; width < V; width <<= 1) {
+    for (let lo = 0; lo < V; lo += width << 1) {
+      const mid = min(lo + width, V), hi = min(lo + (width << 1), V);
+      let i = lo, j = mid, w = lo;
+      while (i < mid && j < hi) {
+        const ui = load<i32>(a + (<usize>i << 2)), uj = load<i32>(a + (<usize>j << 2));
+        const ki = load<f64>(sortKey + (<usize>ui << 3)), kj = load<f64>(sortKey + (<usize>uj << 3));
+        const takeRight = desc ? kj > ki : kj < ki;
+        if (takeRight) { store<i32>(b + (<usize>w << 2), uj); j++; }
+        else { store<i32>(b + (<usize>w << 2), ui); i++; }
+        w++;
+      }
+      while (i < mid) { store<i32>(b + (<usize>w << 2), load<i32>(a + (<usize>i << 2))); i++; w++; }
+      while (j < hi) { store<i32>(b + (<usize>w << 2), load<i32>(a + (<usize>j << 2))); j++; w++; }
+    }
+    const t = a; a = b; b = t;
+  }
+  if (a != sortIdx) memory.copy(sortIdx, a, <usize>V << 2);
+}
+
+/** Copy n elements of T into f64 slots (outputs). */
+export function widen<T>(src: usize, dst: usize, n: i32): void {
+  for (let k = 0; k < n; k++) st<f64>(dst, k, <f64>load<T>(src + (<usize>k << alignof<T>())));
+}

@@ -1,0 +1,143 @@
+// Summation in the order of PyTorch's CPU `sum` (ATen `cascade_sum`), for the peer-compatible
+// kernels. Float addition is not associative, so reproducing the reference's results to the
+// last bit needs its exact order of additions. The order depends on the reduction's layout:
+//
+//   inner sum (a contiguous run, e.g. a row sum or a 1-D total):
+//     runs shorter than one SIMD vector: `row_sum` (4 interleaved partial sums, see `ilpSum`);
+//     longer runs: one `row_sum` per vector lane over whole vectors, then a scalar sum of the
+//     tail elements, to which the lane sums are added in lane order.
+//   outer sum (column sums of a row-major matrix, reducing over rows):
+//     fewer columns than one vector: columns in groups of four use the blocked cascade over
+//     rows (`cascadeSum`), the remaining columns `row_sum` over rows;
+//     otherwise: blocks of four vectors of columns use the cascade, then whole vectors and
+//     then single columns use `row_sum` over rows.
+//
+// The accumulator is the element type (float32 sums accumulate in float32). The vector width
+// is the build's: 32 bytes (AVX2, and the 2×128-bit NEON vectors on arm64) by default, or 64
+// bytes (AVX-512). Large tensors (≥ 32768 elements) may be summed by several threads in the
+// reference, in an order that depends on its thread count; that split is not modelled.
+
+import { ld, st } from "./mem";
+
+let simdBytes: i32 = 32;
+
+export function setSimdBytes(bytes: i32): void {
+  simdBytes = bytes;
+}
+
+// @ts-ignore: decorator
+@inline function laneCount<T>(): i32 {
+  return simdBytes / <i32>sizeof<T>();
+}
+
+/** ATen `CeilLog2`: 1 for x ≤ 2, else ⌈log2 x⌉. */
+function ceilLog2(x: i32): i32 {
+  if (x <= 2) return 1;
+  return 32 - clz<i32>(x - 1);
+}
+
+/**
+ * One lane of ATen `multi_row_sum`: Σ x[i] for i < size, x[i] at base + i·stride. Elements go
+ * into a level-0 accumulator in chunks of 2^p (p = max(4, ⌈log2 size⌉ / 4)); after each chunk
+ * the accumulator is pushed into level 1, and a level is pushed further up whenever the
+ * count of elements seen is a multiple of the next level's span. The levels are folded
+ * into level 0 at the end, lowest first.
+ */
+export function cascadeSum<T>(base: usize, stride: usize, size: i32): T {
+  const power = max<i32>(4, ceilLog2(size) / 4);
+  const chunk = 1 << power;
+  const mask = chunk - 1;
+  let a0: T = <T>0, a1: T = <T>0, a2: T = <T>0, a3: T = <T>0;
+  let i = 0;
+  let p = base;
+  while (i + chunk <= size) {
+    for (let j = 0; j < chunk; j++) {
+      a0 += load<T>(p);
+      p += stride;
+    }
+    i += chunk;
+    a1 += a0;
+    a0 = <T>0;
+    if ((i & (mask << power)) == 0) {
+      a2 += a1;
+      a1 = <T>0;
+      if ((i & (mask << (2 * power))) == 0) {
+        a3 += a2;
+        a2 = <T>0;
+      }
+    }
+  }
+  for (; i < size; i++) {
+    a0 += load<T>(p);
+    p += stride;
+  }
+  a0 += a1;
+  a0 += a2;
+  a0 += a3;
+  return a0;
+}
+
+/**
+ * ATen `row_sum`: the n elements seen as rows of four; the four columns are summed with
+ * `cascadeSum`, the n mod 4 leftover elements are added to the first, then the second,
+ * third and fourth partial sums are added to it in that order.
+ */
+export function ilpSum<T>(base: usize, stride: usize, n: i32): T {
+  const rows = n >> 2;
+  const s4 = stride << 2;
+  let p0 = cascadeSum<T>(base, s4, rows);
+  const p1 = cascadeSum<T>(base + stride, s4, rows);
+  const p2 = cascadeSum<T>(base + 2 * stride, s4, rows);
+  const p3 = cascadeSum<T>(base + 3 * stride, s4, rows);
+  for (let i = rows << 2; i < n; i++) p0 += load<T>(base + <usize>i * stride);
+  p0 += p1;
+  p0 += p2;
+  p0 += p3;
+  return p0;
+}
+
+/** Sum of a contiguous run of n elements (a 1-D total, or one row of a row sum). */
+export function innerSum<T>(base: usize, n: i32): T {
+  const sz = sizeof<T>();
+  const lanes = laneCount<T>();
+  if (n < lanes) return ilpSum<T>(base, sz, n);
+  const vectors = n / lanes;
+  let total: T = <T>0;
+  for (let k = vectors * lanes; k < n; k++) total += ld<T>(base, k);
+  for (let lane = 0; lane < lanes; lane++) {
+    total += ilpSum<T>(base + <usize>lane * sz, <usize>lanes * sz, vectors);
+  }
+  return total;
+}
+
+/** out[i] = Σ_j m[i][j] for a row-major rows×cols matrix (`m.sum(dim=1)`). */
+export function rowSums<T>(m: usize, rows: i32, cols: i32, out: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let i = 0; i < rows; i++) st<T>(out, i, innerSum<T>(m + <usize>i * rowBytes, cols));
+}
+
+/** out[j] = Σ_i m[i][j] for a row-major rows×cols matrix (`m.sum(dim=0)`). */
+export function colSums<T>(m: usize, rows: i32, cols: i32, out: usize): void {
+  const sz = sizeof<T>();
+  if (cols == 1) {
+    // A single column is contiguous: ATen drops the unit dimension and sums it as a run.
+    st<T>(out, 0, innerSum<T>(m, rows));
+    return;
+  }
+  const rowBytes = <usize>cols * sz;
+  const lanes = laneCount<T>();
+  let j = 0;
+  if (cols >= lanes) {
+    for (; j + 4 * lanes <= cols; j += 4 * lanes) {
+      for (let c = j; c < j + 4 * lanes; c++) st<T>(out, c, cascadeSum<T>(m + <usize>c * sz, rowBytes, rows));
+    }
+    for (; j + lanes <= cols; j += lanes) {
+      for (let c = j; c < j + lanes; c++) st<T>(out, c, ilpSum<T>(m + <usize>c * sz, rowBytes, rows));
+    }
+  } else {
+    for (; j + 3 < cols; j += 4) {
+      for (let c = j; c < j + 4; c++) st<T>(out, c, cascadeSum<T>(m + <usize>c * sz, rowBytes, rows));
+    }
+  }
+  for (; j < cols; j++) st<T>(out, j, ilpSum<T>(m + <usize>j * sz, rowBytes, rows));
+}

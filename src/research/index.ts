@@ -1,0 +1,109 @@
+// Research mode: float epoch kernels for the Yuma variants YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3
+// and YUMA3_LIQUID on dense V×N subnets, in two semantics:
+//
+// * chain-like (default): the float64 image of subtensor's epoch (assembly/research/chain.ts).
+// * peerCompat: true — bactensor/yuma-simulation 0.1.1 reproduced operation by operation,
+//   including its float32 tensors and torch's summation order (assembly/research/peer.ts).
+//
+// `runResearch` runs one input synchronously; `runResearchBatch` runs many (parameter
+// sweeps) on a fixed-size pool of worker threads that share one compiled module.
+
+import type { Piscina } from "piscina";
+import { YumaInputError } from "../errors.js";
+import { flatToOutput, runFlat, type FlatResearchResult } from "./run.js";
+import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
+import { encodeResearch, type EncodedResearch } from "./validate.js";
+import { getResearchModule, researchEngine } from "./wasm.js";
+
+export type {
+  ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams, YumaVersion,
+} from "./types.js";
+export { DEFAULT_RESEARCH_PARAMS, RESEARCH_FORMAT, YUMA_VERSIONS, encodeResearch, type EncodedResearch } from "./validate.js";
+export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
+
+/**
+ * Run every epoch of one research input; returns per epoch the consensus, incentive, bonds
+ * after the epoch, normalised dividends and dividends per 1000 TAO. Validates the input first
+ * (YumaInputError naming the field and the rule).
+ */
+export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
+  return flatToOutput(runFlat(researchEngine(), encodeResearch(input, options)));
+}
+
+/** A task for the research worker (src/research/worker.ts). */
+export interface ResearchTask {
+  enc: EncodedResearch;
+  /** The compiled module, for pools that were not created with it in their workerData. */
+  module?: WebAssembly.Module;
+}
+
+export interface ResearchBatchOptions {
+  /** Worker threads of the pool created for this call (default: available cores, at most one
+   *  per input). 1 runs the inputs on the calling thread. Ignored when `pool` is given. */
+  threads?: number;
+  /** A pool to run on instead (e.g. from `createResearchPool`); it is left open. */
+  pool?: Piscina;
+  /** Options applied to every input. */
+  options?: ResearchOptions;
+}
+
+/** The worker script: next to this module in the package (dist/), or dist/ from the sources. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts")
+    ? new URL("../../dist/research-worker.js", here)
+    : new URL("./research-worker.js", here);
+}
+
+/**
+ * A fixed-size pool of research workers. The module is compiled once, here, and handed to
+ * every worker in its workerData. Pass it to `runResearchBatch({ pool })`; `close()` it when done.
+ */
+export async function createResearchPool(threads?: number): Promise<Piscina> {
+  const { Piscina: PiscinaClass } = await import("piscina");
+  const size = threads ?? (await coreCount());
+  if (!Number.isInteger(size) || size < 1) throw new YumaInputError("threads", `must be a positive integer, got ${String(threads)}`);
+  return new PiscinaClass({
+    filename: workerUrl().href,
+    minThreads: size,
+    maxThreads: size,
+    idleTimeout: Number.MAX_SAFE_INTEGER,
+    workerData: { researchModule: getResearchModule() },
+  });
+}
+
+/**
+ * Run many research inputs (e.g. a parameter sweep) in parallel; results are in input order.
+ * Every input is validated before any work starts (field paths are prefixed with `inputs[k].`).
+ */
+export async function runResearchBatch(
+  inputs: ResearchInput[],
+  opts: ResearchBatchOptions = {},
+): Promise<ResearchOutput[]> {
+  if (!Array.isArray(inputs)) throw new YumaInputError("inputs", "must be an array");
+  const encoded = inputs.map((input, k) => encodeResearch(input, opts.options, `inputs[${k}].`));
+  if (encoded.length === 0) return [];
+  if (opts.pool) {
+    const pool = opts.pool;
+    const module = getResearchModule();
+    const flat = await Promise.all(encoded.map((enc) => pool.run({ enc, module } satisfies ResearchTask) as Promise<FlatResearchResult>));
+    return flat.map(flatToOutput);
+  }
+  if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) {
+    throw new YumaInputError("threads", `must be a positive integer, got ${String(opts.threads)}`);
+  }
+  const threads = Math.min(opts.threads ?? (await coreCount()), encoded.length);
+  if (threads === 1) return encoded.map((enc) => flatToOutput(runFlat(researchEngine(), enc)));
+  const pool = await createResearchPool(threads);
+  try {
+    const flat = await Promise.all(encoded.map((enc) => pool.run({ enc } satisfies ResearchTask) as Promise<FlatResearchResult>));
+    return flat.map(flatToOutput);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function coreCount(): Promise<number> {
+  const os = await import("node:os");
+  return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+}

@@ -1,0 +1,82 @@
+// Encoded input → WASM research kernels → flat results → output objects. No numerics here:
+// the kernels compute everything; this file only moves arrays in and out of linear memory.
+
+import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
+import type { EncodedResearch } from "./validate.js";
+import { PARAM_SLOT, RFLAGS, TABLE, VERSION_CODE, type ResearchExports } from "./wasm.js";
+
+/** All epochs' outputs, flat (epoch-major). */
+export interface FlatResearchResult {
+  validators: number;
+  servers: number;
+  epochs: number;
+  consensus: Float64Array; // epochs × servers
+  incentive: Float64Array; // epochs × servers
+  bonds: Float64Array; // epochs × validators × servers
+  dividends: Float64Array; // epochs × validators
+  dividendsPer1000Tao: Float64Array; // epochs × validators
+}
+
+const MODE_CODE = { current: 0, previous: 1, mixed: 2 } as const;
+
+export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
+  const V = enc.validators, N = enc.servers, E = enc.epochs;
+  const res: FlatResearchResult = {
+    validators: V, servers: N, epochs: E,
+    consensus: new Float64Array(E * N),
+    incentive: new Float64Array(E * N),
+    bonds: new Float64Array(E * V * N),
+    dividends: new Float64Array(E * V),
+    dividendsPer1000Tao: new Float64Array(E * V),
+  };
+  if (E === 0) return res;
+  const p = enc.params;
+  let flags = 0;
+  if (enc.peerCompat) flags |= RFLAGS.peer;
+  if (enc.liquid) flags |= RFLAGS.liquid;
+  if (p.winnerTakesAll) flags |= RFLAGS.winnerTakesAll;
+  if (enc.peerFloat === "float64") flags |= RFLAGS.float64;
+  flags |= MODE_CODE[p.liquidAlphaConsensusMode] << RFLAGS.modeShift;
+  const table = wasm.init(V, N, VERSION_CODE[enc.version], flags, enc.peerVectorBits / 8);
+  // init allocates every buffer of the run: the memory does not grow after this point.
+  const buf = wasm.memory.buffer;
+  const slot = (k: number) => new Uint32Array(buf, table, 8)[k]!;
+  const params = new Float64Array(buf, slot(TABLE.params), 16);
+  for (const [name, at] of Object.entries(PARAM_SLOT)) params[at] = p[name as keyof typeof PARAM_SLOT];
+  const w = new Float64Array(buf, slot(TABLE.W), V * N);
+  const s = new Float64Array(buf, slot(TABLE.S), V);
+  const c = new Float64Array(buf, slot(TABLE.consensus), N);
+  const inc = new Float64Array(buf, slot(TABLE.incentive), N);
+  const b = new Float64Array(buf, slot(TABLE.bonds), V * N);
+  const d = new Float64Array(buf, slot(TABLE.dividends), V);
+  const q = new Float64Array(buf, slot(TABLE.per1000), V);
+  for (let e = 0; e < E; e++) {
+    w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
+    s.set(enc.S.subarray(e * V, (e + 1) * V));
+    wasm.step();
+    res.consensus.set(c, e * N);
+    res.incentive.set(inc, e * N);
+    res.bonds.set(b, e * V * N);
+    res.dividends.set(d, e * V);
+    res.dividendsPer1000Tao.set(q, e * V);
+  }
+  return res;
+}
+
+/** Flat results → the output shape of the file format. */
+export function flatToOutput(r: FlatResearchResult): ResearchOutput {
+  const { validators: V, servers: N } = r;
+  const epochs: ResearchEpochOutput[] = [];
+  for (let e = 0; e < r.epochs; e++) {
+    const bonds: number[][] = [];
+    for (let i = 0; i < V; i++) bonds.push(Array.from(r.bonds.subarray((e * V + i) * N, (e * V + i + 1) * N)));
+    epochs.push({
+      consensus: Array.from(r.consensus.subarray(e * N, (e + 1) * N)),
+      incentive: Array.from(r.incentive.subarray(e * N, (e + 1) * N)),
+      bonds,
+      dividends: Array.from(r.dividends.subarray(e * V, (e + 1) * V)),
+      dividendsPer1000Tao: Array.from(r.dividendsPer1000Tao.subarray(e * V, (e + 1) * V)),
+    });
+  }
+  return { epochs };
+}

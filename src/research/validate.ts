@@ -1,0 +1,202 @@
+// Validation of research inputs and their encoding into flat typed arrays for the WASM
+// kernels. Errors name the field and the rule (YumaInputError); nothing invalid goes further.
+
+import { YumaInputError } from "../errors.js";
+import type { ResearchInput, ResearchOptions, ResearchParams, YumaVersion } from "./types.js";
+
+export const RESEARCH_FORMAT = "yuma-research-input/1";
+
+export const YUMA_VERSIONS: readonly YumaVersion[] = ["YUMA1", "YUMA2", "YUMA2B", "YUMA2C", "YUMA3", "YUMA3_LIQUID"];
+
+/**
+ * Defaults of missing parameters: yuma-simulation 0.1.1's dataclass defaults
+ * (SimulationHyperparameters, YumaParams), except `bondPenalty`, whose peer default is
+ * None (Yuma 1/2/2B then fail); we use 1, subtensor's default BondsPenalty (65535/65535).
+ */
+export const DEFAULT_RESEARCH_PARAMS: Readonly<ResearchParams> = Object.freeze({
+  kappa: 0.5,
+  bondPenalty: 1,
+  bondMovingAverage: 0.1,
+  liquidAlpha: false,
+  alphaLow: 0.1,
+  alphaHigh: 0.3,
+  alphaSigmoidSteepness: 10,
+  decayRate: 0.1,
+  capacityAlpha: 0.1,
+  winnerTakesAll: false,
+  liquidAlphaConsensusMode: "current",
+  validatorEmissionRatio: 0.41,
+  totalEpochEmission: 100,
+  totalSubnetStake: 1_000_000,
+});
+
+/** A validated input: every epoch's W row-major in one Float64Array, S in another. */
+export interface EncodedResearch {
+  version: YumaVersion;
+  peerCompat: boolean;
+  peerFloat: "float32" | "float64";
+  peerVectorBits: 256 | 512;
+  params: ResearchParams;
+  /** Liquid alpha in effect (the parameter, or implied by YUMA3_LIQUID). */
+  liquid: boolean;
+  validators: number;
+  servers: number;
+  epochs: number;
+  /** epochs × validators × servers, row-major per epoch. */
+  W: Float64Array;
+  /** epochs × validators. */
+  S: Float64Array;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+const fail = (field: string, rule: string): never => {
+  throw new YumaInputError(field, rule);
+};
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v;
+}
+
+function describe(v: unknown): string {
+  return typeof v === "number" ? String(v) : typeName(v);
+}
+
+function requireObject(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, `must be an object, got ${typeName(v)}`);
+  return v as Record<string, unknown>;
+}
+
+function requireNumber(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) return fail(field, `must be a finite number, got ${describe(v)}`);
+  if (v < min || v > max) fail(field, `must be in [${min}, ${max}], got ${v}`);
+  return v;
+}
+
+function requireBoolean(v: unknown, field: string): boolean {
+  if (typeof v !== "boolean") fail(field, `must be a boolean, got ${typeName(v)}`);
+  return v as boolean;
+}
+
+type ParamRule = (v: unknown, field: string) => unknown;
+const unit: ParamRule = (v, f) => requireNumber(v, f, 0, 1);
+const nonNegative: ParamRule = (v, f) => requireNumber(v, f, 0, Number.MAX_VALUE);
+
+const PARAM_RULES: Record<keyof ResearchParams, ParamRule> = {
+  kappa: unit,
+  bondPenalty: unit,
+  bondMovingAverage: unit,
+  liquidAlpha: requireBoolean,
+  alphaLow: unit,
+  alphaHigh: unit,
+  alphaSigmoidSteepness: (v, f) => requireNumber(v, f, -Number.MAX_VALUE, Number.MAX_VALUE),
+  decayRate: unit,
+  capacityAlpha: unit,
+  winnerTakesAll: requireBoolean,
+  liquidAlphaConsensusMode: (v, f) => {
+    const m = typeof v === "string" ? v.toLowerCase() : undefined;
+    if (m !== "current" && m !== "previous" && m !== "mixed") {
+      fail(f, `must be "current", "previous" or "mixed", got ${typeof v === "string" ? JSON.stringify(v) : typeName(v)}`);
+    }
+    return m;
+  },
+  validatorEmissionRatio: unit,
+  totalEpochEmission: nonNegative,
+  totalSubnetStake: nonNegative,
+};
+
+/** The full parameter set: given values checked, missing ones from the defaults. */
+export function resolveParams(raw: unknown, field = "params"): ResearchParams {
+  const out: Record<string, unknown> = { ...DEFAULT_RESEARCH_PARAMS };
+  if (raw === undefined) return out as unknown as ResearchParams;
+  const given = requireObject(raw, field);
+  for (const [key, value] of Object.entries(given)) {
+    const rule = PARAM_RULES[key as keyof ResearchParams];
+    if (!rule) fail(`${field}.${key}`, `unknown parameter (known: ${Object.keys(PARAM_RULES).join(", ")})`);
+    if (value === undefined) continue;
+    out[key] = rule(value, `${field}.${key}`);
+  }
+  const p = out as unknown as ResearchParams;
+  if (p.alphaLow > p.alphaHigh) fail(`${field}.alphaLow`, `must not exceed alphaHigh (${p.alphaHigh}), got ${p.alphaLow}`);
+  return p;
+}
+
+/** Validate a research input and flatten it. `prefix` is prepended to field paths. */
+export function encodeResearch(input: unknown, options: ResearchOptions = {}, prefix = ""): EncodedResearch {
+  const at = (f: string) => prefix + f;
+  const doc = requireObject(input, prefix ? prefix.replace(/\.$/, "") : "input") as Partial<ResearchInput> & Record<string, unknown>;
+  if (doc.format !== RESEARCH_FORMAT) {
+    fail(at("format"), `must be ${JSON.stringify(RESEARCH_FORMAT)}, got ${typeof doc.format === "string" ? JSON.stringify(doc.format) : typeName(doc.format)}`);
+  }
+  for (const key of Object.keys(doc)) {
+    if (!["format", "version", "peerCompat", "params", "epochs"].includes(key)) fail(at(key), "unknown field");
+  }
+  const version = doc.version as YumaVersion;
+  if (!YUMA_VERSIONS.includes(version)) {
+    fail(at("version"), `must be one of ${YUMA_VERSIONS.join(", ")}, got ${typeof doc.version === "string" ? JSON.stringify(doc.version) : typeName(doc.version)}`);
+  }
+  const peerCompat = doc.peerCompat === undefined ? false : requireBoolean(doc.peerCompat, at("peerCompat"));
+  const params = resolveParams(doc.params, at("params"));
+  const peerFloat = options.peerFloat ?? "float32";
+  if (peerFloat !== "float32" && peerFloat !== "float64") fail("options.peerFloat", `must be "float32" or "float64", got ${String(peerFloat)}`);
+  const peerVectorBits = options.peerVectorBits ?? 256;
+  if (peerVectorBits !== 256 && peerVectorBits !== 512) fail("options.peerVectorBits", `must be 256 or 512, got ${String(peerVectorBits)}`);
+  const float32 = peerCompat && peerFloat === "float32";
+  const limit = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
+
+  if (!Array.isArray(doc.epochs)) return fail(at("epochs"), `must be an array, got ${typeName(doc.epochs)}`);
+  const epochs = doc.epochs as unknown[];
+  let V = -1, N = -1;
+  let W = new Float64Array(0), S = new Float64Array(0);
+  for (let e = 0; e < epochs.length; e++) {
+    const ef = at(`epochs[${e}]`);
+    const ep = requireObject(epochs[e], ef);
+    for (const key of Object.keys(ep)) if (key !== "W" && key !== "S") fail(`${ef}.${key}`, "unknown field");
+    const rows = ep.W, stakes = ep.S;
+    if (!Array.isArray(rows)) return fail(`${ef}.W`, `must be an array of rows, got ${typeName(rows)}`);
+    if (!Array.isArray(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);
+    if (e === 0) {
+      V = rows.length;
+      if (V === 0) fail(`${ef}.W`, "must have at least one row (validator)");
+      const first = rows[0];
+      if (!Array.isArray(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
+      N = first.length;
+      if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
+      W = new Float64Array(epochs.length * V * N);
+      S = new Float64Array(epochs.length * V);
+    } else if (rows.length !== V) {
+      fail(`${ef}.W`, `must have ${V} rows like epochs[0] (the validator set is fixed), got ${rows.length}`);
+    }
+    if (stakes.length !== V) fail(`${ef}.S`, `must have one stake per row of W (${V}), got ${stakes.length}`);
+    const wBase = e * V * N;
+    for (let i = 0; i < V; i++) {
+      const row = rows[i];
+      if (!Array.isArray(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
+      if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
+      for (let j = 0; j < N; j++) {
+        const x = row[j];
+        if (typeof x !== "number" || !Number.isFinite(x)) fail(`${ef}.W[${i}][${j}]`, `must be a finite number, got ${describe(x)}`);
+        if ((x as number) < 0) fail(`${ef}.W[${i}][${j}]`, `must not be negative, got ${x}`);
+        if ((x as number) > limit) fail(`${ef}.W[${i}][${j}]`, `must be at most ${limit} (float32), got ${x}`);
+        W[wBase + i * N + j] = x as number;
+      }
+    }
+    let total = 0;
+    for (let i = 0; i < V; i++) {
+      const x = stakes[i];
+      if (typeof x !== "number" || !Number.isFinite(x)) fail(`${ef}.S[${i}]`, `must be a finite number, got ${describe(x)}`);
+      if ((x as number) < 0) fail(`${ef}.S[${i}]`, `must not be negative, got ${x}`);
+      if ((x as number) > limit) fail(`${ef}.S[${i}]`, `must be at most ${limit} (float32), got ${x}`);
+      S[e * V + i] = x as number;
+      total += float32 ? Math.fround(x as number) : (x as number);
+    }
+    if (!(total > 0)) fail(`${ef}.S`, "must have a positive total stake");
+  }
+  const liquid = version === "YUMA3_LIQUID" || params.liquidAlpha;
+  return {
+    version, peerCompat, peerFloat, peerVectorBits, params, liquid,
+    validators: Math.max(V, 0), servers: Math.max(N, 0), epochs: epochs.length, W, S,
+  };
+}
