@@ -34,3 +34,9 @@ export { ScenarioError, scenarioToTrajectory, runScenarioExact } from "./scenari
 export { versionDefaults, resolveParams, type ScenarioParams } from "./scenarios/params.js";
 export type { ScenarioResult, VersionResult, EpochMetrics, ValidatorTotal, ScenarioInfo } from "./scenarios/metrics.js";
 export { renderScenarioHtml, totalsCsv, totalsText } from "./report/html.js";
+export { runScenario, scenarioResearchInput, applicableResets, type RunOptions as ScenarioRunOptions } from "./scenarios/run.js";
+export {
+  runSweep, parseMetric, gridPoints, SWEEP_PARAMS,
+  type SweepSpec, type SweepResult, type SweepPoint, type SweepAxis, type SweepMetric, type SweepFlag, type SweepKey,
+} from "./scenarios/sweep.js";
+export { renderSweepHtml, sweepCsv, sweepText } from "./report/sweep.js";

@@ -3,6 +3,7 @@
 import { emissionCommand } from "./emission.js";
 import { epochCommand } from "./epoch.js";
 import { researchCommand } from "./research.js";
+import { scenarioCommand, scenariosCommand, sweepCommand } from "./scenario.js";
 import { simulateCommand } from "./simulate.js";
 import { runCommand } from "./util.js";
 
@@ -15,6 +16,9 @@ commands:
   emission I1 [I2..]  block emission (rao) for each total issuance (rao)
   research FILE|-     float research kernels (YUMA1..YUMA3_LIQUID, chain-like or peer-compatible)
   simulate [options]  simulate a network of subnets over many blocks (worker threads)
+  scenarios           list the built-in scenarios (22 classic cases, chain-realistic ones)
+  scenario NAME       run a scenario for Yuma versions: totals table, --html report, --csv, --json
+  sweep --scenario N  hyperparameter sweep on the worker pool: CSV / HTML heat map of a metric
 
 Run "yuma <command> --help" for a command's options.`;
 
@@ -23,6 +27,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   emission: emissionCommand,
   research: researchCommand,
   simulate: simulateCommand,
+  scenarios: scenariosCommand,
+  scenario: scenarioCommand,
+  sweep: sweepCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

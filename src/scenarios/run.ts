@@ -1,0 +1,92 @@
+// Run a scenario on the research kernels (float64, all six versions) or the exact engine, and
+// collect the metrics the reports show.
+
+import { runResearch } from "../research/index.js";
+import type { ResearchInput, ResearchOutput } from "../research/types.js";
+import { runScenarioExact } from "./exact.js";
+import { expandScenario } from "./index.js";
+import { computeTotals, epochMetrics, scenarioInfo, type ScenarioResult, type VersionResult } from "./metrics.js";
+import { resolveParams, type ScenarioParams } from "./params.js";
+import { VERSION_LABELS, type BondReset, type ScenarioParamOverrides, type ScenarioSpec, type ScenarioVersion } from "./types.js";
+
+export interface RunOptions {
+  engine?: "research" | "exact";
+  /** User overrides on top of the version defaults and the scenario's own parameters. */
+  params?: ScenarioParamOverrides;
+  /** Apply the scenario's bond resets (exact engine; default true, as in the peer's published tables). */
+  bondResets?: boolean;
+  /**
+   * Research kernels: reproduce the peer simulator operation by operation (float32 tensors,
+   * peerCompat) instead of the default chain-like float64 semantics.
+   */
+  peer?: boolean;
+}
+
+/**
+ * The research-kernel input of one version of a scenario. The research kernels take weights
+ * and stakes only: a scenario's bond resets (re-registrations) cannot be expressed there and
+ * are reported as a note by runScenario; the exact engine applies them.
+ */
+export function scenarioResearchInput(
+  s: ScenarioSpec,
+  version: ScenarioVersion,
+  p: ScenarioParams,
+  opts: { peer?: boolean } = {},
+): ResearchInput {
+  return {
+    format: "yuma-research-input/1",
+    version,
+    ...(opts.peer ? { peerCompat: true } : {}),
+    params: { ...p },
+    epochs: expandScenario(s).map((e) => ({ W: e.W, S: e.S })),
+  };
+}
+
+/** Bond resets of the scenario that apply to `version`. */
+export function applicableResets(s: ScenarioSpec, version: ScenarioVersion): BondReset[] {
+  return (s.resetBonds ?? []).filter((r) => !r.versions || r.versions.includes(version));
+}
+
+/** Metrics of one version from the research output. */
+export function researchVersionResult(
+  s: ScenarioSpec,
+  version: ScenarioVersion,
+  p: ScenarioParams,
+  out: ResearchOutput,
+): VersionResult {
+  const inputs = expandScenario(s);
+  const epochs = out.epochs.map((e, k) => epochMetrics(e, inputs[k]!, p));
+  return {
+    version,
+    label: VERSION_LABELS[version],
+    engine: "research",
+    params: p,
+    epochs,
+    totals: computeTotals(s.validators, s.base, epochs),
+  };
+}
+
+/** Run a scenario for several versions. */
+export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
+  const engine = opts.engine ?? "research";
+  const bondResets = opts.bondResets !== false;
+  const notes: string[] = [];
+  const results = versions.map((version) => {
+    const p = resolveParams(version, s.params, opts.params);
+    if (engine === "exact") return runScenarioExact(s, version, p, { bondResets });
+    return researchVersionResult(s, version, p, runResearch(scenarioResearchInput(s, version, p, { peer: opts.peer })));
+  });
+  if (engine === "research" && bondResets) {
+    const affected = versions.filter((v) => applicableResets(s, v).length > 0);
+    if (affected.length) {
+      const r = applicableResets(s, affected[0]!)[0]!;
+      notes.push(`bond reset of ${s.servers[r.server]} at epoch ${r.epoch} (${affected.join(", ")}) not applied: ` +
+        `the research kernels take weights and stakes only; run with --exact to apply it as a re-registration`);
+    }
+  }
+  return {
+    format: "yuma-scenario-run/1", scenario: scenarioInfo(s), engine,
+    semantics: engine === "exact" ? "exact" : opts.peer ? "peer" : "chain-like",
+    bondResets: engine === "exact" && bondResets, notes, versions: results,
+  };
+}

@@ -1,0 +1,125 @@
+// The HTML reports in a real browser (Debian chromium via puppeteer-core): every chart is laid
+// out and draws its data points. Chromium is required: if it is missing, these tests fail.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderScenarioHtml } from "../../src/report/html.js";
+import { expandScenario, findScenario } from "../../src/scenarios/index.js";
+import { runScenario } from "../../src/scenarios/run.js";
+import { YUMA_VERSIONS } from "../../src/scenarios/types.js";
+import { renderSweepHtml } from "../../src/report/sweep.js";
+import { parseMetric, runSweep } from "../../src/scenarios/sweep.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "yuma-report-"));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      `--user-data-dir=${join(dir, "profile")}`,
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir && !process.env.YUMA_KEEP_REPORTS) rmSync(dir, { recursive: true, force: true });
+});
+
+interface ChartInfo {
+  id: string;
+  expected: number;
+  marks: number;
+  paths: number;
+  cells: number;
+  width: number;
+  height: number;
+}
+
+/** Open a page and measure every chart as the browser rendered it. */
+async function inspect(file: string, screenshot: string): Promise<{ charts: ChartInfo[]; errors: string[]; requests: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url()); });
+  await page.setViewport({ width: 1400, height: 900 });
+  await page.goto(`file://${file}`, { waitUntil: "load" });
+  const charts = await page.$$eval("figure.chart", (figs) => figs.map((f) => {
+    const svg = f.querySelector("svg")!;
+    const box = svg.getBoundingClientRect();
+    // Only marks that really have a position and size in the rendered SVG.
+    const visible = (sel: string) => Array.from(f.querySelectorAll(sel)).filter((el) => {
+      const b = (el as SVGGraphicsElement).getBBox();
+      return Number.isFinite(b.x) && Number.isFinite(b.y) && (b.width > 0 || b.height > 0);
+    }).length;
+    return {
+      id: f.id,
+      expected: Number(f.getAttribute("data-points")),
+      marks: visible("circle.pt"),
+      paths: visible("g.series path"),
+      cells: visible("rect.cell:not(.empty)"),
+      width: box.width,
+      height: box.height,
+    };
+  }));
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.close();
+  return { charts, errors, requests };
+}
+
+describe("reports in chromium", () => {
+  it("scenario report: every chart of all six versions draws all its data points", async () => {
+    const s = findScenario("case2")!;
+    const result = runScenario(s, YUMA_VERSIONS);
+    const file = join(dir, "case2.html");
+    writeFileSync(file, renderScenarioHtml(result, { epochs: expandScenario(s) }));
+    const shot = join(dir, "case2.png");
+    const { charts, errors, requests } = await inspect(file, shot);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    // inputs: stake + 2 weight charts; per version: dividends, relative, incentive, consensus, 2 bond charts.
+    expect(charts.length).toBe(3 + 6 * 6);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(300);
+      expect(c.height, c.id).toBeGreaterThan(100);
+      // 40 epochs × (3 validators or 2 servers), each drawn as a marker, plus one line per series.
+      expect(c.expected, c.id).toBe(c.id.endsWith("incentive") || c.id.endsWith("consensus") ? 80 : 120);
+      expect(c.marks, c.id).toBe(c.expected);
+      expect(c.paths, c.id).toBeGreaterThan(0);
+    }
+    expect(statSync(shot).size).toBeGreaterThan(50_000);
+    expect(readFileSync(shot).subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("sweep heat map: one filled cell per grid point and version", async () => {
+    const s = findScenario("case2")!;
+    const result = await runSweep({
+      scenario: s, versions: ["YUMA2", "YUMA3"],
+      axes: [
+        { flag: "kappa", key: "kappa", values: [0.3, 0.5, 0.7] },
+        { flag: "bond-penalty", key: "bondPenalty", values: [0, 0.5, 1] },
+      ],
+      metric: parseMetric(s, "diff:Big"),
+    }, { threads: 1 });
+    const file = join(dir, "sweep.html");
+    writeFileSync(file, renderSweepHtml(result));
+    const { charts, errors, requests } = await inspect(file, join(dir, "sweep.png"));
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(charts.map((c) => c.id)).toEqual(["YUMA2-heat-0", "YUMA3-heat-0"]);
+    for (const c of charts) {
+      expect(c.cells, c.id).toBe(9);
+      expect(c.expected, c.id).toBe(9);
+      expect(c.width).toBeGreaterThan(200);
+    }
+  });
+});
