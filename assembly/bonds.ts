@@ -1,9 +1,12 @@
 // Bond updates: the EMA of subtensor's `mat_ema_sparse` (Yuma 2, and Yuma 3 without liquid
 // alpha) and `mat_ema_alpha_sparse` with per-entry liquid alpha (Yuma 3).
 
-import { expSafe, HALF, ONE, sadd, sdiv, smul, smulFast, ssub } from "./fixed";
-import { allocZeroed, getI32, getI64, getU16, getU32, setI32, setI64, setU16, setU32 } from "./mem";
-import { Csr, colAt, csrWithSlots, rowLen, rowStart, setEntry, setRowLen, valAt } from "./sparse";
+import {
+  EXP_MAX, EXP_MIN, expFixed, expSafe, expSeries4, HALF, ONE, oneOver, sadd, sdiv, series0, series1, series2, series3,
+  smul, smulFast, ssub,
+} from "./fixed";
+import { allocRaw, allocZeroed, getI32, getI64, getU16, getU32, setI32, setI64, setU16, setU32 } from "./mem";
+import { Csr, csrWithSlots, rowLen, rowStart, slotsEnd } from "./sparse";
 
 /**
  * `mat_ema_sparse(new, old, alpha)`: per row, alpha·new + (1 − alpha)·old accumulated
@@ -57,45 +60,54 @@ let alphaLow: i64 = 0;
 let alphaHigh: i64 = 0;
 let steepnessScaled: i64 = 0; // steepness / −100, as the chain computes it first
 
-// A small direct-mapped cache of sigmoid(combined_diff): the exact `exp` costs ~30 wide
-// multiplications and divisions, and many entries share a distance to consensus
-// (every entry at or below consensus has distance 0).
-const CACHE_BITS: i32 = 12;
-const CACHE_SIZE: i32 = 1 << CACHE_BITS;
-let cacheKeys: usize = 0;
-let cacheVals: usize = 0;
-
 export function setLiquidAlphaParams(low: i64, high: i64, steepness: i32): void {
   alphaLow = low;
   alphaHigh = high;
   steepnessScaled = sdiv(<i64>steepness << 32, <i64>-100 << 32);
-  cacheKeys = allocZeroed(<usize>CACHE_SIZE << 3);
-  cacheVals = allocZeroed(<usize>CACHE_SIZE << 3);
-  // Key 0 is a valid distance: mark every slot empty with an impossible key.
-  for (let i = 0; i < CACHE_SIZE; i++) setI64(cacheKeys, i, -1);
 }
 
-/** 1 / (1 + e^(−steepness·(diff − 0.5))) with the chain's operation order, cached by diff. */
-function sigmoidOf(diff: i64): i64 {
-  const h = <i32>((<u64>diff * 0x9E3779B97F4A7C15) >> (64 - CACHE_BITS));
-  if (getI64(cacheKeys, h) == diff) return getI64(cacheVals, h);
-  const x = smul(steepnessScaled, ssub(diff, HALF));
-  const sig = sdiv(ONE, sadd(ONE, expSafe(x)));
-  setI64(cacheKeys, h, diff);
-  setI64(cacheVals, h, sig);
-  return sig;
+/** The argument of `exp_safe` in the sigmoid: steepness·(diff − 0.5), then clamped to ±20. */
+// @ts-ignore: decorator
+@inline
+function sigmoidArg(diff: i64): i64 {
+  let x = smul(steepnessScaled, ssub(diff, HALF));
+  if (x < EXP_MIN) x = EXP_MIN;
+  else if (EXP_MAX < x) x = EXP_MAX;
+  return x;
 }
 
-/** `alpha_sigmoid(consensus, weight, bond, low, high, steepness)`. */
-export function alpha_sigmoid(consensus: i64, weight: i64, bond: i64): i64 {
-  let diffBuy = ssub(weight, consensus);
-  diffBuy = clamp(diffBuy, 0, ONE);
-  let diffSell = ssub(bond, weight);
-  diffSell = clamp(diffSell, 0, ONE);
-  const diff = weight >= bond ? diffBuy : diffSell;
-  const sig = sigmoidOf(diff);
+/** `exp_safe(x)` for a clamped x, given the series value of |x| (unused for x = 0 or 1). */
+// @ts-ignore: decorator
+@inline
+function expFromSeries(x: i64, series: u64): i64 {
+  if (x == 0) return ONE;
+  if (x == ONE) return expFixed(x);
+  return x < 0 ? oneOver(series) : <i64>series;
+}
+
+/** Liquid alpha from exp: 1 / (1 + e) (the sigmoid), alpha_low + sig·(high − low), clamped. */
+// @ts-ignore: decorator
+@inline
+function alphaFromExp(e: i64): i64 {
+  // sdiv(ONE, sadd(ONE, e)); e >= 0, so the divisor is >= 1: ⌊2^64 / divisor⌋.
+  const sig = oneOver(<u64>sadd(ONE, e));
   const alpha = sadd(alphaLow, smul(sig, ssub(alphaHigh, alphaLow)));
   return clamp(alpha, alphaLow, alphaHigh);
+}
+
+/** `alpha_sigmoid(consensus, weight, bond, low, high, steepness)` (single evaluation). */
+export function alpha_sigmoid(consensus: i64, weight: i64, bond: i64): i64 {
+  const x = sigmoidArg(combinedDiff(consensus, weight, bond));
+  return alphaFromExp(expSafe(x));
+}
+
+/** The distance alpha_sigmoid feeds to the sigmoid. */
+// @ts-ignore: decorator
+@inline
+function combinedDiff(consensus: i64, weight: i64, bond: i64): i64 {
+  const diffBuy = clamp(ssub(weight, consensus), 0, ONE);
+  const diffSell = clamp(ssub(bond, weight), 0, ONE);
+  return weight >= bond ? diffBuy : diffSell;
 }
 
 /** `clamp_value`: min with high first, then max with low. */
@@ -115,12 +127,13 @@ function clamp(v: i64, low: i64, high: i64): i64 {
  */
 function walkSeen(m: Csr, i: i32, columns: i32, dense: usize, stamp: usize, tag: i32): void {
   const s = rowStart(m, i), l = rowLen(m, i);
+  const col = m.col, val = m.val;
   let next = 0; // lowest column the cursor can still match
   for (let e = s; e < s + l; e++) {
-    const c = colAt(m, e);
+    const c = <i32>getU16(col, e);
     if (c < next) continue;
     if (c >= columns) break;
-    setI64(dense, c, valAt(m, e));
+    setI64(dense, c, getI64(val, e));
     setI32(stamp, c, tag);
     next = c + 1;
   }
@@ -129,42 +142,132 @@ function walkSeen(m: Csr, i: i32, columns: i32, dense: usize, stamp: usize, tag:
 /**
  * Yuma 3 with liquid alpha: `mat_ema_alpha_sparse(new, old, alphas)` where alphas come from
  * `compute_liquid_alpha_values_sparse`. Alpha is only needed where `new` has an entry (the
- * only entries the EMA emits), so it is evaluated there and nowhere else. Output rows follow
- * the order of `new`'s rows; values are clamped to [0, 1] and kept when > 0.
- * Scratch: i64[columns] ×3, i32[columns] ×3 (stamps), all zero-initialised by the caller.
+ * only entries the EMA emits), so it is evaluated there and nowhere else, and only once per
+ * distinct sigmoid input: entries are first reduced to their distance (`combinedDiff`),
+ * distinct distances are collected in a hash set, their exact exps computed four at a time,
+ * then the EMA is applied. Output rows follow the order of `new`'s rows; values are clamped
+ * to [0, 1] and kept when > 0. If `colSums` is not 0 it receives the saturating column sums
+ * of the result. Scratch: i64[columns] ×3, i32[columns] ×3 (stamps), all zero-initialised
+ * by the caller.
  */
 export function mat_ema_alpha_sparse_liquid(
   neu: Csr, old: Csr, consensus: usize, columns: i32,
   wSeen: usize, bSeen: usize, oldDense: usize, wStamp: usize, bStamp: usize, oStamp: usize,
+  colSums: usize,
 ): Csr {
-  const out = csrWithSlots(neu.rows, 0, neu.len, 0);
-  for (let i = 0; i < neu.rows; i++) {
-    const sn = rowStart(neu, i), ln = rowLen(neu, i);
-    if (ln == 0) continue;
+  const rows = neu.rows;
+  const out = csrWithSlots(rows, 0, neu.len, 0);
+  const nStart = neu.start, nLen = neu.len, nCol = neu.col, nVal = neu.val;
+  const cap = <i32>slotsEnd(neu);
+  // Per slot of `new`: the distance (−1: column out of range, no output), and the old bond
+  // at that column (−1: none; stored bonds are >= 0).
+  const key = allocRaw(<usize>cap << 3);
+  const oldAt = allocRaw(<usize>cap << 3);
+  let nonzero = 0;
+  for (let i = 0; i < rows; i++) {
+    const sn = <i32>getU32(nStart, i), en = sn + <i32>getU32(nLen, i);
+    if (sn == en) continue;
     const tag = i + 1;
     walkSeen(neu, i, columns, wSeen, wStamp, tag);
     walkSeen(old, i, columns, bSeen, bStamp, tag);
-    const so = rowStart(old, i), lo = rowLen(old, i);
-    for (let e = so; e < so + lo; e++) {
-      const c = colAt(old, e);
-      if (c < columns) { setI64(oldDense, c, valAt(old, e)); setI32(oStamp, c, tag); }
+    const so = rowStart(old, i), eo = so + rowLen(old, i);
+    const oCol = old.col, oVal = old.val;
+    for (let e = so; e < eo; e++) {
+      const c = <i32>getU16(oCol, e);
+      if (c < columns) { setI64(oldDense, c, getI64(oVal, e)); setI32(oStamp, c, tag); }
     }
-    const s = rowStart(out, i);
-    let w = s;
-    for (let e = sn; e < sn + ln; e++) {
-      const c = colAt(neu, e);
-      if (c >= columns) continue;
+    for (let e = sn; e < en; e++) {
+      const c = <i32>getU16(nCol, e);
+      if (c >= columns) { setI64(key, e, -1); continue; }
       const weight: i64 = getI32(wStamp, c) == tag ? getI64(wSeen, c) : 0;
       const bond: i64 = getI32(bStamp, c) == tag ? getI64(bSeen, c) : 0;
-      const a = alpha_sigmoid(getI64(consensus, c), weight, bond);
-      const decayed: i64 = getI32(oStamp, c) == tag ? smul(ssub(ONE, a), getI64(oldDense, c)) : 0;
-      let inc = smul(a, valAt(neu, e));
+      const d = combinedDiff(getI64(consensus, c), weight, bond);
+      setI64(key, e, d);
+      if (d != 0) nonzero++;
+      setI64(oldAt, e, getI32(oStamp, c) == tag ? getI64(oldDense, c) : -1);
+    }
+  }
+
+  // Distinct non-zero distances: open addressing (linear probing) on a table at most half
+  // full; an entry's key becomes the index of its distance in `uniq` (+1; 0 is distance 0).
+  let bits = 4;
+  while ((1 << bits) < nonzero * 2) bits++;
+  const size = 1 << bits, mask = size - 1;
+  const tKeys = allocZeroed(<usize>size << 3); // 0 = empty (distances here are > 0)
+  const tIdx = allocRaw(<usize>size << 2);
+  const uniq = allocRaw((<usize>nonzero + 4) << 3);
+  let count = 0;
+  let anyZero = false;
+  for (let i = 0; i < rows; i++) {
+    const sn = <i32>getU32(nStart, i), en = sn + <i32>getU32(nLen, i);
+    for (let e = sn; e < en; e++) {
+      const d = getI64(key, e);
+      if (d <= 0) { if (d == 0) anyZero = true; continue; }
+      let h = <i32>((<u64>d * 0x9E3779B97F4A7C15) >> (64 - bits));
+      while (true) {
+        const k = getI64(tKeys, h);
+        if (k == d) break;
+        if (k == 0) {
+          setI64(tKeys, h, d);
+          setI32(tIdx, h, count);
+          setI64(uniq, count, d);
+          count++;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+      setI64(key, e, <i64>getI32(tIdx, h) + 1);
+    }
+  }
+
+  // alpha per distinct distance (slot 0: distance 0), exps four at a time.
+  const alphas = allocRaw((<usize>count + 1) << 3);
+  if (anyZero) setI64(alphas, 0, alphaFromExp(expSafe(sigmoidArg(0))));
+  for (let u = count; u < count + 4; u++) setI64(uniq, u, 0); // padding
+  for (let u = 0; u < count; u += 4) {
+    const x0 = sigmoidArg(getI64(uniq, u)), x1 = sigmoidArg(getI64(uniq, u + 1));
+    const x2 = sigmoidArg(getI64(uniq, u + 2)), x3 = sigmoidArg(getI64(uniq, u + 3));
+    expSeries4(absU(x0), absU(x1), absU(x2), absU(x3));
+    setI64(alphas, u + 1, alphaFromExp(expFromSeries(x0, series0)));
+    if (u + 1 < count) setI64(alphas, u + 2, alphaFromExp(expFromSeries(x1, series1)));
+    if (u + 2 < count) setI64(alphas, u + 3, alphaFromExp(expFromSeries(x2, series2)));
+    if (u + 3 < count) setI64(alphas, u + 4, alphaFromExp(expFromSeries(x3, series3)));
+  }
+
+  // The EMA: alpha·new + (1 − alpha)·old, clamped to [0, 1], kept when > 0.
+  const outStart = out.start, outLen = out.len, outCol = out.col, outVal = out.val;
+  if (colSums != 0) memory.fill(colSums, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const sn = <i32>getU32(nStart, i), en = sn + <i32>getU32(nLen, i);
+    if (sn == en) continue;
+    const s = <i32>getU32(outStart, i);
+    let w = s;
+    for (let e = sn; e < en; e++) {
+      const k = getI64(key, e);
+      if (k < 0) continue;
+      const a = getI64(alphas, <i32>k);
+      const o = getI64(oldAt, e);
+      const decayed: i64 = o >= 0 ? smulFast(ssub(ONE, a), o) : 0;
+      let inc = smulFast(a, getI64(nVal, e));
       if (inc < 0) inc = 0;
       let v = sadd(decayed, inc);
       if (v > ONE) v = ONE;
-      if (v > 0) { setEntry(out, w, c, v); w++; }
+      if (v > 0) {
+        const c = <i32>getU16(nCol, e);
+        setU16(outCol, w, <u32>c);
+        setI64(outVal, w, v);
+        w++;
+        if (colSums != 0) setI64(colSums, c, sadd(getI64(colSums, c), v));
+      }
     }
-    setRowLen(out, i, w - s);
+    setU32(outLen, i, <u32>(w - s));
   }
   return out;
+}
+
+/** |x| of a clamped exp argument as the series operand. */
+// @ts-ignore: decorator
+@inline
+function absU(x: i64): u64 {
+  return x < 0 ? <u64>(-x) : <u64>x;
 }

@@ -10,7 +10,7 @@ import {
   allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64, setU8,
 } from "./mem";
 import {
-  bonds_prepare, clip_trust_ranks, col_normalize_dividends_max, col_sums, col_upscale, colAt, Csr,
+  bonds_prepare, clip_trust_ranks, col_normalize_dividends_max, col_upscale, colAt, Csr,
   inplace_col_normalize_sparse, inplace_col_normalize_sparse_int, inplace_mask_vector, inplace_normalize,
   inplace_normalize_using_sum, interpolate_sparse, normalized_bond_totals, row_scaled, rowLen, rowStart, sum,
   valAt, vec_mul, weights_prepare,
@@ -213,6 +213,7 @@ export function epoch(p: usize): usize {
   let emaBonds: Csr;
   if (yuma3) {
     const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration);
+    const bondSums = vecI64(n); // column sums of emaBonds, filled by the EMA
     let anyConsensus = false;
     for (let j = 0; j < n; j++) if (getI64(consensus, j) != 0) { anyConsensus = true; break; }
     if (liquid && anyConsensus) {
@@ -223,17 +224,16 @@ export function epoch(p: usize): usize {
       const stamps = allocZeroed(<usize>n * 12);
       emaBonds = mat_ema_alpha_sparse_liquid(
         weightsForBonds, bonds, consensus, n, dense1, dense2, colScratch,
-        stamps, stamps + (<usize>n << 2), stamps + (<usize>n << 3),
+        stamps, stamps + (<usize>n << 2), stamps + (<usize>n << 3), bondSums,
       );
       memory.fill(dense1, 0, <usize>n << 3);
       memory.fill(dense2, 0, <usize>n << 3);
-      col_sums(emaBonds, n, colScratch);
     } else {
-      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1, colScratch);
+      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1, bondSums);
     }
     // row_sum(mat_vec_mul(col_normalized(emaBonds), incentive)) without the normalised copy.
     const totalBonds = vecI64(n);
-    normalized_bond_totals(emaBonds, n, colScratch, incentive, totalBonds);
+    normalized_bond_totals(emaBonds, n, bondSums, incentive, totalBonds);
     vec_mul(totalBonds, activeStake, dividends, n);
     inplace_normalize(dividends, n);
   } else {

@@ -268,8 +268,193 @@ export function shareOf(num: u64, den: u64): i64 {
   return <i64>lo128;
 }
 
+export const EXP_MIN: i64 = -20 << 32;
+export const EXP_MAX: i64 = 20 << 32;
+
 // The I9F23 constant `e` that substrate-fixed returns for exp(1), widened to I32F32.
 const E_FIXED: i64 = <i64>22802600 << 9;
+
+// @ts-ignore: decorator
+@inline
+function seriesStep(term: u64, o1: u64, o0: u64): u64 {
+  // ⌊term·op / 2^32⌋ from 32-bit halves (op = o1·2^32 + o0); exact while it fits in 64 bits.
+  const t1 = term >> 32, t0 = term & MASK32;
+  return ((t1 * o1) << 32) + t1 * o0 + t0 * o1 + ((t0 * o0) >> 32);
+}
+
+/**
+ * The crate's Taylor series 1 + op + Σ_{i=2}^{31} term_i, term_i = ⌊⌊term_{i−1}·op / 2^32⌋ / i⌋,
+ * for 0 <= op <= 20 (the `exp_safe` range), without the checked operations: none can fail
+ * there (term_i <= op^i/i!·2^32 <= 20^20/20!·2^32 < 2^58, so term·op/2^32 < 2^63, and the sum
+ * is <= e^20·2^32 < 2^61). Unrolled so that every division is by a constant (the engine
+ * turns it into a multiplication); it stops once a term is 0, as every later term is 0 too.
+ */
+export function expSeries(op: u64): u64 {
+  const o1 = op >> 32, o0 = op & MASK32;
+  let result = op + <u64>ONE;
+  let t = op;
+  t = seriesStep(t, o1, o0) / 2; result += t;
+  t = seriesStep(t, o1, o0) / 3; result += t;
+  t = seriesStep(t, o1, o0) / 4; result += t;
+  t = seriesStep(t, o1, o0) / 5; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 6; result += t;
+  t = seriesStep(t, o1, o0) / 7; result += t;
+  t = seriesStep(t, o1, o0) / 8; result += t;
+  t = seriesStep(t, o1, o0) / 9; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 10; result += t;
+  t = seriesStep(t, o1, o0) / 11; result += t;
+  t = seriesStep(t, o1, o0) / 12; result += t;
+  t = seriesStep(t, o1, o0) / 13; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 14; result += t;
+  t = seriesStep(t, o1, o0) / 15; result += t;
+  t = seriesStep(t, o1, o0) / 16; result += t;
+  t = seriesStep(t, o1, o0) / 17; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 18; result += t;
+  t = seriesStep(t, o1, o0) / 19; result += t;
+  t = seriesStep(t, o1, o0) / 20; result += t;
+  t = seriesStep(t, o1, o0) / 21; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 22; result += t;
+  t = seriesStep(t, o1, o0) / 23; result += t;
+  t = seriesStep(t, o1, o0) / 24; result += t;
+  t = seriesStep(t, o1, o0) / 25; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 26; result += t;
+  t = seriesStep(t, o1, o0) / 27; result += t;
+  t = seriesStep(t, o1, o0) / 28; result += t;
+  if (t == 0) return result;
+  t = seriesStep(t, o1, o0) / 29; result += t;
+  t = seriesStep(t, o1, o0) / 30; result += t;
+  t = seriesStep(t, o1, o0) / 31; result += t;
+  return result;
+}
+
+/** Results of `expSeries4`. */
+export let series0: u64 = 0;
+export let series1: u64 = 0;
+export let series2: u64 = 0;
+export let series3: u64 = 0;
+
+/** `expSeries` of four arguments at once (independent chains interleave in the CPU). */
+export function expSeries4(a: u64, b: u64, c: u64, d: u64): void {
+  const a1 = a >> 32, a0 = a & MASK32, b1 = b >> 32, b0 = b & MASK32;
+  const c1 = c >> 32, c0 = c & MASK32, d1 = d >> 32, d0 = d & MASK32;
+  let ra = a + <u64>ONE, rb = b + <u64>ONE, rc = c + <u64>ONE, rd = d + <u64>ONE;
+  let ta = a, tb = b, tc = c, td = d;
+  do {
+    ta = seriesStep(ta, a1, a0) / 2; tb = seriesStep(tb, b1, b0) / 2;
+    tc = seriesStep(tc, c1, c0) / 2; td = seriesStep(td, d1, d0) / 2;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 3; tb = seriesStep(tb, b1, b0) / 3;
+    tc = seriesStep(tc, c1, c0) / 3; td = seriesStep(td, d1, d0) / 3;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 4; tb = seriesStep(tb, b1, b0) / 4;
+    tc = seriesStep(tc, c1, c0) / 4; td = seriesStep(td, d1, d0) / 4;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 5; tb = seriesStep(tb, b1, b0) / 5;
+    tc = seriesStep(tc, c1, c0) / 5; td = seriesStep(td, d1, d0) / 5;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 6; tb = seriesStep(tb, b1, b0) / 6;
+    tc = seriesStep(tc, c1, c0) / 6; td = seriesStep(td, d1, d0) / 6;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 7; tb = seriesStep(tb, b1, b0) / 7;
+    tc = seriesStep(tc, c1, c0) / 7; td = seriesStep(td, d1, d0) / 7;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 8; tb = seriesStep(tb, b1, b0) / 8;
+    tc = seriesStep(tc, c1, c0) / 8; td = seriesStep(td, d1, d0) / 8;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 9; tb = seriesStep(tb, b1, b0) / 9;
+    tc = seriesStep(tc, c1, c0) / 9; td = seriesStep(td, d1, d0) / 9;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 10; tb = seriesStep(tb, b1, b0) / 10;
+    tc = seriesStep(tc, c1, c0) / 10; td = seriesStep(td, d1, d0) / 10;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 11; tb = seriesStep(tb, b1, b0) / 11;
+    tc = seriesStep(tc, c1, c0) / 11; td = seriesStep(td, d1, d0) / 11;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 12; tb = seriesStep(tb, b1, b0) / 12;
+    tc = seriesStep(tc, c1, c0) / 12; td = seriesStep(td, d1, d0) / 12;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 13; tb = seriesStep(tb, b1, b0) / 13;
+    tc = seriesStep(tc, c1, c0) / 13; td = seriesStep(td, d1, d0) / 13;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 14; tb = seriesStep(tb, b1, b0) / 14;
+    tc = seriesStep(tc, c1, c0) / 14; td = seriesStep(td, d1, d0) / 14;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 15; tb = seriesStep(tb, b1, b0) / 15;
+    tc = seriesStep(tc, c1, c0) / 15; td = seriesStep(td, d1, d0) / 15;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 16; tb = seriesStep(tb, b1, b0) / 16;
+    tc = seriesStep(tc, c1, c0) / 16; td = seriesStep(td, d1, d0) / 16;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 17; tb = seriesStep(tb, b1, b0) / 17;
+    tc = seriesStep(tc, c1, c0) / 17; td = seriesStep(td, d1, d0) / 17;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 18; tb = seriesStep(tb, b1, b0) / 18;
+    tc = seriesStep(tc, c1, c0) / 18; td = seriesStep(td, d1, d0) / 18;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 19; tb = seriesStep(tb, b1, b0) / 19;
+    tc = seriesStep(tc, c1, c0) / 19; td = seriesStep(td, d1, d0) / 19;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 20; tb = seriesStep(tb, b1, b0) / 20;
+    tc = seriesStep(tc, c1, c0) / 20; td = seriesStep(td, d1, d0) / 20;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 21; tb = seriesStep(tb, b1, b0) / 21;
+    tc = seriesStep(tc, c1, c0) / 21; td = seriesStep(td, d1, d0) / 21;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 22; tb = seriesStep(tb, b1, b0) / 22;
+    tc = seriesStep(tc, c1, c0) / 22; td = seriesStep(td, d1, d0) / 22;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 23; tb = seriesStep(tb, b1, b0) / 23;
+    tc = seriesStep(tc, c1, c0) / 23; td = seriesStep(td, d1, d0) / 23;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 24; tb = seriesStep(tb, b1, b0) / 24;
+    tc = seriesStep(tc, c1, c0) / 24; td = seriesStep(td, d1, d0) / 24;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 25; tb = seriesStep(tb, b1, b0) / 25;
+    tc = seriesStep(tc, c1, c0) / 25; td = seriesStep(td, d1, d0) / 25;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 26; tb = seriesStep(tb, b1, b0) / 26;
+    tc = seriesStep(tc, c1, c0) / 26; td = seriesStep(td, d1, d0) / 26;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 27; tb = seriesStep(tb, b1, b0) / 27;
+    tc = seriesStep(tc, c1, c0) / 27; td = seriesStep(td, d1, d0) / 27;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 28; tb = seriesStep(tb, b1, b0) / 28;
+    tc = seriesStep(tc, c1, c0) / 28; td = seriesStep(td, d1, d0) / 28;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    if ((ta | tb | tc | td) == 0) break;
+    ta = seriesStep(ta, a1, a0) / 29; tb = seriesStep(tb, b1, b0) / 29;
+    tc = seriesStep(tc, c1, c0) / 29; td = seriesStep(td, d1, d0) / 29;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 30; tb = seriesStep(tb, b1, b0) / 30;
+    tc = seriesStep(tc, c1, c0) / 30; td = seriesStep(td, d1, d0) / 30;
+    ra += ta; rb += tb; rc += tc; rd += td;
+    ta = seriesStep(ta, a1, a0) / 31; tb = seriesStep(tb, b1, b0) / 31;
+    tc = seriesStep(tc, c1, c0) / 31; td = seriesStep(td, d1, d0) / 31;
+    ra += ta; rb += tb; rc += tc; rd += td;
+  } while (false);
+  series0 = ra; series1 = rb; series2 = rc; series3 = rd;
+}
+
+/** ⌊2^64 / d⌋ for d >= 2^32, i.e. `div(ONE, d)` for such d, without a 128-bit division. */
+// @ts-ignore: decorator
+@inline
+export function oneOver(d: u64): i64 {
+  let q = u64.MAX_VALUE / d;
+  if ((q + 1) * d == 0) q++; // d divides 2^64
+  return <i64>q;
+}
 
 /**
  * substrate-fixed `transcendental::exp` for I32F32 → I32F32: a Taylor series with
@@ -285,6 +470,11 @@ export function expFixed(x: i64): i64 {
   if (negative) {
     if (x == i64.MIN_VALUE) { overflowed = true; return 0; }
     op = -x;
+  }
+  if (op <= EXP_MAX) {
+    // No step can fail here (see expSeries); 1/result: result > 1, so it is ⌊2^64/result⌋.
+    const r = expSeries(<u64>op);
+    return negative ? oneOver(r) : <i64>r;
   }
   let result = cadd(op, ONE);
   if (overflowed) return 0;
@@ -303,9 +493,6 @@ export function expFixed(x: i64): i64 {
   }
   return result;
 }
-
-const EXP_MIN: i64 = -20 << 32;
-const EXP_MAX: i64 = 20 << 32;
 
 /** The chain's `exp_safe`: input clamped to [−20, 20]; 0 / max on a series error. */
 export function expSafe(input: i64): i64 {
