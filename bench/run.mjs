@@ -1,0 +1,341 @@
+// Benchmark suite (issue #5): exact epochs on chain-like subnets, SIMD vs baseline build,
+// marshalling vs compute, memory flatness over 10,000 epochs, and one simulated mainnet day.
+//
+//   npm run bench                       full run, table on stdout
+//   npm run bench -- --json FILE        also write the results as JSON to FILE
+//   npm run bench -- --quick            short run (fewer samples, shorter memory and network runs)
+//   npm run bench -- --only epoch,memory,network   run a subset of the sections
+//
+// Runs against ../dist (built by `npm run build`, which `npm run bench` does first).
+// Timings are wall clock on one thread (the network section also with worker threads).
+
+import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+import { cpus, availableParallelism, totalmem } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { generateSubnet, warmSubnet } from "./generate.mjs";
+
+const require = createRequire(import.meta.url);
+const Benchmark = require("benchmark");
+const lib = await import("../dist/index.js");
+const { runEpoch, encodeEpoch, runEncoded, instantiate, wasmBuildBytes, usesSimd } = lib;
+
+// ------------------------------------------------------------------ options
+
+const argv = process.argv.slice(2);
+const opt = { json: null, quick: false, only: null };
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === "--json") opt.json = argv[++i];
+  else if (a.startsWith("--json=")) opt.json = a.slice(7);
+  else if (a === "--quick") opt.quick = true;
+  else if (a === "--only") opt.only = new Set(argv[++i].split(","));
+  else if (a === "--help" || a === "-h") {
+    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,memory,network]");
+    process.exit(0);
+  } else {
+    console.error(`unknown argument ${a}`);
+    process.exit(2);
+  }
+}
+if (opt.json === undefined || opt.json === "") {
+  console.error("--json needs a file name");
+  process.exit(2);
+}
+const want = (section) => !opt.only || opt.only.has(section);
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc");
+
+const log = (...a) => console.error(...a); // progress on stderr, results on stdout
+
+// ------------------------------------------------------------------ machine
+
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: typeof availableParallelism === "function" ? availableParallelism() : cpus().length,
+  node: process.version,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  simdDefault: usesSimd(),
+};
+
+// ------------------------------------------------------------------ builds
+
+const bytes = { baseline: wasmBuildBytes("baseline"), simd: wasmBuildBytes("simd") };
+const sameBytes = bytes.baseline.length === bytes.simd.length && bytes.baseline.every((b, i) => b === bytes.simd[i]);
+const builds = { baseline: instantiate(new WebAssembly.Module(bytes.baseline)) };
+let simdNote = "";
+if (sameBytes) simdNote = "the SIMD build is byte-identical to the baseline (asc emitted no SIMD instructions)";
+else if (!WebAssembly.validate(bytes.simd)) simdNote = "this engine rejects the SIMD build";
+else builds.simd = instantiate(new WebAssembly.Module(bytes.simd));
+const mainBuild = builds.simd ? "simd" : "baseline";
+
+// ------------------------------------------------------------------ helpers
+
+const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+function table(headers, rows, align) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (align?.[i] === "l" ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join("  ");
+  return [line(headers), w.map((x) => "-".repeat(x)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** Benchmark.js mean (ms) and relative margin of error (%) of one call of fn. */
+function measure(name, fn) {
+  const b = new Benchmark(name, fn, {
+    minSamples: opt.quick ? 5 : 20,
+    maxTime: opt.quick ? 0.5 : 3,
+    initCount: 1,
+  });
+  b.run();
+  if (b.error) throw b.error;
+  return { ms: b.stats.mean * 1000, rme: b.stats.rme, samples: b.stats.sample.length };
+}
+
+/**
+ * Split one runEncoded call into marshalling in (validation is done: typed arrays → linear
+ * memory), the WASM epoch, and marshalling out (linear memory → typed arrays), by wrapping
+ * the instance's exports.
+ */
+function phases(wasm, enc, reps) {
+  let t = 0, tIn = 0, tRun = 0, tOut = 0;
+  const w = {
+    get memory() { return wasm.memory; },
+    reset() { t = performance.now(); wasm.reset(); },
+    alloc: (b) => wasm.alloc(b),
+    epoch(p) {
+      const a = performance.now();
+      tIn = a - t;
+      const r = wasm.epoch(p);
+      t = performance.now();
+      tRun = t - a;
+      return r;
+    },
+  };
+  const ins = [], runs = [], outs = [];
+  for (let k = 0; k < reps; k++) {
+    runEncoded(w, enc, false);
+    tOut = performance.now() - t;
+    ins.push(tIn); runs.push(tRun); outs.push(tOut);
+  }
+  return { in: median(ins), compute: median(runs), out: median(outs) };
+}
+
+// ------------------------------------------------------------------ epoch workloads
+
+const WORKLOADS = [
+  { n: 256, validators: 64, goals: { yuma2: 1.0, "yuma3-liquid": 4 }, chain: { yuma2: 1.52, "yuma3-liquid": 19.9 } },
+  { n: 1024, validators: 64, goals: { yuma2: 5.0, "yuma3-liquid": 15 }, chain: { yuma2: 7.45, "yuma3-liquid": 310 } },
+  { n: 1024, validators: 256, goals: { yuma2: 20, "yuma3-liquid": 60 }, chain: { yuma2: 24.5, "yuma3-liquid": 330 } },
+  { n: 4096, validators: 256, goals: { yuma2: 100, "yuma3-liquid": 250 }, chain: { yuma2: 134, "yuma3-liquid": 4914 } },
+];
+const MODES = ["yuma2", "yuma3-liquid"];
+
+const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], network: null, memory: null };
+
+if (want("epoch")) {
+  log(`epoch workloads (${opt.quick ? "quick" : "full"}), main build: ${mainBuild}${simdNote ? ` (${simdNote})` : ""}`);
+  for (const wl of WORKLOADS) {
+    for (const mode of MODES) {
+      const subnet = warmSubnet(runEpoch, { n: wl.n, validators: wl.validators, mode, seed: 1 });
+      const enc = encodeEpoch(subnet.params, subnet.inputs);
+      const row = {
+        n: wl.n, validators: wl.validators, mode,
+        msPerEpoch: 0, rme: 0, samples: 0, goal: wl.goals[mode], chainRustMs: wl.chain[mode],
+        weights: enc.weights.col.length, bonds: enc.bonds.col.length,
+        builds: {}, marshalInMs: 0, computeMs: 0, marshalOutMs: 0,
+      };
+      for (const [name, wasm] of Object.entries(builds)) {
+        for (let k = 0; k < 3; k++) runEncoded(wasm, enc, false); // warm-up (tier-up, memory growth)
+        const m = measure(`${wl.n}x${wl.validators} ${mode} ${name}`, () => runEncoded(wasm, enc, false));
+        row.builds[name] = { msPerEpoch: m.ms, rme: m.rme, samples: m.samples };
+      }
+      const main = row.builds[mainBuild];
+      row.msPerEpoch = main.msPerEpoch;
+      row.rme = main.rme;
+      row.samples = main.samples;
+      const reps = Math.max(5, Math.min(200, Math.round((opt.quick ? 300 : 1500) / Math.max(main.msPerEpoch, 0.05))));
+      const ph = phases(builds[mainBuild], enc, reps);
+      row.marshalInMs = ph.in;
+      row.computeMs = ph.compute;
+      row.marshalOutMs = ph.out;
+      row.met = row.msPerEpoch <= row.goal;
+      result.epoch.push(row);
+      log(`  ${wl.n}x${wl.validators} ${mode}: ${fmt(row.msPerEpoch, 3)} ms ±${fmt(row.rme, 1)}%`);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ memory flatness
+
+if (want("memory")) {
+  const total = opt.quick ? 2000 : 10000;
+  const warm = Math.min(1000, total / 5);
+  log(`memory: ${total} epochs of n = 256 (yuma2 and yuma3-liquid subnets alternating, bonds carried over)`);
+  // A fresh instance, so its memory reflects this workload only.
+  const wasm = instantiate(new WebAssembly.Module(bytes[mainBuild]));
+  const subnets = MODES.map((mode, i) => {
+    const s = generateSubnet({ n: 256, validators: 64, mode, seed: 100 + i });
+    return { s, enc: encodeEpoch(s.params, s.inputs) };
+  });
+  const pages = () => wasm.memory.buffer.byteLength / 65536;
+  const samples = [];
+  const t0 = performance.now();
+  for (let k = 1; k <= total; k++) {
+    const sub = subnets[k % 2];
+    const raw = runEncoded(wasm, sub.enc, false);
+    // The chain's carry-over, on the typed arrays: bonds and permits, next tempo's block.
+    const e = sub.enc;
+    const step = BigInt(sub.s.params.tempo + 1);
+    sub.enc = {
+      ...e,
+      currentBlock: e.currentBlock + step,
+      lastMechanismStepBlock: e.currentBlock,
+      lastUpdate: e.lastUpdate.map((b) => (e.currentBlock - b <= e.activityCutoff ? e.currentBlock + step - 1n : b)),
+      bonds: raw.bonds,
+      validatorPermit: raw.newValidatorPermit,
+    };
+    if (k === warm || k % (total / 10) === 0) {
+      gc();
+      samples.push({ epoch: k, pages: pages(), rssMiB: process.memoryUsage().rss / 2 ** 20, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const after = samples.filter((s) => s.epoch >= warm);
+  const first = after[0], last = after[after.length - 1];
+  const rssMax = Math.max(...after.map((s) => s.rssMiB));
+  result.memory = {
+    epochs: total,
+    n: 256,
+    warmupEpochs: warm,
+    seconds,
+    pagesAfterWarmup: first.pages,
+    pagesEnd: last.pages,
+    rssMiBAfterWarmup: first.rssMiB,
+    rssMiBEnd: last.rssMiB,
+    rssMiBMax: rssMax,
+    heapMiBAfterWarmup: first.heapMiB,
+    heapMiBEnd: last.heapMiB,
+    flat: last.pages === first.pages && rssMax - first.rssMiB < 16,
+    samples,
+  };
+  log(`  pages ${first.pages} -> ${last.pages}, rss ${fmt(first.rssMiB, 1)} -> ${fmt(last.rssMiB, 1)} MiB (max ${fmt(rssMax, 1)})`);
+}
+
+// ------------------------------------------------------------------ network day
+
+async function networkDay() {
+  if (typeof lib.Network !== "function") return { available: false };
+  const blocks = opt.quick ? 1800 : 7200;
+  const config = { seed: 1, subnets: 128, defaults: { neurons: 256, validators: 64, tempo: 360 } };
+  const runOnce = async (threads) => {
+    // A warmed pool (threads started, module compiled) so the time is the simulation's.
+    const pool = typeof lib.createPool === "function" ? await lib.createPool(threads) : undefined;
+    try {
+      if (pool) {
+        const warmNet = new lib.Network({ seed: 2, subnets: threads, defaults: { neurons: 16, validators: 4, tempo: 9 } });
+        await warmNet.run({ blocks: 20, pool });
+        await warmNet.close();
+      }
+      const net = new lib.Network(config);
+      let epochs = 0;
+      const t0 = performance.now();
+      const summary = await net.run(pool ? { blocks, pool, onProgress: (p) => (epochs = p.epochsTotal) } : { blocks, threads, onProgress: (p) => (epochs = p.epochsTotal) });
+      const seconds = (performance.now() - t0) / 1000;
+      await net.close();
+      return { seconds, epochs, digest: summary.digest };
+    } finally {
+      await pool?.destroy();
+    }
+  };
+  const reps = opt.quick ? 1 : 3;
+  const one = [], two = [];
+  let epochs = 0, digest1 = "", digest2 = "";
+  for (let r = 0; r < reps; r++) {
+    const a = await runOnce(1);
+    one.push(a.seconds); epochs = a.epochs; digest1 = a.digest;
+    const b = await runOnce(2);
+    two.push(b.seconds); digest2 = b.digest;
+    log(`  run ${r + 1}/${reps}: 1 thread ${fmt(a.seconds)} s, 2 threads ${fmt(b.seconds)} s`);
+  }
+  const seconds = median(two), seconds1 = median(one);
+  return {
+    available: true,
+    subnets: config.subnets,
+    neurons: config.defaults.neurons,
+    validators: config.defaults.validators,
+    tempo: config.defaults.tempo,
+    blocks,
+    epochs,
+    threads: 2,
+    seconds,
+    seconds1,
+    speedup: seconds1 / seconds,
+    runs: reps,
+    sameDigest: digest1 === digest2,
+    goalSeconds: 1.5,
+    goalSpeedup: 1.8,
+    met: blocks === 7200 && seconds <= 1.5 && seconds1 / seconds >= 1.8,
+  };
+}
+
+if (want("network")) {
+  log(`network: ${opt.quick ? "quarter" : "one simulated"} day, 128 subnets x 256 neurons x 64 validators`);
+  result.network = await networkDay();
+}
+
+// ------------------------------------------------------------------ report
+
+const out = [];
+out.push(`yuma-wasm benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${opt.quick ? " (quick run)" : ""}`);
+out.push("");
+if (result.epoch.length) {
+  const hasSimd = !!builds.simd;
+  const headers = ["n", "V", "mode", "ms/epoch", "±%", "goal", "met", "chain Rust", "baseline", hasSimd ? "simd" : "simd*", "in", "compute", "out"];
+  const rows = result.epoch.map((r) => [
+    r.n, r.validators, r.mode, fmt(r.msPerEpoch, 3), fmt(r.rme, 1), `≤ ${r.goal}`, r.met ? "yes" : "NO", fmt(r.chainRustMs, 2),
+    fmt(r.builds.baseline?.msPerEpoch, 3), hasSimd ? fmt(r.builds.simd?.msPerEpoch, 3) : "=",
+    fmt(r.marshalInMs, 3), fmt(r.computeMs, 3), fmt(r.marshalOutMs, 3),
+  ]);
+  out.push("Exact epoch, ms per epoch (one thread, after warm-up; mean of Benchmark.js samples):");
+  out.push(table(headers, rows, [, , "l"]));
+  out.push("in / compute / out: median ms writing inputs into WASM memory, running the epoch, reading outputs back.");
+  if (simdNote) out.push(`* ${simdNote}.`);
+  out.push("");
+}
+if (result.memory) {
+  const m = result.memory;
+  out.push(`Memory over ${m.epochs} epochs of n = 256 (after ${m.warmupEpochs} warm-up epochs): WASM pages ${m.pagesAfterWarmup} -> ${m.pagesEnd}, ` +
+    `RSS ${fmt(m.rssMiBAfterWarmup, 1)} -> ${fmt(m.rssMiBEnd, 1)} MiB (max ${fmt(m.rssMiBMax, 1)}), JS heap ${fmt(m.heapMiBAfterWarmup, 1)} -> ${fmt(m.heapMiBEnd, 1)} MiB: ${m.flat ? "flat" : "NOT flat"}.`);
+  out.push("");
+}
+if (result.network) {
+  const nw = result.network;
+  if (!nw.available) out.push("network: not available (Network is not exported by this build)");
+  else {
+    out.push(`Network: ${nw.subnets} subnets x ${nw.neurons} neurons x ${nw.validators} validators, tempo ${nw.tempo}, ${nw.blocks} blocks, ${nw.epochs} epochs ` +
+      `(median of ${nw.runs}): 2 threads ${fmt(nw.seconds)} s (goal ≤ ${nw.goalSeconds}), 1 thread ${fmt(nw.seconds1)} s, ` +
+      `speedup ${fmt(nw.speedup)}x (goal ≥ ${nw.goalSpeedup}); same digest: ${nw.sameDigest ? "yes" : "NO"}.`);
+  }
+  out.push("");
+}
+console.log(out.join("\n"));
+
+if (opt.json) {
+  const json = {
+    machine: result.machine,
+    builds: result.builds,
+    epoch: result.epoch,
+    network: result.network,
+    memory: result.memory,
+    quick: opt.quick,
+    date: new Date().toISOString(),
+  };
+  writeFileSync(opt.json, JSON.stringify(json, null, 2) + "\n");
+  log(`wrote ${opt.json}`);
+}
