@@ -33,7 +33,7 @@ function generate(seed: number, epochs: number): Subnet {
   const N = 2 + Math.floor(r() * 14);
   const weights: number[][][] = [];
   const stakes: number[][] = [];
-  let base = Array.from({ length: V }, () => Array.from({ length: N }, () => (r() < 0.25 ? 0 : r())));
+  let base: number[][] = Array.from({ length: V }, () => Array.from({ length: N }, () => (r() < 0.25 ? 0 : r())));
   let stake = Array.from({ length: V }, () => Math.floor(1e9 + r() * 1e12));
   for (let e = 0; e < epochs; e++) {
     // Validators drift: each weight moves a little, some jump, some servers are dropped.
