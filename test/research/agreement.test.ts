@@ -38,7 +38,7 @@ function generate(seed: number, epochs: number): Subnet {
   for (let e = 0; e < epochs; e++) {
     // Validators drift: each weight moves a little, some jump, some servers are dropped.
     base = base.map((row) => row.map((w) => (r() < 0.1 ? r() : r() < 0.05 ? 0 : Math.max(0, w + (r() - 0.5) * 0.2))));
-    base.forEach((row) => { if (row.every((w) => w === 0)) row[Math.floor(r() * N)] = 1; });
+    base.forEach((row) => { if (Math.max(...row) === 0) row[Math.floor(r() * N)] = 1; });
     weights.push(base.map((row) => {
       const m = Math.max(...row);
       return row.map((w) => Math.round((w / m) * 65535));
