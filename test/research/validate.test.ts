@@ -1,0 +1,116 @@
+// Input validation: every refusal is a YumaInputError naming the field and the rule.
+
+import { describe, expect, it } from "vitest";
+import { YumaInputError } from "../../src/errors.js";
+import { DEFAULT_RESEARCH_PARAMS, runResearch } from "../../src/research/index.js";
+import type { ResearchInput } from "../../src/research/types.js";
+
+const good = (): Record<string, unknown> => ({
+  format: "yuma-research-input/1",
+  version: "YUMA2",
+  params: { kappa: 0.5 },
+  epochs: [
+    { W: [[1, 0], [0.5, 0.5]], S: [1, 2] },
+    { W: [[0, 1], [1, 0]], S: [1, 2] },
+  ],
+});
+
+function refuse(mutate: (doc: Record<string, unknown>) => void, field: string, rule: RegExp, peerCompat = false): void {
+  const doc = good();
+  if (peerCompat) doc.peerCompat = true;
+  mutate(doc);
+  let error: unknown;
+  try {
+    runResearch(doc as unknown as ResearchInput);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(YumaInputError);
+  expect((error as YumaInputError).field).toBe(field);
+  expect((error as YumaInputError).rule).toMatch(rule);
+}
+
+const epochs = (d: Record<string, unknown>) => d.epochs as Array<{ W: unknown[]; S: unknown[] }>;
+
+describe("research input validation", () => {
+  it("accepts the reference document and an empty epoch list", () => {
+    expect(runResearch(good() as unknown as ResearchInput).epochs).toHaveLength(2);
+    expect(runResearch({ ...good(), epochs: [] } as unknown as ResearchInput)).toEqual({ epochs: [] });
+  });
+
+  it("wrong format or unknown top-level field", () => {
+    refuse((d) => { d.format = "yuma-research-input/2"; }, "format", /must be "yuma-research-input\/1"/);
+    refuse((d) => { delete d.format; }, "format", /must be/);
+    refuse((d) => { d.extra = 1; }, "extra", /unknown field/);
+  });
+
+  it("unknown version", () => {
+    refuse((d) => { d.version = "YUMA4"; }, "version", /must be one of YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID/);
+    refuse((d) => { d.version = "yuma2"; }, "version", /must be one of/);
+  });
+
+  it("peerCompat must be a boolean", () => {
+    refuse((d) => { d.peerCompat = "yes"; }, "peerCompat", /boolean/);
+  });
+
+  it("ragged W, missing rows, V mismatch with S, changing shapes", () => {
+    refuse((d) => { epochs(d)[0]!.W[1] = [1]; }, "epochs[0].W[1]", /must have 2 entries/);
+    refuse((d) => { epochs(d)[0]!.S = [1]; }, "epochs[0].S", /one stake per row of W \(2\)/);
+    refuse((d) => { epochs(d)[1]!.W = [[1, 0]]; epochs(d)[1]!.S = [1]; }, "epochs[1].W", /must have 2 rows like epochs\[0\]/);
+    refuse((d) => { epochs(d)[1]!.W = [[1, 0, 0], [1, 0, 0]]; }, "epochs[1].W[0]", /must have 2 entries like epochs\[0\]\.W\[0\]/);
+    refuse((d) => { epochs(d)[0]!.W = []; epochs(d)[0]!.S = []; }, "epochs[0].W", /at least one row/);
+    refuse((d) => { epochs(d)[0]!.W = [[], []]; }, "epochs[0].W[0]", /at least one entry/);
+    refuse((d) => { epochs(d)[0]!.W = "x" as unknown as unknown[]; }, "epochs[0].W", /array of rows/);
+    refuse((d) => { d.epochs = {}; }, "epochs", /must be an array/);
+    refuse((d) => { (epochs(d)[0] as Record<string, unknown>).B = []; }, "epochs[0].B", /unknown field/);
+  });
+
+  it("negative, non-finite and non-number values", () => {
+    refuse((d) => { epochs(d)[1]!.W[0] = [-0.5, 1]; }, "epochs[1].W[0][0]", /must not be negative/);
+    refuse((d) => { epochs(d)[0]!.W[0] = [Infinity, 1]; }, "epochs[0].W[0][0]", /finite number/);
+    refuse((d) => { epochs(d)[0]!.W[0] = [NaN, 1]; }, "epochs[0].W[0][0]", /finite number/);
+    refuse((d) => { epochs(d)[0]!.W[0] = ["1", 1]; }, "epochs[0].W[0][0]", /finite number, got string/);
+    refuse((d) => { epochs(d)[0]!.S = [1, -2]; }, "epochs[0].S[1]", /must not be negative/);
+    refuse((d) => { epochs(d)[0]!.S = [1, null]; }, "epochs[0].S[1]", /finite number, got null/);
+    refuse((d) => { epochs(d)[1]!.S = [0, 0]; }, "epochs[1].S", /positive total stake/);
+    // float32 range in peer-compatible mode
+    refuse((d) => { epochs(d)[0]!.W[0] = [1e39, 1]; }, "epochs[0].W[0][0]", /float32/, true);
+  });
+
+  it("bad params", () => {
+    refuse((d) => { d.params = { kappa: 1.5 }; }, "params.kappa", /\[0, 1\]/);
+    refuse((d) => { d.params = { bondPenalty: -0.1 }; }, "params.bondPenalty", /\[0, 1\]/);
+    refuse((d) => { d.params = { bondMovingAverage: "0.9" }; }, "params.bondMovingAverage", /finite number/);
+    refuse((d) => { d.params = { liquidAlpha: 1 }; }, "params.liquidAlpha", /boolean/);
+    refuse((d) => { d.params = { alphaLow: 0.5, alphaHigh: 0.4 }; }, "params.alphaLow", /must not exceed alphaHigh/);
+    refuse((d) => { d.params = { alphaSigmoidSteepness: Infinity }; }, "params.alphaSigmoidSteepness", /finite/);
+    refuse((d) => { d.params = { liquidAlphaConsensusMode: "latest" }; }, "params.liquidAlphaConsensusMode", /"current", "previous" or "mixed"/);
+    refuse((d) => { d.params = { totalSubnetStake: -1 }; }, "params.totalSubnetStake", /must be in/);
+    refuse((d) => { d.params = { bond_penalty: 0.5 }; }, "params.bond_penalty", /unknown parameter/);
+    refuse((d) => { d.params = [1]; }, "params", /must be an object/);
+  });
+
+  it("defaults are the peer's dataclass defaults, bond penalty 1", () => {
+    expect(DEFAULT_RESEARCH_PARAMS).toEqual({
+      kappa: 0.5, bondPenalty: 1, bondMovingAverage: 0.1, liquidAlpha: false, alphaLow: 0.1, alphaHigh: 0.3,
+      alphaSigmoidSteepness: 10, decayRate: 0.1, capacityAlpha: 0.1, winnerTakesAll: false,
+      liquidAlphaConsensusMode: "current", validatorEmissionRatio: 0.41, totalEpochEmission: 100, totalSubnetStake: 1_000_000,
+    });
+    // Omitted params equal the defaults given explicitly.
+    const doc = good();
+    const implicit = runResearch({ ...doc, params: undefined } as unknown as ResearchInput);
+    const explicit = runResearch({ ...doc, params: { ...DEFAULT_RESEARCH_PARAMS } } as unknown as ResearchInput);
+    expect(implicit).toEqual(explicit);
+  });
+
+  it("the consensus mode is case-insensitive (the peer spells it CURRENT/PREVIOUS/MIXED)", () => {
+    const doc = { ...good(), version: "YUMA3_LIQUID", params: { liquidAlphaConsensusMode: "PREVIOUS" } };
+    const lower = { ...good(), version: "YUMA3_LIQUID", params: { liquidAlphaConsensusMode: "previous" } };
+    expect(runResearch(doc as unknown as ResearchInput)).toEqual(runResearch(lower as unknown as ResearchInput));
+  });
+
+  it("options are checked", () => {
+    expect(() => runResearch(good() as unknown as ResearchInput, { peerFloat: "float16" as "float32" })).toThrow(YumaInputError);
+    expect(() => runResearch(good() as unknown as ResearchInput, { peerVectorBits: 128 as 256 })).toThrow(YumaInputError);
+  });
+});
