@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, sortByKey, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 
@@ -39,38 +39,50 @@ function colNormalise(m: usize, out: usize): void {
   }
 }
 
-/** The chain's weighted median per column, on positive-stake validators. */
+/**
+ * The chain's weighted median per column, on positive-stake validators: walking the weights
+ * in ascending order (groups of equal weights at once), the first weight at which the
+ * cumulative stake exceeds Σs − κ; the largest weight if none does (κ ≤ 0). Zero weights come
+ * first as one group; only the non-zero ones are sorted.
+ */
 function consensus(Wn: usize, Sn: usize, out: usize): void {
   const kappa = param(P_KAPPA);
   let total: f64 = 0;
-  let positive = 0;
   for (let i = 0; i < V; i++) {
     const s = ld<f64>(Sn, i);
-    if (s > 0) { total += s; positive++; }
+    if (s > 0) total += s;
   }
   const minority = total - kappa;
   for (let j = 0; j < N; j++) {
-    if (positive == 0) { st<f64>(out, j, 0); continue; }
-    // Zero-stake validators sort last (key +inf) and are never reached.
+    let zeros: f64 = 0;
+    let m = 0;
     for (let i = 0; i < V; i++) {
-      st<f64>(sortKey, i, ld<f64>(Sn, i) > 0 ? ld<f64>(Wn, i * N + j) : Infinity);
-    }
-    sortByKey(false);
-    let cum: f64 = 0;
-    let value: f64 = 0;
-    let r = 0;
-    while (r < positive) {
-      const w = ld<f64>(sortKey, load<i32>(sortIdx + (<usize>r << 2)));
-      // One group of equal weights.
-      while (r < positive && ld<f64>(sortKey, load<i32>(sortIdx + (<usize>r << 2))) == w) {
-        cum += ld<f64>(Sn, load<i32>(sortIdx + (<usize>r << 2)));
-        r++;
+      const s = ld<f64>(Sn, i);
+      if (!(s > 0)) continue;
+      const w = ld<f64>(Wn, i * N + j);
+      if (w == 0) zeros += s;
+      else {
+        st<f64>(sortKey, m, w);
+        store<i32>(sortIdx + (<usize>m << 2), i);
+        m++;
       }
-      value = w;
-      if (cum > minority) break;
     }
-    st<f64>(out, j, value); // never exceeded (κ ≤ 0): the largest weight
-
+    let value: f64 = 0;
+    if (!(zeros > 0 && zeros > minority)) {
+      sortEntries(m, false);
+      let cum = zeros;
+      let r = 0;
+      while (r < m) {
+        const w = ld<f64>(sortKey, r);
+        while (r < m && ld<f64>(sortKey, r) == w) {
+          cum += ld<f64>(Sn, load<i32>(sortIdx + (<usize>r << 2)));
+          r++;
+        }
+        value = w;
+        if (cum > minority) break;
+      }
+    }
+    st<f64>(out, j, value);
   }
 }
 

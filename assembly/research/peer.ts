@@ -14,7 +14,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, sortByKey, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -71,23 +71,44 @@ function toInt32(x: f64): i32 {
  * `optimized_compute_consensus_weights`: per server, the weights sorted in descending
  * order with the stakes in the same order, the cumulative stake (`cumsum`: double
  * accumulator, stored in T), and the weight at the first position whose cumulative stake
- * is ≥ kappa; position 0 when there is none (argmax of an all-false mask).
+ * is ≥ kappa; position 0 (the largest weight) when there is none (argmax of an all-false
+ * mask). Zero weights sort last and all yield 0, so only the non-zero ones are sorted.
  */
 function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
   const kappa = <T>param(P_KAPPA);
   for (let j = 0; j < N; j++) {
-    for (let i = 0; i < V; i++) st<f64>(sortKey, i, <f64>ld<T>(Wn, i * N + j));
-    sortByKey(true);
+    let m = 0;
+    for (let i = 0; i < V; i++) {
+      const w = ld<T>(Wn, i * N + j);
+      if (w != <T>0) {
+        st<f64>(sortKey, m, <f64>w);
+        store<i32>(sortIdx + (<usize>m << 2), i);
+        m++;
+      }
+    }
+    sortEntries(m, true);
     let cum: f64 = 0;
-    let first = 0;
-    for (let r = 0; r < V; r++) {
+    let value: f64 = m > 0 ? ld<f64>(sortKey, 0) : 0; // when no position qualifies
+    let found = false;
+    for (let r = 0; r < m; r++) {
       cum += <f64>ld<T>(Sn, load<i32>(sortIdx + (<usize>r << 2)));
       if (<T>cum >= kappa) {
-        first = r;
+        value = ld<f64>(sortKey, r);
+        found = true;
         break;
       }
     }
-    st<T>(out, j, ld<T>(Wn, load<i32>(sortIdx + (<usize>first << 2)) * N + j));
+    if (!found) {
+      for (let i = 0; i < V; i++) {
+        if (ld<T>(Wn, i * N + j) != <T>0) continue;
+        cum += <f64>ld<T>(Sn, i);
+        if (<T>cum >= kappa) {
+          value = 0;
+          break;
+        }
+      }
+    }
+    st<T>(out, j, <T>value);
   }
 }
 

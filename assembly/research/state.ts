@@ -83,6 +83,7 @@ export let vCol: usize = 0;
 export let sortIdx: usize = 0;
 export let sortTmp: usize = 0;
 export let sortKey: usize = 0;
+let sortKeyTmp: usize = 0;
 
 function mat(): usize {
   return allocZeroed(<usize>V * <usize>N << 3);
@@ -130,6 +131,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   sortIdx = allocZeroed(<usize>v << 2);
   sortTmp = allocZeroed(<usize>v << 2);
   sortKey = allocZeroed(<usize>v << 3);
+  sortKeyTmp = allocZeroed(<usize>v << 3);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);
@@ -149,29 +151,62 @@ export function markEpochDone(): void {
   epochsDone++;
 }
 
-/** Sort validator indices 0..V-1 by key (f64[V]), descending when `desc`, ascending otherwise.
- *  Bottom-up merge sort; the result is in sortIdx. Stable (equal keys keep index order). */
-export function sortByKey(desc: bool): void {
-  let a = sortIdx, b = sortTmp;
-  for (let i = 0; i < V; i++) store<i32>(a + (<usize>i << 2), i);
-  for (let width = 1; width < V; width <<= 1) {
-    for (let lo = 0; lo < V; lo += width << 1) {
-      const mid = min(lo + width, V), hi = min(lo + (width << 1), V);
+/**
+ * Sort the first `count` entries (key sortKey[k], payload sortIdx[k]) by key, descending when
+ * `desc`, ascending otherwise; keys and payloads move together. Insertion sort for short runs,
+ * bottom-up merge sort above that. Stable.
+ */
+export function sortEntries(count: i32, desc: bool): void {
+  if (count <= 24) {
+    for (let k = 1; k < count; k++) {
+      const key = load<f64>(sortKey + (<usize>k << 3)), idx = load<i32>(sortIdx + (<usize>k << 2));
+      let h = k - 1;
+      while (h >= 0) {
+        const other = load<f64>(sortKey + (<usize>h << 3));
+        if (desc ? other >= key : other <= key) break;
+        store<f64>(sortKey + (<usize>(h + 1) << 3), other);
+        store<i32>(sortIdx + (<usize>(h + 1) << 2), load<i32>(sortIdx + (<usize>h << 2)));
+        h--;
+      }
+      store<f64>(sortKey + (<usize>(h + 1) << 3), key);
+      store<i32>(sortIdx + (<usize>(h + 1) << 2), idx);
+    }
+    return;
+  }
+  let ka = sortKey, kb = sortKeyTmp, ia = sortIdx, ib = sortTmp;
+  for (let width = 1; width < count; width <<= 1) {
+    for (let lo = 0; lo < count; lo += width << 1) {
+      const mid = min(lo + width, count), hi = min(lo + (width << 1), count);
       let i = lo, j = mid, w = lo;
       while (i < mid && j < hi) {
-        const ui = load<i32>(a + (<usize>i << 2)), uj = load<i32>(a + (<usize>j << 2));
-        const ki = load<f64>(sortKey + (<usize>ui << 3)), kj = load<f64>(sortKey + (<usize>uj << 3));
-        const takeRight = desc ? kj > ki : kj < ki;
-        if (takeRight) { store<i32>(b + (<usize>w << 2), uj); j++; }
-        else { store<i32>(b + (<usize>w << 2), ui); i++; }
+        const ki = load<f64>(ka + (<usize>i << 3)), kj = load<f64>(ka + (<usize>j << 3));
+        if (desc ? kj > ki : kj < ki) {
+          store<f64>(kb + (<usize>w << 3), kj);
+          store<i32>(ib + (<usize>w << 2), load<i32>(ia + (<usize>j << 2)));
+          j++;
+        } else {
+          store<f64>(kb + (<usize>w << 3), ki);
+          store<i32>(ib + (<usize>w << 2), load<i32>(ia + (<usize>i << 2)));
+          i++;
+        }
         w++;
       }
-      while (i < mid) { store<i32>(b + (<usize>w << 2), load<i32>(a + (<usize>i << 2))); i++; w++; }
-      while (j < hi) { store<i32>(b + (<usize>w << 2), load<i32>(a + (<usize>j << 2))); j++; w++; }
+      for (; i < mid; i++, w++) {
+        store<f64>(kb + (<usize>w << 3), load<f64>(ka + (<usize>i << 3)));
+        store<i32>(ib + (<usize>w << 2), load<i32>(ia + (<usize>i << 2)));
+      }
+      for (; j < hi; j++, w++) {
+        store<f64>(kb + (<usize>w << 3), load<f64>(ka + (<usize>j << 3)));
+        store<i32>(ib + (<usize>w << 2), load<i32>(ia + (<usize>j << 2)));
+      }
     }
-    const t = a; a = b; b = t;
+    let t = ka; ka = kb; kb = t;
+    t = ia; ia = ib; ib = t;
   }
-  if (a != sortIdx) memory.copy(sortIdx, a, <usize>V << 2);
+  if (ka != sortKey) {
+    memory.copy(sortKey, ka, <usize>count << 3);
+    memory.copy(sortIdx, ia, <usize>count << 2);
+  }
 }
 
 /** Copy n elements of T into f64 slots (outputs). */
