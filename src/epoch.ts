@@ -2,7 +2,7 @@
 
 import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
 import type { CsrU16, EncodedEpoch } from "./validate.js";
-import { encodeEpoch, requireArray, requireObject, encodeCommitBlocks, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
+import { encodeEpoch, requireArray, requireObject, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
 import type { EpochOptions, EpochOutputs, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
 import { engine, type YumaExports } from "./wasm.js";
 import { YumaInputError } from "./errors.js";
@@ -212,10 +212,7 @@ export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): 
     else next.lastMechanismStepBlock = state.currentBlock;
     next.raoEmission = ep.raoEmission !== undefined ? requireRao(ep.raoEmission, f("raoEmission")) : base.raoEmission;
     if (ep.stake !== undefined) next.stake = encodeStake(ep.stake, f("stake"), n);
-    if (ep.lastUpdate !== undefined) {
-      const arr = requireArray(ep.lastUpdate, f("lastUpdate"), undefined, n);
-      next.lastUpdate = BigUint64Array.from(arr, (v, i) => requireU64(v, `${f("lastUpdate")}[${i}]`));
-    }
+    if (ep.lastUpdate !== undefined) next.lastUpdate = encodeLastUpdate(ep.lastUpdate, f("lastUpdate"), n);
     if (ep.blockAtRegistration !== undefined) {
       const arr = requireArray(ep.blockAtRegistration, f("blockAtRegistration"), n);
       next.blockAtRegistration = BigUint64Array.from(arr, (v, i) => requireU64(v, `${f("blockAtRegistration")}[${i}]`));

@@ -34,7 +34,7 @@ export interface EpochParams {
 /** Stored state the epoch reads. */
 export interface EpochInputs {
   stake: Rao[];
-  /** May be shorter than n: missing trailing uids are treated as the chain treats them. */
+  /** May be shorter than n: missing trailing uids read block 0 (the chain pads with zeros). */
   lastUpdate: U64[];
   blockAtRegistration: U64[];
   validatorPermit: boolean[];

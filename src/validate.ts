@@ -146,6 +146,18 @@ function u64Vector(v: unknown, field: string, length: number | undefined, maxLen
   return out;
 }
 
+/**
+ * LastUpdate as the epoch reads it: subtensor's `get_last_update` pads the stored vector
+ * with zeros up to n, so a missing trailing uid counts as updated at block 0.
+ */
+export function encodeLastUpdate(v: unknown, field: string, n: number): BigUint64Array {
+  const stored = u64Vector(v, field, undefined, n);
+  if (stored.length === n) return stored;
+  const padded = new BigUint64Array(n);
+  padded.set(stored);
+  return padded;
+}
+
 export function encodeCommitBlocks(v: unknown, field: string, n: number): BigUint64Array | null {
   if (v === null) return null;
   const arr = requireArray(v, field, n);
@@ -205,7 +217,7 @@ export function encodeEpoch(paramsIn: unknown, inputsIn: unknown): EncodedEpoch 
     raoEmission: requireRao(p.raoEmission, "params.raoEmission"),
     commitBlocks: encodeCommitBlocks(p.commitBlocks, "params.commitBlocks", n),
     stake,
-    lastUpdate: u64Vector(inp.lastUpdate, "inputs.lastUpdate", undefined, n),
+    lastUpdate: encodeLastUpdate(inp.lastUpdate, "inputs.lastUpdate", n),
     blockAtRegistration: u64Vector(inp.blockAtRegistration, "inputs.blockAtRegistration", n),
     validatorPermit,
     weights: encodeSparse(inp.weights, "inputs.weights", n),
