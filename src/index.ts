@@ -19,7 +19,7 @@ export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, 
 export { createPool } from "./pool/index.js";
 
 // Research mode: float kernels of the six Yuma variants, chain-like or peer-compatible (src/research).
-export { runResearch, runResearchBatch, createResearchPool, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";
+export { runResearch, runResearchBatch, createResearchPool, researchReady, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";
 export type {
   ResearchBatchOptions, ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams,
   YumaVersion,

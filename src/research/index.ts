@@ -24,7 +24,22 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
 /**
  * Run every epoch of one research input; returns per epoch the consensus, incentive, bonds
  * after the epoch, normalised dividends and dividends per 1000 TAO. Validates the input first
- * (YumaInputError naming the field and the rule).
+ * (YumaInputError naming the field and the rule). Missing parameters take yuma-simulation's
+ * dataclass defaults (DEFAULT_RESEARCH_PARAMS; bondPenalty 1 where the peer has None).
+ *
+ * What the outputs hold:
+ * - consensus: chain-like the κ-quantile of each server's normalised weights; peer-compatible
+ *   the normalised, 1/65535-truncated consensus (−2147483648/65535 in float32 when all are 0).
+ * - bonds: the state carried to the next epoch — Yuma 1/2/2B column-normalised bonds (the
+ *   peer's Yuma 2/2B EMA is not renormalised), Yuma 2C capacity bonds (chain-like in units of
+ *   stake share, peer-compatible in units of the peer's 2^64 capacity), Yuma 3 bonds in [0, 1].
+ * - dividendsPer1000Tao: validatorEmissionRatio·Dn·totalEpochEmission / (s·totalSubnetStake/1000),
+ *   0 when that stake ≤ 1e-6, with s the normalised stake (chain-like) or the stake as given
+ *   (peer-compatible, as yuma-simulation's `_compute_dividend_for_validator` uses the case's
+ *   stake tensor; the same when the stakes sum to 1).
+ *
+ * In a browser's main thread call `await researchReady()` first (synchronous compilation of
+ * the module is not allowed there).
  */
 export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
   return flatToOutput(runFlat(researchEngine(), encodeResearch(input, options)));

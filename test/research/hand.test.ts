@@ -320,3 +320,15 @@ describe("liquid alpha consensus modes (peer-compatible)", () => {
     });
   }
 });
+
+describe("peer-compatible on float64 tensors (peerFloat: float64)", () => {
+  it("3×2 Yuma 2: float64 arithmetic, consensus still divided in float32 (torch's default dtype)", () => {
+    // `.int() / 65535` yields a float32 tensor whatever the input dtype: c = fround(32767/65535).
+    // Dividends as in the float32 case, [1/3, 14/27, 4/27]/(1 + 1e-6), now to float64 precision.
+    const [o] = runResearch(input("YUMA2", THREE, {}, true), { peerFloat: "float64" }).epochs;
+    expect(o!.consensus).toEqual([Math.fround(c), Math.fround(c)]);
+    expectClose(o!.incentive, I3, 1e-15);
+    expectClose(o!.dividends, [1 / 3, 14 / 27, 4 / 27].map((x) => x / (1 + e)), 1e-15);
+    expectClose(o!.bonds, DB3, 1e-15);
+  });
+});
