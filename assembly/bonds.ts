@@ -3,7 +3,7 @@
 
 import {
   EXP_MAX, EXP_MIN, expFixed, expSafe, expSeries4, HALF, ONE, oneOver, sadd, sdiv, series0, series1, series2, series3,
-  smul, smulFast, ssub,
+  mulUnit, smul, smulFast, ssub,
 } from "./fixed";
 import { allocRaw, allocZeroed, getI32, getI64, getU16, getU32, setI32, setI64, setU16, setU32 } from "./mem";
 import { Csr, csrWithSlots, rowLen, rowStart, slotsEnd } from "./sparse";
@@ -15,7 +15,12 @@ import { Csr, csrWithSlots, rowLen, rowStart, slotsEnd } from "./sparse";
  * entry and exit. If `colSums` is not 0, it receives the saturating column sums of the result (what
  * `inplace_col_normalize_sparse` would compute next).
  */
-export function mat_ema_sparse(neu: Csr, old: Csr, alpha: i64, columns: i32, dense: usize, colSums: usize): Csr {
+export function mat_ema_sparse(
+  neu: Csr, old: Csr, alpha: i64, columns: i32, dense: usize, colSums: usize, unitIn: bool,
+): Csr {
+  // Inputs and alpha in [0, 1]: products by mulUnit, and no sum can saturate (a cell is at
+  // most a few units, a column sum at most rows·2).
+  const unit = unitIn && alpha >= 0 && alpha <= ONE;
   const out = csrWithSlots(neu.rows, 0, neu.len, old.len);
   const oneMinusAlpha = ssub(ONE, alpha);
   const nStart = neu.start, nLen = neu.len, nCol = neu.col, nVal = neu.val;
@@ -28,13 +33,24 @@ export function mat_ema_sparse(neu: Csr, old: Csr, alpha: i64, columns: i32, den
     if (sn == en && so == eo) continue;
     const s = <i32>getU32(outStart, i);
     let w = s;
-    for (let e = sn; e < en; e++) {
-      const c = <i32>getU16(nCol, e);
-      if (c < columns) setI64(dense, c, sadd(getI64(dense, c), smulFast(alpha, getI64(nVal, e))));
-    }
-    for (let e = so; e < eo; e++) {
-      const c = <i32>getU16(oCol, e);
-      if (c < columns) setI64(dense, c, sadd(getI64(dense, c), smulFast(oneMinusAlpha, getI64(oVal, e))));
+    if (unit) {
+      for (let e = sn; e < en; e++) {
+        const c = <i32>getU16(nCol, e);
+        if (c < columns) setI64(dense, c, getI64(dense, c) + mulUnit(alpha, getI64(nVal, e)));
+      }
+      for (let e = so; e < eo; e++) {
+        const c = <i32>getU16(oCol, e);
+        if (c < columns) setI64(dense, c, getI64(dense, c) + mulUnit(oneMinusAlpha, getI64(oVal, e)));
+      }
+    } else {
+      for (let e = sn; e < en; e++) {
+        const c = <i32>getU16(nCol, e);
+        if (c < columns) setI64(dense, c, sadd(getI64(dense, c), smulFast(alpha, getI64(nVal, e))));
+      }
+      for (let e = so; e < eo; e++) {
+        const c = <i32>getU16(oCol, e);
+        if (c < columns) setI64(dense, c, sadd(getI64(dense, c), smulFast(oneMinusAlpha, getI64(oVal, e))));
+      }
     }
     for (let j = 0; j < columns; j++) {
       const v = getI64(dense, j);
@@ -43,7 +59,7 @@ export function mat_ema_sparse(neu: Csr, old: Csr, alpha: i64, columns: i32, den
         setU16(outCol, w, <u32>j);
         setI64(outVal, w, v);
         w++;
-        if (colSums != 0) setI64(colSums, j, sadd(getI64(colSums, j), v));
+        if (colSums != 0) setI64(colSums, j, unit ? getI64(colSums, j) + v : sadd(getI64(colSums, j), v));
       }
       setI64(dense, j, 0);
     }
@@ -153,7 +169,7 @@ function walkSeen(m: Csr, i: i32, columns: i32, dense: usize, stamp: usize, tag:
 export function mat_ema_alpha_sparse_liquid(
   neu: Csr, old: Csr, consensus: usize, columns: i32,
   wSeen: usize, bSeen: usize, oldDense: usize, wStamp: usize, bStamp: usize, oStamp: usize,
-  colSums: usize,
+  colSums: usize, unit: bool,
 ): Csr {
   const rows = neu.rows;
   const out = csrWithSlots(rows, 0, neu.len, 0);
@@ -245,19 +261,25 @@ export function mat_ema_alpha_sparse_liquid(
     for (let e = sn; e < en; e++) {
       const k = getI64(key, e);
       if (k < 0) continue;
-      const a = getI64(alphas, <i32>k);
-      const o = getI64(oldAt, e);
-      const decayed: i64 = o >= 0 ? smulFast(ssub(ONE, a), o) : 0;
-      let inc = smulFast(a, getI64(nVal, e));
-      if (inc < 0) inc = 0;
-      let v = sadd(decayed, inc);
+      const a = getI64(alphas, <i32>k); // in [alpha_low, alpha_high], within [0, 1]
+      const o = getI64(oldAt, e); // a stored bond (proportion) or −1
+      let v: i64;
+      if (unit) {
+        // New values in [0, 1] too: plain arithmetic, and v <= 2.
+        v = select<i64>(mulUnit(ONE - a, o), 0, o >= 0) + mulUnit(a, getI64(nVal, e));
+      } else {
+        const decayed: i64 = o >= 0 ? smulFast(ssub(ONE, a), o) : 0;
+        let inc = smulFast(a, getI64(nVal, e));
+        if (inc < 0) inc = 0;
+        v = sadd(decayed, inc);
+      }
       if (v > ONE) v = ONE;
       if (v > 0) {
         const c = <i32>getU16(nCol, e);
         setU16(outCol, w, <u32>c);
         setI64(outVal, w, v);
         w++;
-        if (colSums != 0) setI64(colSums, c, sadd(getI64(colSums, c), v));
+        if (colSums != 0) setI64(colSums, c, unit ? getI64(colSums, c) + v : sadd(getI64(colSums, c), v));
       }
     }
     setU32(outLen, i, <u32>(w - s));

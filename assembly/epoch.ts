@@ -10,10 +10,13 @@ import {
   allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64, setU8,
 } from "./mem";
 import {
-  bonds_prepare, clip_trust_ranks, col_normalize_dividends_max, col_upscale, colAt, Csr,
-  inplace_col_normalize_sparse, inplace_col_normalize_sparse_int, inplace_mask_vector, inplace_normalize,
-  inplace_normalize_using_sum, interpolate_sparse, normalized_bond_totals, row_scaled, rowLen, rowStart, sum,
-  valAt, vec_mul, weights_prepare,
+  bonds_prepare, clip_trust_ranks, col_clip_sparse, col_normalize_dividends_max, col_upscale, colAt, Csr, csrClone,
+  inplace_col_max_upscale_sparse, inplace_col_normalize_sparse, inplace_col_normalize_sparse_int,
+  inplace_col_normalize_sparse_unit, inplace_mask_vector, inplace_normalize, inplace_normalize_using_sum,
+  inplace_row_normalize_sparse, interpolate_sparse, mask_diag_sparse, mask_rows_sparse, matmul_sparse,
+  matmul_transpose_sparse, normalized_bond_totals, row_hadamard_sparse, row_scaled, row_sum_mat_vec_mul_sparse,
+  row_sum_sparse, rowLen, rowStart, scalar_vec_mask_sparse_matrix, sum, valAt, vec_mask_sparse_matrix, vec_mul,
+  weights_prepare, weightsUnit,
 } from "./sparse";
 import { weighted_median_col_sparse } from "./median";
 import { mat_ema_alpha_sparse_liquid, mat_ema_sparse, setLiquidAlphaParams } from "./bonds";
@@ -55,6 +58,33 @@ function copyI64(src: usize, n: i32): usize {
   const d = allocRaw(<usize>n << 3);
   memory.copy(d, src, <usize>n << 3);
   return d;
+}
+
+// The step-by-step sequence of single kernels (as the chain's code reads), kept as the
+// reference the fused / fast paths are tested against: `setReferenceKernels(true)` runs it.
+let referenceKernels = false;
+
+/** Testing aid: run the single-step reference kernels instead of the fused fast paths. */
+export function setReferenceKernels(on: bool): void {
+  referenceKernels = on;
+}
+
+/** Wrap a compact CSR written by JS (offsets u32[n+1], cols u16[], u16 values) as a Csr whose
+ *  values are whole numbers (v·2^32) or u16 proportions. (Reference path.) */
+function csrFromInput(n: i32, start: usize, cols: usize, vals: usize, proportion: bool): Csr {
+  const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
+  m.rows = n;
+  m.start = start;
+  m.len = allocRaw(<usize>n << 2);
+  for (let i = 0; i < n; i++) setU32(m.len, i, getU32(start, i + 1) - getU32(start, i));
+  const total = <i32>getU32(start, n);
+  m.col = cols;
+  m.val = allocRaw(<usize>total << 3);
+  for (let e = 0; e < total; e++) {
+    const v = getU16(vals, e);
+    setI64(m.val, e, proportion ? u16ToProportion(v) : <i64>v << 32);
+  }
+  return m;
 }
 
 /** Compact a Csr into offsets/cols/values for JS; values as u16 proportions or raw i64. */
@@ -183,10 +213,21 @@ export function epoch(p: usize): usize {
   // == Weights ==
   // Stored weights → mask_rows_sparse(forbids) → mask_diag_sparse (owner exempt) →
   // outdated-weights mask → commit-reveal mask (if on) → inplace_row_normalize_sparse, fused.
-  const weights = weights_prepare(
-    n, ptr(p, P_W_START), ptr(p, P_W_COL), ptr(p, P_W_VAL), forbids, ownerUid, lastUpdate, luLen, registration,
-    (flags & FLAG_COMMIT_REVEAL) != 0 ? ptr(p, P_COMMIT) : 0,
-  );
+  const ref = referenceKernels;
+  let weights: Csr;
+  if (ref) {
+    weights = csrFromInput(n, ptr(p, P_W_START), ptr(p, P_W_COL), ptr(p, P_W_VAL), false);
+    mask_rows_sparse(forbids, weights);
+    mask_diag_sparse(weights, ownerUid);
+    vec_mask_sparse_matrix(weights, lastUpdate, luLen, registration, n, true);
+    if ((flags & FLAG_COMMIT_REVEAL) != 0) vec_mask_sparse_matrix(weights, ptr(p, P_COMMIT), n, registration, n, false);
+    inplace_row_normalize_sparse(weights);
+  } else {
+    weights = weights_prepare(
+      n, ptr(p, P_W_START), ptr(p, P_W_COL), ptr(p, P_W_VAL), forbids, ownerUid, lastUpdate, luLen, registration,
+      (flags & FLAG_COMMIT_REVEAL) != 0 ? ptr(p, P_COMMIT) : 0,
+    );
+  }
 
   // == Consensus, validator trust ==
   const kappa = u16ToProportion(load<u32>(p + P_KAPPA));
@@ -197,7 +238,15 @@ export function epoch(p: usize): usize {
   // col_clip_sparse, row_sum_sparse (validator trust) and matmul_sparse (ranks) in one pass.
   const validatorTrust = vecI64(n);
   const incentive = vecI64(n);
-  const clipped = clip_trust_ranks(weights, consensus, n, activeStake, validatorTrust, incentive);
+  const unit = !ref && weightsUnit; // every weight in [0, 1]: the proportion fast paths apply
+  let clipped: Csr;
+  if (ref) {
+    clipped = col_clip_sparse(weights, consensus, n);
+    row_sum_sparse(clipped, validatorTrust);
+    matmul_sparse(clipped, activeStake, n, incentive);
+  } else {
+    clipped = clip_trust_ranks(weights, consensus, n, activeStake, validatorTrust, incentive, unit);
+  }
   inplace_normalize(incentive, n);
 
   // == Bonds and dividends ==
@@ -212,7 +261,13 @@ export function epoch(p: usize): usize {
   const dividends = vecI64(n);
   let emaBonds: Csr;
   if (yuma3) {
-    const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration);
+    let bonds: Csr;
+    if (ref) {
+      bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true);
+      scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
+    } else {
+      bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration);
+    }
     const bondSums = vecI64(n); // column sums of emaBonds, filled by the EMA
     let anyConsensus = false;
     for (let j = 0; j < n; j++) if (getI64(consensus, j) != 0) { anyConsensus = true; break; }
@@ -224,29 +279,53 @@ export function epoch(p: usize): usize {
       const stamps = allocZeroed(<usize>n * 12);
       emaBonds = mat_ema_alpha_sparse_liquid(
         weightsForBonds, bonds, consensus, n, dense1, dense2, colScratch,
-        stamps, stamps + (<usize>n << 2), stamps + (<usize>n << 3), bondSums,
+        stamps, stamps + (<usize>n << 2), stamps + (<usize>n << 3), bondSums, unit,
       );
       memory.fill(dense1, 0, <usize>n << 3);
       memory.fill(dense2, 0, <usize>n << 3);
     } else {
-      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1, bondSums);
+      emaBonds = mat_ema_sparse(weightsForBonds, bonds, alpha, n, dense1, bondSums, unit);
     }
+    // emaBonds is in [0, 1] when its inputs and alpha were (liquid: always clamped to 1).
+    const emaUnit = unit && alpha >= 0 && alpha <= ONE;
     // row_sum(mat_vec_mul(col_normalized(emaBonds), incentive)) without the normalised copy.
     const totalBonds = vecI64(n);
-    normalized_bond_totals(emaBonds, n, bondSums, incentive, totalBonds);
+    if (ref) {
+      const emaNorm = csrClone(emaBonds);
+      inplace_col_normalize_sparse(emaNorm, n, colScratch);
+      row_sum_mat_vec_mul_sparse(emaNorm, incentive, n, totalBonds);
+    } else {
+      normalized_bond_totals(emaBonds, n, bondSums, incentive, totalBonds, emaUnit);
+    }
     vec_mul(totalBonds, activeStake, dividends, n);
     inplace_normalize(dividends, n);
+  } else if (ref) {
+    const bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false);
+    scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
+    inplace_col_normalize_sparse(bonds, n, colScratch);
+    const delta = csrClone(weightsForBonds);
+    row_hadamard_sparse(delta, activeStake);
+    inplace_col_normalize_sparse(delta, n, colScratch);
+    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, 0, false);
+    inplace_col_normalize_sparse(emaBonds, n, colScratch);
+    matmul_transpose_sparse(emaBonds, incentive, n, dividends);
+    inplace_normalize(dividends, n);
+    inplace_col_max_upscale_sparse(emaBonds, n, colScratch);
   } else {
     const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false, lastTempo, registration);
     inplace_col_normalize_sparse_int(bonds, n, colScratch); // stored u16 values: whole numbers
-    const delta = row_scaled(weightsForBonds, activeStake); // row_hadamard_sparse on a copy
-    inplace_col_normalize_sparse(delta, n, colScratch);
-    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, colScratch);
+    const delta = row_scaled(weightsForBonds, activeStake, unit); // row_hadamard_sparse on a copy
+    if (unit) inplace_col_normalize_sparse_unit(delta, n, colScratch);
+    else inplace_col_normalize_sparse(delta, n, colScratch);
+    // The EMA inputs are column-normalised (each entry <= its column sum), so in [0, 1];
+    // with alpha in [0, 1] so is the EMA, and with unit weights the incentive is too.
+    const emaUnit = unit && alpha >= 0 && alpha <= ONE;
+    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, colScratch, emaUnit);
     // inplace_col_normalize_sparse + matmul_transpose_sparse + the column maxima, then the
     // max-upscale.
-    col_normalize_dividends_max(emaBonds, n, colScratch, incentive, dividends, dense2);
+    col_normalize_dividends_max(emaBonds, n, colScratch, incentive, dividends, dense2, emaUnit);
     inplace_normalize(dividends, n);
-    col_upscale(emaBonds, n, dense2);
+    col_upscale(emaBonds, n, dense2, emaUnit);
     memory.fill(dense2, 0, <usize>n << 3);
   }
 

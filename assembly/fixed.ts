@@ -189,6 +189,26 @@ export function smulFast(a: i64, b: i64): i64 {
 }
 
 /**
+ * `saturating_mul` for 0 <= a, b <= 1 (proportions): no wide product, no branch, no call.
+ * (a·b < 2^64 unless a = b = 1; a = 1 gives b.)
+ */
+// @ts-ignore: decorator
+@inline
+export function mulUnit(a: i64, b: i64): i64 {
+  return select<i64>(b, <i64>((<u64>a * <u64>b) >> 32), a == ONE);
+}
+
+/**
+ * `safe_div` for 0 <= a <= b, a <= 1, b > 0 (an entry over its column sum or maximum): the
+ * quotient is <= 1, so it never overflows; a = 1 (then b >= 1) is ⌊2^64 / b⌋. No call.
+ */
+// @ts-ignore: decorator
+@inline
+export function divUnit(a: i64, b: i64): i64 {
+  return a < ONE ? <i64>((<u64>a << 32) / <u64>b) : oneOver(<u64>b);
+}
+
+/**
  * `safe_div` with the common case (0 <= a < 1, b > 0) inline; the rest goes to `safeDiv`.
  * Same value as `safeDiv`; `overflowed` is not updated on the fast path.
  */

@@ -8,7 +8,7 @@ import {
 
 import { allocRaw, heapReset } from "./mem";
 
-export { epoch, PARAMS_SIZE } from "./epoch";
+export { epoch, PARAMS_SIZE, setReferenceKernels } from "./epoch";
 export { blockEmission, ownerCut } from "./emission";
 export { sha256Final, sha256Init, sha256Update } from "./sha256";
 

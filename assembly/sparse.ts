@@ -5,7 +5,7 @@
 // place, so a matrix derived by filtering shares its parent's slots. Entries keep the
 // stored order (rows are not sorted on chain) and explicit zeros.
 
-import { cmul, ONE, safeDiv, safeDivFast, sadd, smulFast, ssub } from "./fixed";
+import { cmul, divUnit, mulUnit, ONE, safeDiv, safeDivFast, sadd, smulFast, ssub } from "./fixed";
 import {
   allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64,
 } from "./mem";
@@ -264,6 +264,31 @@ export function inplace_col_normalize_sparse(m: Csr, columns: i32, scratch: usiz
 }
 
 /**
+ * `inplace_col_normalize_sparse` for values in [0, 1]: a column sum is at most
+ * rows·1 < 2^48 (no saturation) and each entry is at most its column's sum.
+ */
+export function inplace_col_normalize_sparse_unit(m: Csr, columns: i32, scratch: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  memory.fill(scratch, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setI64(scratch, c, getI64(scratch, c) + getI64(val, e));
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c >= columns) continue;
+      const d = getI64(scratch, c);
+      if (d != 0) setI64(val, e, divUnit(getI64(val, e), d));
+    }
+  }
+}
+
+/**
  * `inplace_col_normalize_sparse` for a matrix of whole numbers v·2^32 (0 <= v < 2^32, the
  * Yuma 2 bonds as stored). Per column V = Σv (exact in u64): the saturating sum of the
  * entries is V·2^32 when V < 2^31 and then each entry becomes v·2^32 / V (one 64-bit
@@ -439,6 +464,13 @@ export function interpolate_sparse(
 // uses them on its hot path; the single-step kernels stay the reference (and the fallback).
 
 /**
+ * Set by `weights_prepare`: every weight is in [0, 1] (every row was normalised or is all
+ * zero). Then the kernels downstream can use `mulUnit` / `divUnit` and plain additions: their
+ * operands are proportions and no sum comes near saturation (see each kernel).
+ */
+export let weightsUnit: bool = true;
+
+/**
  * The weights as the epoch masks them: `csrFromInput` (stored u16 values as whole numbers),
  * `mask_rows_sparse(forbids)`, `mask_diag_sparse(except)`, the outdated-weights
  * `vec_mask_sparse_matrix(lastUpdate <= registration)`, optionally the commit-reveal one
@@ -459,6 +491,7 @@ export function weights_prepare(
   const total = <i32>getU32(start, n);
   const val = allocRaw(<usize>total << 3);
   m.val = val;
+  weightsUnit = true;
   for (let i = 0; i < n; i++) {
     const s = <i32>getU32(start, i), e1 = <i32>getU32(start, i + 1);
     const fv: u64 = i < luLen ? getU64(lastUpdate, i) : 0;
@@ -489,6 +522,8 @@ export function weights_prepare(
     } else if (ws < (<u64>1 << 31)) {
       for (let e = s; e < w; e++) setI64(val, e, <i64>((<u64>getU16(vals, e) << 32) / ws));
     } else {
+      // The chain's row sum wraps here (>= 2^63): values can end up above 1.
+      weightsUnit = false;
       let rs: i64 = 0;
       for (let e = s; e < w; e++) rs += <i64>getU16(vals, e) << 32;
       for (let e = s; e < w; e++) {
@@ -505,9 +540,13 @@ export function weights_prepare(
  * into `rowSums` (validator trust) and `matmul_sparse(result, vector)` into `colOut`
  * (ranks), in one pass. Rows are visited in order, so the saturating column sums add up in
  * the same order as in `matmul_sparse`.
+ * `unit`: weights in [0, 1] (`weightsUnit`). The vector is the active stake (each in [0, 1],
+ * summing to <= 1), so every product is <= the row's stake and each column sum <= 1: the
+ * saturating operations are plain ones, and the loop is branch-free (about half the
+ * entries sit above their column's median, an unpredictable branch otherwise).
  */
 export function clip_trust_ranks(
-  m: Csr, threshold: usize, columns: i32, vector: usize, rowSums: usize, colOut: usize,
+  m: Csr, threshold: usize, columns: i32, vector: usize, rowSums: usize, colOut: usize, unit: bool,
 ): Csr {
   const out = csrLike(m);
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
@@ -518,19 +557,34 @@ export function clip_trust_ranks(
     const scale = getI64(vector, i);
     let w = s;
     let rs: i64 = 0;
-    for (let e = s; e < e1; e++) {
-      const c = <i32>getU16(col, e);
-      let v = getI64(val, e);
-      const th: i64 = c < columns ? getI64(threshold, c) : 0;
-      if (th < v) {
-        if (th <= 0) continue;
-        v = th;
+    if (unit) {
+      for (let e = s; e < e1; e++) {
+        const c = <i32>getU16(col, e);
+        const v = getI64(val, e);
+        const th: i64 = c < columns ? getI64(threshold, c) : 0;
+        const keep = <i32>(th >= v) | <i32>(th > 0); // clipped to a threshold <= 0: dropped
+        const x = select<i64>(select<i64>(th, v, th < v), 0, keep);
+        setU16(oCol, w, <u32>c);
+        setI64(oVal, w, x);
+        w += keep;
+        rs += x;
+        if (c < columns) setI64(colOut, c, getI64(colOut, c) + mulUnit(scale, x));
       }
-      setU16(oCol, w, <u32>c);
-      setI64(oVal, w, v);
-      w++;
-      rs += v;
-      if (c < columns) setI64(colOut, c, sadd(getI64(colOut, c), smulFast(scale, v)));
+    } else {
+      for (let e = s; e < e1; e++) {
+        const c = <i32>getU16(col, e);
+        let v = getI64(val, e);
+        const th: i64 = c < columns ? getI64(threshold, c) : 0;
+        if (th < v) {
+          if (th <= 0) continue;
+          v = th;
+        }
+        setU16(oCol, w, <u32>c);
+        setI64(oVal, w, v);
+        w++;
+        rs += v;
+        if (c < columns) setI64(colOut, c, sadd(getI64(colOut, c), smulFast(scale, v)));
+      }
     }
     setU32(oLen, i, <u32>(w - s));
     setI64(rowSums, i, rs);
@@ -571,8 +625,11 @@ export function bonds_prepare(
   return m;
 }
 
-/** `row_hadamard_sparse(csrClone(m), vector)`: a new matrix m_ij · vector_i (saturating). */
-export function row_scaled(m: Csr, vector: usize): Csr {
+/**
+ * `row_hadamard_sparse(csrClone(m), vector)`: a new matrix m_ij · vector_i (saturating).
+ * `unit`: values and vector in [0, 1].
+ */
+export function row_scaled(m: Csr, vector: usize, unit: bool): Csr {
   const out = csrLike(m);
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   const oLen = out.len, oCol = out.col, oVal = out.val;
@@ -580,9 +637,16 @@ export function row_scaled(m: Csr, vector: usize): Csr {
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     const scale = getI64(vector, i);
-    for (let e = s; e < e1; e++) {
-      setU16(oCol, e, getU16(col, e));
-      setI64(oVal, e, smulFast(getI64(val, e), scale));
+    if (unit) {
+      for (let e = s; e < e1; e++) {
+        setU16(oCol, e, getU16(col, e));
+        setI64(oVal, e, mulUnit(scale, getI64(val, e)));
+      }
+    } else {
+      for (let e = s; e < e1; e++) {
+        setU16(oCol, e, getU16(col, e));
+        setI64(oVal, e, smulFast(getI64(val, e), scale));
+      }
     }
   }
   return out;
@@ -594,13 +658,27 @@ export function row_scaled(m: Csr, vector: usize): Csr {
  * the normalised values into `colMax` (for `inplace_col_max_upscale_sparse`), in one pass.
  */
 export function col_normalize_dividends_max(
-  m: Csr, columns: i32, colSums: usize, vector: usize, rowOut: usize, colMax: usize,
+  m: Csr, columns: i32, colSums: usize, vector: usize, rowOut: usize, colMax: usize, unit: bool,
 ): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   memory.fill(colMax, 0, <usize>columns << 3);
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
+    if (unit) {
+      // Entries in (0, 1] over their column sums, incentive in [0, 1]: acc <= n.
+      for (let e = s; e < e1; e++) {
+        const c = <i32>getU16(col, e);
+        if (c >= columns) continue;
+        const v = divUnit(getI64(val, e), getI64(colSums, c));
+        setI64(val, e, v);
+        const mx = getI64(colMax, c);
+        setI64(colMax, c, select<i64>(v, mx, mx < v));
+        acc += mulUnit(getI64(vector, c), v);
+      }
+      setI64(rowOut, i, acc);
+      continue;
+    }
     for (let e = s; e < e1; e++) {
       const c = <i32>getU16(col, e);
       let v = getI64(val, e);
@@ -615,8 +693,8 @@ export function col_normalize_dividends_max(
   }
 }
 
-/** `inplace_col_max_upscale_sparse` given the column maxima. */
-export function col_upscale(m: Csr, columns: i32, colMax: usize): void {
+/** `inplace_col_max_upscale_sparse` given the column maxima. `unit`: values in [0, 1]. */
+export function col_upscale(m: Csr, columns: i32, colMax: usize, unit: bool): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
@@ -624,7 +702,7 @@ export function col_upscale(m: Csr, columns: i32, colMax: usize): void {
       const c = <i32>getU16(col, e);
       if (c >= columns) continue;
       const mx = getI64(colMax, c);
-      if (mx != 0) setI64(val, e, safeDivFast(getI64(val, e), mx));
+      if (mx != 0) setI64(val, e, unit ? divUnit(getI64(val, e), mx) : safeDivFast(getI64(val, e), mx));
     }
   }
 }
@@ -633,11 +711,21 @@ export function col_upscale(m: Csr, columns: i32, colMax: usize): void {
  * Yuma 3 after the EMA: `row_sum_sparse(mat_vec_mul_sparse(col_normalized(m), vector))`
  * given m's saturating column sums, without materialising the normalised copy.
  */
-export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vector: usize, out: usize): void {
+export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vector: usize, out: usize, unit: bool): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
+    if (unit) {
+      // Entries in (0, 1], each at most its (positive) column sum; vector in [0, 1].
+      for (let e = s; e < e1; e++) {
+        const c = <i32>getU16(col, e);
+        if (c >= columns) continue;
+        acc += mulUnit(divUnit(getI64(val, e), getI64(colSums, c)), getI64(vector, c));
+      }
+      setI64(out, i, acc);
+      continue;
+    }
     for (let e = s; e < e1; e++) {
       const c = <i32>getU16(col, e);
       if (c >= columns) continue;
