@@ -198,14 +198,28 @@ export function mulUnit(a: i64, b: i64): i64 {
   return select<i64>(b, <i64>((<u64>a * <u64>b) >> 32), a == ONE);
 }
 
+/** ⌊(2^64 − 1) / d⌋ for d > 0: the reciprocal `divUnitBy` takes. */
+// @ts-ignore: decorator
+@inline
+export function recipOf(d: u64): u64 {
+  return u64.MAX_VALUE / d;
+}
+
 /**
- * `safe_div` for 0 <= a <= b, a <= 1, b > 0 (an entry over its column sum or maximum): the
- * quotient is <= 1, so it never overflows; a = 1 (then b >= 1) is ⌊2^64 / b⌋. No call.
+ * `safe_div(a, d)` = ⌊a·2^32 / d⌋ for 0 <= a <= d, a <= 2^32, 0 < d < 2^61 (an entry over
+ * its column sum or maximum: the quotient is <= 1, never overflows), given F = recipOf(d):
+ * no division. For a < d, a·F < 2^64 and F >= 2^64/d − 1, so
+ * q = ⌊a·F / 2^32⌋ is the quotient minus 0, 1 or 2; the remainder a·2^32 − q·d (< 3d, exact
+ * in wrapping u64) says which. a = d gives 1.
  */
 // @ts-ignore: decorator
 @inline
-export function divUnit(a: i64, b: i64): i64 {
-  return a < ONE ? <i64>((<u64>a << 32) / <u64>b) : oneOver(<u64>b);
+export function divUnitBy(a: i64, d: i64, F: u64): i64 {
+  const ua = <u64>a, ud = <u64>d;
+  const q = (ua * F) >> 32;
+  const r = (ua << 32) - q * ud;
+  const res = q + <u64>(r >= ud) + <u64>(r >= (ud << 1));
+  return select<i64>(ONE, <i64>res, ua >= ud);
 }
 
 /**

@@ -5,7 +5,7 @@
 // place, so a matrix derived by filtering shares its parent's slots. Entries keep the
 // stored order (rows are not sorted on chain) and explicit zeros.
 
-import { cmul, divUnit, mulUnit, ONE, safeDiv, safeDivFast, sadd, smulFast, ssub } from "./fixed";
+import { cmul, divUnitBy, mulUnit, ONE, recipOf, safeDiv, safeDivFast, sadd, smulFast, ssub } from "./fixed";
 import {
   allocRaw, allocZeroed, getI64, getU16, getU32, getU64, getU8, setI64, setU16, setU32, setU64,
 } from "./mem";
@@ -66,6 +66,16 @@ export function csrClone(src: Csr): Csr {
   memory.copy(m.col, src.col, <usize>total << 1);
   memory.copy(m.val, src.val, <usize>total << 3);
   return m;
+}
+
+/** recipOf(d[c]) for each positive d[c] (0 elsewhere), for `divUnitBy`. */
+export function recipTable(d: usize, columns: i32): usize {
+  const t = allocRaw(<usize>columns << 3);
+  for (let c = 0; c < columns; c++) {
+    const v = getU64(d, c);
+    setU64(t, c, v != 0 ? recipOf(v) : 0);
+  }
+  return t;
 }
 
 // @ts-ignore: decorator
@@ -277,13 +287,14 @@ export function inplace_col_normalize_sparse_unit(m: Csr, columns: i32, scratch:
       if (c < columns) setI64(scratch, c, getI64(scratch, c) + getI64(val, e));
     }
   }
+  const recip = recipTable(scratch, columns);
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     for (let e = s; e < e1; e++) {
       const c = <i32>getU16(col, e);
       if (c >= columns) continue;
       const d = getI64(scratch, c);
-      if (d != 0) setI64(val, e, divUnit(getI64(val, e), d));
+      if (d != 0) setI64(val, e, divUnitBy(getI64(val, e), d, getU64(recip, c)));
     }
   }
 }
@@ -304,6 +315,8 @@ export function inplace_col_normalize_sparse_int(m: Csr, columns: i32, scratch: 
       if (c < columns) setU64(scratch, c, getU64(scratch, c) + (<u64>getI64(val, e) >> 32));
     }
   }
+  // v·2^32 / V by divUnitBy (v <= V < 2^31).
+  const recip = recipTable(scratch, columns);
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     for (let e = s; e < e1; e++) {
@@ -312,7 +325,7 @@ export function inplace_col_normalize_sparse_int(m: Csr, columns: i32, scratch: 
       const ws = getU64(scratch, c);
       if (ws == 0) continue;
       const v = getI64(val, e);
-      setI64(val, e, ws < (<u64>1 << 31) ? <i64>(<u64>v / ws) : safeDiv(v, i64.MAX_VALUE));
+      setI64(val, e, ws < (<u64>1 << 31) ? divUnitBy(v >> 32, <i64>ws, getU64(recip, c)) : safeDiv(v, i64.MAX_VALUE));
     }
   }
 }
@@ -465,7 +478,7 @@ export function interpolate_sparse(
 
 /**
  * Set by `weights_prepare`: every weight is in [0, 1] (every row was normalised or is all
- * zero). Then the kernels downstream can use `mulUnit` / `divUnit` and plain additions: their
+ * zero). Then the kernels downstream can use `mulUnit` / `divUnitBy` and plain additions: their
  * operands are proportions and no sum comes near saturation (see each kernel).
  */
 export let weightsUnit: bool = true;
@@ -520,7 +533,8 @@ export function weights_prepare(
     if (ws == 0) {
       for (let e = s; e < w; e++) setI64(val, e, 0);
     } else if (ws < (<u64>1 << 31)) {
-      for (let e = s; e < w; e++) setI64(val, e, <i64>((<u64>getU16(vals, e) << 32) / ws));
+      const F = recipOf(ws); // v·2^32 / ws by divUnitBy, v <= ws
+      for (let e = s; e < w; e++) setI64(val, e, divUnitBy(<i64>getU16(vals, e), <i64>ws, F));
     } else {
       // The chain's row sum wraps here (>= 2^63): values can end up above 1.
       weightsUnit = false;
@@ -662,6 +676,7 @@ export function col_normalize_dividends_max(
 ): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
   memory.fill(colMax, 0, <usize>columns << 3);
+  const recip = unit ? recipTable(colSums, columns) : 0;
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
@@ -670,7 +685,7 @@ export function col_normalize_dividends_max(
       for (let e = s; e < e1; e++) {
         const c = <i32>getU16(col, e);
         if (c >= columns) continue;
-        const v = divUnit(getI64(val, e), getI64(colSums, c));
+        const v = divUnitBy(getI64(val, e), getI64(colSums, c), getU64(recip, c));
         setI64(val, e, v);
         const mx = getI64(colMax, c);
         setI64(colMax, c, select<i64>(v, mx, mx < v));
@@ -696,13 +711,16 @@ export function col_normalize_dividends_max(
 /** `inplace_col_max_upscale_sparse` given the column maxima. `unit`: values in [0, 1]. */
 export function col_upscale(m: Csr, columns: i32, colMax: usize, unit: bool): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  const recip = unit ? recipTable(colMax, columns) : 0;
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     for (let e = s; e < e1; e++) {
       const c = <i32>getU16(col, e);
       if (c >= columns) continue;
       const mx = getI64(colMax, c);
-      if (mx != 0) setI64(val, e, unit ? divUnit(getI64(val, e), mx) : safeDivFast(getI64(val, e), mx));
+      if (mx == 0) continue;
+      const v = getI64(val, e);
+      setI64(val, e, unit ? divUnitBy(v, mx, getU64(recip, c)) : safeDivFast(v, mx));
     }
   }
 }
@@ -713,6 +731,7 @@ export function col_upscale(m: Csr, columns: i32, colMax: usize, unit: bool): vo
  */
 export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vector: usize, out: usize, unit: bool): void {
   const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  const recip = unit ? recipTable(colSums, columns) : 0;
   for (let i = 0; i < rows; i++) {
     const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
     let acc: i64 = 0;
@@ -721,7 +740,7 @@ export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vec
       for (let e = s; e < e1; e++) {
         const c = <i32>getU16(col, e);
         if (c >= columns) continue;
-        acc += mulUnit(divUnit(getI64(val, e), getI64(colSums, c)), getI64(vector, c));
+        acc += mulUnit(divUnitBy(getI64(val, e), getI64(colSums, c), getU64(recip, c)), getI64(vector, c));
       }
       setI64(out, i, acc);
       continue;
