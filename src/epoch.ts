@@ -1,7 +1,7 @@
 // validate → encode into linear memory → WASM epoch → decode.
 
 import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
-import type { CsrU16, EncodedEpoch } from "./validate.js";
+import type { CsrU16, EncodedEpoch, OutOfRangeUids } from "./validate.js";
 import { encodeEpoch, requireArray, requireObject, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
 import type { EpochOptions, EpochOutputs, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
 import { engine, type YumaExports } from "./wasm.js";
@@ -180,12 +180,18 @@ export function rawToOutputs(r: RawEpochOutputs): EpochOutputs {
   return out;
 }
 
+function outOfRangeOption(o: EpochOptions): OutOfRangeUids {
+  const v = o.outOfRangeUids ?? "error";
+  if (v !== "error" && v !== "ignore") throw new YumaInputError("options.outOfRangeUids", `must be "error" or "ignore", got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /**
  * Run one exact epoch (subtensor `epoch_mechanism`). `params`/`inputs` use the fixture field
  * names, so a parsed fixture's `params` and `inputs` can be passed straight in.
  */
 export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions = {}): EpochOutputs {
-  const encoded = encodeEpoch(params, inputs);
+  const encoded = encodeEpoch(params, inputs, outOfRangeOption(options));
   return rawToOutputs(runEncoded(engine(), encoded, options.trace === true));
 }
 
@@ -196,7 +202,8 @@ export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions
 export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): EpochOutputs[] {
   const t = requireObject(trajectory, "trajectory") as unknown as Trajectory;
   const epochs = requireArray(t.epochs, "epochs");
-  const base = encodeEpoch(t.params, t.inputs);
+  const outOfRange = outOfRangeOption(options);
+  const base = encodeEpoch(t.params, t.inputs, outOfRange);
   const wasm = engine();
   const results: EpochOutputs[] = [];
   let state: EncodedEpoch = { ...base };
@@ -217,7 +224,7 @@ export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): 
       const arr = requireArray(ep.blockAtRegistration, f("blockAtRegistration"), n);
       next.blockAtRegistration = BigUint64Array.from(arr, (v, i) => requireU64(v, `${f("blockAtRegistration")}[${i}]`));
     }
-    if (ep.weights !== undefined) next.weights = encodeSparse(ep.weights, f("weights"), n);
+    if (ep.weights !== undefined) next.weights = encodeSparse(ep.weights, f("weights"), n, outOfRange, false);
     if (ep.commitBlocks !== undefined) next.commitBlocks = encodeCommitBlocks(ep.commitBlocks, f("commitBlocks"), n);
     const raw = runEncoded(wasm, next, options.trace === true);
     results.push(rawToOutputs(raw));

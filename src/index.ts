@@ -10,7 +10,7 @@ export type {
 
 // Advanced: validated typed-array path for hot loops (validate once, run many times), and
 // direct module access (e.g. to compile once and hand the module to your own workers).
-export { encodeEpoch, type CsrU16, type EncodedEpoch } from "./validate.js";
+export { encodeEpoch, type CsrU16, type EncodedEpoch, type OutOfRangeUids } from "./validate.js";
 export { runEncoded, rawToOutputs, type RawEpochOutputs } from "./epoch.js";
 export { getModule, instantiate, setModule, wasmBuildBytes, type YumaExports } from "./wasm.js";
 export { blockEmission, ownerCut, TOTAL_SUPPLY, SUBNET_OWNER_CUT } from "./emission.js";

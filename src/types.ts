@@ -72,6 +72,11 @@ export interface EpochOutputs {
 export interface EpochOptions {
   /** Also return the raw fixed-point intermediates. */
   trace?: boolean;
+  /**
+   * Weight/bond entries whose uid is ≥ n: `"error"` (default) refuses them; `"ignore"` treats
+   * them as the chain and the fixture format do (weights dropped, bonds without effect).
+   */
+  outOfRangeUids?: "error" | "ignore";
 }
 
 /** One epoch of a trajectory: overrides that apply from this epoch on. */

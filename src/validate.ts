@@ -106,15 +106,24 @@ export function requireRao(v: unknown, field: string): bigint {
   return requireU64(v, field);
 }
 
-/** A sparse matrix of n rows with uids < n, u16 values and no uid twice in a row. */
-export function encodeSparse(v: unknown, field: string, n: number): CsrU16 {
+/**
+ * How entries whose uid is ≥ n are treated. `"error"` (the API default): refused with a
+ * YumaInputError. `"ignore"`: what the chain does with such stored entries (and what the
+ * fixture format specifies) — weight entries are dropped on load (`get_weights_sparse`
+ * filters them), bond entries are kept and have no effect except that, as on chain, they
+ * stop the sorted-merge walk of liquid alpha on an unsorted row.
+ */
+export type OutOfRangeUids = "error" | "ignore";
+
+/** A sparse matrix of n rows with u16 values and no uid twice in a row. */
+export function encodeSparse(v: unknown, field: string, n: number, outOfRange: OutOfRangeUids = "error", keepOutOfRange = false): CsrU16 {
   const rows = requireArray(v, field, n);
   let total = 0;
   for (let i = 0; i < n; i++) total += requireArray(rows[i], `${field}[${i}]`).length;
   const start = new Uint32Array(n + 1);
   const col = new Uint16Array(total);
   const val = new Uint16Array(total);
-  const seen = new Int32Array(n).fill(-1);
+  const seen = new Int32Array(65536).fill(-1);
   let at = 0;
   for (let i = 0; i < n; i++) {
     start[i] = at;
@@ -124,19 +133,22 @@ export function encodeSparse(v: unknown, field: string, n: number): CsrU16 {
       const f = `${field}[${i}][${k}]`;
       if (!Array.isArray(pair) || pair.length !== 2) fail(f, "must be a [uid, value] pair");
       const [uid, value] = pair as [unknown, unknown];
-      if (typeof uid !== "number" || !Number.isInteger(uid) || uid < 0 || uid >= n) {
+      if (typeof uid !== "number" || !Number.isInteger(uid) || uid < 0 || uid > 65535) {
         fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${String(uid)}`);
       }
       const u = uid as number;
+      if (u >= n && outOfRange === "error") fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${u}`);
+      const w = requireU16(value, `${f}[1]`);
       if (seen[u] === i) fail(`${f}[0]`, `uid ${u} appears twice in row ${i}`);
       seen[u] = i;
+      if (u >= n && !keepOutOfRange) continue;
       col[at] = u;
-      val[at] = requireU16(value, `${f}[1]`);
+      val[at] = w;
       at++;
     }
   }
   start[n] = at;
-  return { start, col, val };
+  return { start, col: at === total ? col : col.slice(0, at), val: at === total ? val : val.slice(0, at) };
 }
 
 function u64Vector(v: unknown, field: string, length: number | undefined, maxLength?: number): BigUint64Array {
@@ -179,7 +191,7 @@ export function encodeStake(v: unknown, field: string, n: number): BigUint64Arra
 }
 
 /** Validate params + inputs and flatten them for the WASM epoch. */
-export function encodeEpoch(paramsIn: unknown, inputsIn: unknown): EncodedEpoch {
+export function encodeEpoch(paramsIn: unknown, inputsIn: unknown, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
   const p = requireObject(paramsIn, "params");
   const inp = requireObject(inputsIn, "inputs");
   const n = requireInt(p.n, "params.n", 0, 65535);
@@ -220,8 +232,8 @@ export function encodeEpoch(paramsIn: unknown, inputsIn: unknown): EncodedEpoch 
     lastUpdate: encodeLastUpdate(inp.lastUpdate, "inputs.lastUpdate", n),
     blockAtRegistration: u64Vector(inp.blockAtRegistration, "inputs.blockAtRegistration", n),
     validatorPermit,
-    weights: encodeSparse(inp.weights, "inputs.weights", n),
-    bonds: encodeSparse(inp.bonds, "inputs.bonds", n),
+    weights: encodeSparse(inp.weights, "inputs.weights", n, outOfRange, false),
+    bonds: encodeSparse(inp.bonds, "inputs.bonds", n, outOfRange, true),
   };
 }
 

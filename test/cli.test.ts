@@ -253,8 +253,17 @@ describe.concurrent("bad input: exit 2, one stderr line `yuma: ...`", () => {
   });
   it("invalid sparse entry", async () => {
     const fx = good();
-    fx.inputs.weights[2] = [[4, 1]];
+    fx.inputs.weights[2] = [[70000, 1]];
     expectInputFailure(await yuma(["epoch", tmpFile(fx)]), /inputs\.weights\[2\]\[0\]\[0\]/);
+  });
+  it("weight and bond entries with uid >= n are ignored, as FORMAT.md specifies", async () => {
+    const fx = good();
+    const n = fx.params.n;
+    fx.inputs.weights[2] = [...fx.inputs.weights[2], [n, 1], [n + 9, 65535]];
+    fx.inputs.bonds[0] = [...fx.inputs.bonds[0], [n + 1, 777]];
+    const r = await yuma(["epoch", tmpFile(fx), "--check"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok:/);
   });
   it("invalid stake string on stdin", async () => {
     const fx = good();

@@ -8,7 +8,7 @@ import { CliError, readJsonArg, writeOut } from "./util.js";
 
 export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace]
   Runs a fixture-format JSON ("kind": "epoch" or "trajectory"); "expected" and "trace" in the
-  file are ignored. Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
+  file are ignored, and so are weight/bond entries whose uid is >= n (as FORMAT.md specifies). Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
   --check   compare with the file's "expected" and print a per-field diff (exit 1 on mismatch)
   --trace   include the raw I32F32 intermediates`;
 
@@ -30,13 +30,15 @@ export async function epochCommand(argv: string[]): Promise<number> {
     throw new CliError(`format: unknown format ${JSON.stringify(doc.format)} (expected "yuma-epoch-fixture/1")`);
   }
   const trace = values.trace === true;
+  // A fixture-format file follows FORMAT.md: entries whose uid is ≥ n are ignored, as on chain.
+  const opts = { trace, outOfRangeUids: "ignore" as const };
   let outputs: EpochOutputsJson[];
   let expected: unknown[];
   if (doc.kind === "epoch") {
-    outputs = [outputsToJson(runEpoch(doc.params, doc.inputs, { trace }))];
+    outputs = [outputsToJson(runEpoch(doc.params, doc.inputs, opts))];
     expected = [doc.expected];
   } else if (doc.kind === "trajectory") {
-    outputs = runTrajectory(doc, { trace }).map(outputsToJson);
+    outputs = runTrajectory(doc, opts).map(outputsToJson);
     expected = ((doc.epochs as Array<Record<string, unknown>>) ?? []).map((e) => e.expected);
   } else {
     throw new CliError(`kind: must be "epoch" or "trajectory", got ${JSON.stringify(doc.kind)}`);
