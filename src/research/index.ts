@@ -38,6 +38,14 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  *   (peer-compatible, as yuma-simulation's `_compute_dividend_for_validator` uses the case's
  *   stake tensor; the same when the stakes sum to 1).
  *
+ * Liquid alpha: chain-like, it applies to Yuma 3 only (as on chain), from the first epoch on,
+ * in epochs where some consensus is non-zero; peer-compatible, YUMA1/2/2B/3 use it from the
+ * second epoch on when `liquidAlpha` is set, as the peer does (YUMA3_LIQUID always; YUMA2C
+ * never). The consensus it compares with is the current one, the previous epoch's, or the
+ * larger of the two (`liquidAlphaConsensusMode`; chain-like, "previous" uses the current
+ * consensus in the first epoch). Winner takes all: 1/k to each of the k servers tied at the
+ * highest rank; chain-like, no incentive when every rank is 0 (the peer then splits over all).
+ *
  * In a browser's main thread call `await researchReady()` first (synchronous compilation of
  * the module is not allowed there).
  */
