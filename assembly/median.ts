@@ -20,16 +20,22 @@ import { Csr, colAt, inplace_normalize, rowLen, rowStart, sum, valAt } from "./s
  * any selection algorithm that finds v* returns the same bits.
  *
  * Here: 3-way quickselect on (score, stake) pairs stored contiguously, branch-free
- * partitioning into two buffers. `cur` holds `len` pairs (16 bytes each: score, stake);
- * `bufL`, `bufU` have room for `len` pairs; `cur` is overwritten.
+ * partitioning into two buffers. `cur` holds `len` pairs (16 bytes each: score, stake) whose
+ * stakes sum to `total`; `bufL`, `bufU` have room for `len` pairs; `cur` is overwritten.
  */
-function selectWeighted(cur: usize, len: i32, minority: i64, bufL: usize, bufU: usize): i64 {
+function selectWeighted(cur: usize, len: i32, total: i64, minority: i64, bufL: usize, bufU: usize): i64 {
   let below: i64 = 0; // W(score < every score in cur)
   let n = len;
   while (true) {
     if (n == 1) return load<i64>(cur);
-    const pivot = load<i64>(cur + (<usize>(n >> 1) << 4));
-    let wl: i64 = 0, wg: i64 = 0, we: i64 = 0;
+    let pivot = load<i64>(cur + (<usize>(n >> 1) << 4));
+    if (n >= 16) {
+      // Median of the first, middle and last scores (fewer passes on average).
+      const a = load<i64>(cur), c = load<i64>(cur + (<usize>(n - 1) << 4));
+      const lo = select<i64>(a, pivot, a < pivot), hi = select<i64>(pivot, a, a < pivot);
+      pivot = select<i64>(lo, select<i64>(hi, c, hi < c), c < lo);
+    }
+    let wl: i64 = 0, wg: i64 = 0;
     let nl = 0, nu = 0;
     for (let t = 0; t < n; t++) {
       const at = cur + (<usize>t << 4);
@@ -40,19 +46,21 @@ function selectWeighted(cur: usize, len: i32, minority: i64, bufL: usize, bufU: 
       const lt = s < pivot, gt = s > pivot;
       wl += select<i64>(w, 0, lt);
       wg += select<i64>(w, 0, gt);
-      we += select<i64>(0, w, lt | gt);
       nl += <i32>lt;
       nu += <i32>gt;
     }
+    const we = total - wl - wg; // `total`: the stake of the current partition
     if (below + wl > minority) {
       if (nl == 0) return pivot;
       const f = cur; cur = bufL; bufL = f; n = nl;
+      total = wl;
     } else if (below + wl + we > minority) {
       return pivot;
     } else {
       if (nu == 0) return pivot;
       below += wl + we;
       const f = cur; cur = bufU; bufU = f; n = nu;
+      total = wg;
     }
   }
   return 0;
@@ -137,7 +145,7 @@ function medianBlocked(
         store<i64>(p, stakeSum - getI64(colW, j), 8);
         n++;
       }
-      setI64(out, c0 + j, selectWeighted(base, n, minority, bufL, bufU));
+      setI64(out, c0 + j, selectWeighted(base, n, n > <i32>getU32(cnt, j) ? stakeSum : getI64(colW, j), minority, bufL, bufU));
     }
   }
 }
@@ -240,6 +248,6 @@ export function weighted_median_col_sparse(
       store<i64>(p, stakeSum - getI64(colW, c), 8);
       len++;
     }
-    setI64(out, c, selectWeighted(base, len, minority, bufL, bufU));
+    setI64(out, c, selectWeighted(base, len, len > <i32>(getU32(fill, c) - a) ? stakeSum : getI64(colW, c), minority, bufL, bufU));
   }
 }

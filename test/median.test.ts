@@ -102,7 +102,9 @@ function split(r: () => number, total: bigint, parts: number, allowZero: boolean
 
 function makeCase(seed: number) {
   const r = rng(seed);
-  const n = 2 + Math.floor(r() * 14);
+  // Mostly small subnets (ties are likelier), some with partitions of 16+ (the engine picks
+  // its pivot differently there).
+  const n = r() < 0.8 ? 2 + Math.floor(r() * 14) : 16 + Math.floor(r() * 30);
   const voters = 1 + Math.floor(r() * n);
   const kappa = [0, 1, 13107, 32767, 32768, 40000, 65534, 65535][Math.floor(r() * 8)]!;
   const majority = (BigInt(kappa) << 32n) / 65535n;
@@ -110,9 +112,10 @@ function makeCase(seed: number) {
   // group of voters holds exactly the minority's stake.
   const crafted = r() < 0.6;
   let stakes: bigint[];
+  let g = 0; // the first g voters hold exactly the minority's stake (crafted cases)
   if (crafted && voters >= 2) {
     const minority = ONE - majority;
-    const g = 1 + Math.floor(r() * (voters - 1));
+    g = 1 + Math.floor(r() * (voters - 1));
     const low = minority >= 0n && minority <= ONE ? minority : ONE / 2n;
     stakes = [...split(r, low, g, r() < 0.3), ...split(r, ONE - low, voters - g, r() < 0.3)];
   } else {
@@ -123,8 +126,23 @@ function makeCase(seed: number) {
   const base = Array.from({ length: n }, () => [0, 1, 2, 3, 65535][Math.floor(r() * 5)]!);
   const weights: Array<Array<[number, number]>> = [];
   const unsorted = r() < 0.3;
+  // Larger crafted cases: in "split" columns the minority group scores 0 and every other
+  // voter the same positive value (one shared row), so W(< that value) is exactly the
+  // minority whichever voters the partitions hold.
+  const separated = g > 0 && n >= 16;
+  const shared = Array.from({ length: n }, () => 1 + Math.floor(r() * 3));
+  const split0 = Array.from({ length: n }, () => r() < 0.5);
   for (let i = 0; i < n; i++) {
     if (i >= voters) { weights.push([]); continue; }
+    if (separated) {
+      const row: Array<[number, number]> = [];
+      for (let j = 0; j < n; j++) {
+        if (i < g) { if (!split0[j]) row.push([j, 1 + Math.floor(r() * 3)]); else if (r() < 0.5) row.push([j, 0]); }
+        else row.push([j, shared[j]!]);
+      }
+      weights.push(row);
+      continue;
+    }
     const vals = base.slice();
     for (let j = vals.length - 1; j > 0; j--) { const t = Math.floor(r() * (j + 1)); [vals[j], vals[t]] = [vals[t]!, vals[j]!]; }
     const row: Array<[number, number]> = [];
