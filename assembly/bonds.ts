@@ -121,17 +121,29 @@ export function alpha_sigmoid(consensus: i64, weight: i64, bond: i64): i64 {
 // @ts-ignore: decorator
 @inline
 function combinedDiff(consensus: i64, weight: i64, bond: i64): i64 {
+  // Branch-free: which side applies is data-dependent (about half the entries each way).
   const diffBuy = clamp(ssub(weight, consensus), 0, ONE);
   const diffSell = clamp(ssub(bond, weight), 0, ONE);
-  return weight >= bond ? diffBuy : diffSell;
+  return select<i64>(diffBuy, diffSell, weight >= bond);
 }
 
 /** `clamp_value`: min with high first, then max with low. */
 // @ts-ignore: decorator
 @inline
 function clamp(v: i64, low: i64, high: i64): i64 {
-  const a = v < high ? v : high;
-  return a > low ? a : low;
+  const a = select<i64>(v, high, v < high);
+  return select<i64>(a, low, a > low);
+}
+
+/** Whether entries [s, e1) have strictly ascending columns, all below `columns`. */
+function ascendingRow(col: usize, s: i32, e1: i32, columns: i32): bool {
+  let prev = -1;
+  for (let e = s; e < e1; e++) {
+    const c = <i32>getU16(col, e);
+    if (c <= prev) return false;
+    prev = c;
+  }
+  return prev < columns;
 }
 
 /**
@@ -183,11 +195,28 @@ export function mat_ema_alpha_sparse_liquid(
   for (let i = 0; i < rows; i++) {
     const sn = <i32>getU32(nStart, i), en = sn + <i32>getU32(nLen, i);
     if (sn == en) continue;
+    const so = rowStart(old, i), eo = so + rowLen(old, i);
+    const oCol = old.col, oVal = old.val;
+    if (ascendingRow(nCol, sn, en, columns) && ascendingRow(oCol, so, eo, columns)) {
+      // Both rows strictly ascending (the usual case): the chain's walk sees every entry,
+      // so the weight is the entry itself and the bond / old value the old row's entry at
+      // that column, found by merging.
+      let b = so;
+      for (let e = sn; e < en; e++) {
+        const c = <i32>getU16(nCol, e);
+        while (b < eo && <i32>getU16(oCol, b) < c) b++;
+        const has = b < eo && <i32>getU16(oCol, b) == c;
+        const ov = has ? getI64(oVal, b) : 0;
+        const d = combinedDiff(getI64(consensus, c), getI64(nVal, e), ov);
+        setI64(key, e, d);
+        nonzero += <i32>(d != 0);
+        setI64(oldAt, e, select<i64>(ov, -1, has));
+      }
+      continue;
+    }
     const tag = i + 1;
     walkSeen(neu, i, columns, wSeen, wStamp, tag);
     walkSeen(old, i, columns, bSeen, bStamp, tag);
-    const so = rowStart(old, i), eo = so + rowLen(old, i);
-    const oCol = old.col, oVal = old.val;
     for (let e = so; e < eo; e++) {
       const c = <i32>getU16(oCol, e);
       if (c < columns) { setI64(oldDense, c, getI64(oVal, e)); setI32(oStamp, c, tag); }
@@ -195,12 +224,12 @@ export function mat_ema_alpha_sparse_liquid(
     for (let e = sn; e < en; e++) {
       const c = <i32>getU16(nCol, e);
       if (c >= columns) { setI64(key, e, -1); continue; }
-      const weight: i64 = getI32(wStamp, c) == tag ? getI64(wSeen, c) : 0;
-      const bond: i64 = getI32(bStamp, c) == tag ? getI64(bSeen, c) : 0;
+      const weight = select<i64>(getI64(wSeen, c), 0, getI32(wStamp, c) == tag);
+      const bond = select<i64>(getI64(bSeen, c), 0, getI32(bStamp, c) == tag);
       const d = combinedDiff(getI64(consensus, c), weight, bond);
       setI64(key, e, d);
-      if (d != 0) nonzero++;
-      setI64(oldAt, e, getI32(oStamp, c) == tag ? getI64(oldDense, c) : -1);
+      nonzero += <i32>(d != 0);
+      setI64(oldAt, e, select<i64>(getI64(oldDense, c), -1, getI32(oStamp, c) == tag));
     }
   }
 

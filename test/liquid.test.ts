@@ -61,14 +61,31 @@ function alphaSigmoid(consensus: bigint, weight: bigint, bond: bigint, low: bigi
   return clamp(sadd(low, smul(sig, ssub(high, low))), low, high);
 }
 
-/** mat_ema_alpha_sparse with alphas from compute_liquid_alpha_values_sparse (sorted rows). */
+/**
+ * What compute_liquid_alpha_values_sparse reads of a stored row: it walks one cursor over
+ * the row while the target column rises 0..n−1, so in an unsorted row an entry whose column
+ * is not above the last one matched is never seen (read as 0).
+ */
+function seen(row: Array<[number, bigint]>, n: number): Map<number, bigint> {
+  const m = new Map<number, bigint>();
+  let next = 0;
+  for (const [c, v] of row) {
+    if (c < next) continue;
+    if (c >= n) break;
+    m.set(c, v);
+    next = c + 1;
+  }
+  return m;
+}
+
+/** mat_ema_alpha_sparse with alphas from compute_liquid_alpha_values_sparse. */
 function refLiquidEma(
   neu: Array<Array<[number, bigint]>>, old: Array<Array<[number, bigint]>>, consensus: bigint[],
   low: bigint, high: bigint, steepness: number,
 ): Array<Array<[number, bigint]>> {
   const n = consensus.length;
   return neu.map((row, i) => {
-    const w = new Map(row), b = new Map(old[i]);
+    const w = seen(row, n), b = seen(old[i]!, n);
     const alpha = Array.from({ length: n }, (_, j) => alphaSigmoid(consensus[j]!, w.get(j) ?? 0n, b.get(j) ?? 0n, low, high, steepness));
     const decayed = new Array<bigint>(n).fill(0n);
     for (const [j, v] of old[i]!) decayed[j] = smul(ssub(ONE, alpha[j]!), v);
@@ -111,6 +128,9 @@ describe("liquid alpha bonds match the chain's formulas", () => {
         const w: Array<[number, number]> = [], b: Array<[number, number]> = [];
         if (i < voters) for (let j = 0; j < n; j++) if (r() < 0.85) w.push([j, Math.floor(r() * 65536)]);
         for (let j = 0; j < n; j++) if (r() < 0.6) b.push([j, Math.floor(r() * 65536)]);
+        // Some stored rows out of order (set_weights keeps the caller's order).
+        if (r() < 0.15) w.reverse();
+        if (r() < 0.15) b.sort(() => r() - 0.5);
         weights.push(w);
         bonds.push(b);
       }
