@@ -10,7 +10,7 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
-import { flatToOutput, runFlat, type FlatResearchResult } from "./run.js";
+import { flatOnBuffer, flatToOutput, runFlat } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, type EncodedResearch } from "./validate.js";
 import { getResearchModule, researchEngine } from "./wasm.js";
@@ -106,12 +106,7 @@ export async function runResearchBatch(
   if (!Array.isArray(inputs)) throw new YumaInputError("inputs", "must be an array");
   const encoded = inputs.map((input, k) => encodeResearch(input, opts.options, `inputs[${k}].`));
   if (encoded.length === 0) return [];
-  if (opts.pool) {
-    const pool = opts.pool;
-    const module = getResearchModule();
-    const flat = await Promise.all(encoded.map((enc) => pool.run({ enc, module } satisfies ResearchTask) as Promise<FlatResearchResult>));
-    return flat.map(flatToOutput);
-  }
+  if (opts.pool) return runOnPool(opts.pool, encoded, getResearchModule());
   if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) {
     throw new YumaInputError("threads", `must be a positive integer, got ${String(opts.threads)}`);
   }
@@ -119,11 +114,22 @@ export async function runResearchBatch(
   if (threads === 1) return encoded.map((enc) => flatToOutput(runFlat(researchEngine(), enc)));
   const pool = await createResearchPool(threads);
   try {
-    const flat = await Promise.all(encoded.map((enc) => pool.run({ enc } satisfies ResearchTask) as Promise<FlatResearchResult>));
-    return flat.map(flatToOutput);
+    return await runOnPool(pool, encoded);
   } finally {
     await pool.close();
   }
+}
+
+/** One task per input; the encoded arrays go to the worker and the result buffer comes back
+ *  as transfers (no copies). */
+async function runOnPool(pool: Piscina, encoded: EncodedResearch[], module?: WebAssembly.Module): Promise<ResearchOutput[]> {
+  return Promise.all(
+    encoded.map(async (enc) => {
+      const task: ResearchTask = module ? { enc, module } : { enc };
+      const buffer = (await pool.run(task, { transferList: [enc.W.buffer as ArrayBuffer, enc.S.buffer as ArrayBuffer] })) as ArrayBuffer;
+      return flatToOutput(flatOnBuffer(enc.validators, enc.servers, enc.epochs, buffer));
+    }),
+  );
 }
 
 async function coreCount(): Promise<number> {

@@ -19,16 +19,29 @@ export interface FlatResearchResult {
 
 const MODE_CODE = { current: 0, previous: 1, mixed: 2 } as const;
 
+/**
+ * The result arrays as views on one buffer (so a worker can transfer it whole):
+ * consensus, incentive, bonds, dividends, dividends per 1000 TAO, in that order.
+ */
+export function flatOnBuffer(V: number, N: number, E: number, buffer?: ArrayBuffer): FlatResearchResult {
+  const sizes = [E * N, E * N, E * V * N, E * V, E * V];
+  const buf = buffer ?? new ArrayBuffer(sizes.reduce((a, b) => a + b, 0) * 8);
+  let at = 0;
+  const view = (n: number) => {
+    const v = new Float64Array(buf, at * 8, n);
+    at += n;
+    return v;
+  };
+  return {
+    validators: V, servers: N, epochs: E,
+    consensus: view(sizes[0]!), incentive: view(sizes[1]!), bonds: view(sizes[2]!),
+    dividends: view(sizes[3]!), dividendsPer1000Tao: view(sizes[4]!),
+  };
+}
+
 export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
   const V = enc.validators, N = enc.servers, E = enc.epochs;
-  const res: FlatResearchResult = {
-    validators: V, servers: N, epochs: E,
-    consensus: new Float64Array(E * N),
-    incentive: new Float64Array(E * N),
-    bonds: new Float64Array(E * V * N),
-    dividends: new Float64Array(E * V),
-    dividendsPer1000Tao: new Float64Array(E * V),
-  };
+  const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
   const p = enc.params;
   let flags = 0;
@@ -69,14 +82,21 @@ export function flatToOutput(r: FlatResearchResult): ResearchOutput {
   const epochs: ResearchEpochOutput[] = [];
   for (let e = 0; e < r.epochs; e++) {
     const bonds: number[][] = [];
-    for (let i = 0; i < V; i++) bonds.push(Array.from(r.bonds.subarray((e * V + i) * N, (e * V + i + 1) * N)));
+    for (let i = 0; i < V; i++) bonds.push(toArray(r.bonds, (e * V + i) * N, N));
     epochs.push({
-      consensus: Array.from(r.consensus.subarray(e * N, (e + 1) * N)),
-      incentive: Array.from(r.incentive.subarray(e * N, (e + 1) * N)),
+      consensus: toArray(r.consensus, e * N, N),
+      incentive: toArray(r.incentive, e * N, N),
       bonds,
-      dividends: Array.from(r.dividends.subarray(e * V, (e + 1) * V)),
-      dividendsPer1000Tao: Array.from(r.dividendsPer1000Tao.subarray(e * V, (e + 1) * V)),
+      dividends: toArray(r.dividends, e * V, V),
+      dividendsPer1000Tao: toArray(r.dividendsPer1000Tao, e * V, V),
     });
   }
   return { epochs };
+}
+
+/** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from). */
+function toArray(src: Float64Array, at: number, n: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) out.push(src[at + k]!);
+  return out;
 }

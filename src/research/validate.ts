@@ -80,6 +80,13 @@ function requireBoolean(v: unknown, field: string): boolean {
   return v as boolean;
 }
 
+/** The rule a weight or stake breaks (called only for a refused value). */
+function badValue(field: string, x: unknown, limit: number): never {
+  if (typeof x !== "number" || !Number.isFinite(x)) return fail(field, `must be a finite number, got ${describe(x)}`);
+  if (x < 0) return fail(field, `must not be negative, got ${x}`);
+  return fail(field, `must be at most ${limit} (float32), got ${x}`);
+}
+
 type ParamRule = (v: unknown, field: string) => unknown;
 const unit: ParamRule = (v, f) => requireNumber(v, f, 0, 1);
 const nonNegative: ParamRule = (v, f) => requireNumber(v, f, 0, Number.MAX_VALUE);
@@ -175,20 +182,18 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       const row = rows[i];
       if (!Array.isArray(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
       if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
+      let at = wBase + i * N;
       for (let j = 0; j < N; j++) {
         const x = row[j];
-        if (typeof x !== "number" || !Number.isFinite(x)) fail(`${ef}.W[${i}][${j}]`, `must be a finite number, got ${describe(x)}`);
-        if ((x as number) < 0) fail(`${ef}.W[${i}][${j}]`, `must not be negative, got ${x}`);
-        if ((x as number) > limit) fail(`${ef}.W[${i}][${j}]`, `must be at most ${limit} (float32), got ${x}`);
-        W[wBase + i * N + j] = x as number;
+        // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
+        if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+        W[at++] = x as number;
       }
     }
     let total = 0;
     for (let i = 0; i < V; i++) {
       const x = stakes[i];
-      if (typeof x !== "number" || !Number.isFinite(x)) fail(`${ef}.S[${i}]`, `must be a finite number, got ${describe(x)}`);
-      if ((x as number) < 0) fail(`${ef}.S[${i}]`, `must not be negative, got ${x}`);
-      if ((x as number) > limit) fail(`${ef}.S[${i}]`, `must be at most ${limit} (float32), got ${x}`);
+      if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.S[${i}]`, x, limit);
       S[e * V + i] = x as number;
       total += float32 ? Math.fround(x as number) : (x as number);
     }
