@@ -122,7 +122,7 @@ export function resolveParams(raw: unknown, field = "params"): ResearchParams {
   for (const [key, value] of Object.entries(given)) {
     const rule = PARAM_RULES[key as keyof ResearchParams];
     if (!rule) fail(`${field}.${key}`, `unknown parameter (known: ${Object.keys(PARAM_RULES).join(", ")})`);
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue; // null (the peer's None): the default
     out[key] = rule(value, `${field}.${key}`);
   }
   const p = out as unknown as ResearchParams;
@@ -137,9 +137,7 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   if (doc.format !== RESEARCH_FORMAT) {
     fail(at("format"), `must be ${JSON.stringify(RESEARCH_FORMAT)}, got ${typeof doc.format === "string" ? JSON.stringify(doc.format) : typeName(doc.format)}`);
   }
-  for (const key of Object.keys(doc)) {
-    if (!["format", "version", "peerCompat", "params", "epochs"].includes(key)) fail(at(key), "unknown field");
-  }
+  // Other top-level fields (a name, a description...) are ignored, like fields of an epoch other than W and S.
   const version = doc.version as YumaVersion;
   if (!YUMA_VERSIONS.includes(version)) {
     fail(at("version"), `must be one of ${YUMA_VERSIONS.join(", ")}, got ${typeof doc.version === "string" ? JSON.stringify(doc.version) : typeName(doc.version)}`);
@@ -160,7 +158,6 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   for (let e = 0; e < epochs.length; e++) {
     const ef = at(`epochs[${e}]`);
     const ep = requireObject(epochs[e], ef);
-    for (const key of Object.keys(ep)) if (key !== "W" && key !== "S") fail(`${ef}.${key}`, "unknown field");
     const rows = ep.W, stakes = ep.S;
     if (!Array.isArray(rows)) return fail(`${ef}.W`, `must be an array of rows, got ${typeName(rows)}`);
     if (!Array.isArray(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);

@@ -38,10 +38,19 @@ describe("research input validation", () => {
     expect(runResearch({ ...good(), epochs: [] } as unknown as ResearchInput)).toEqual({ epochs: [] });
   });
 
-  it("wrong format or unknown top-level field", () => {
+  it("wrong format", () => {
     refuse((d) => { d.format = "yuma-research-input/2"; }, "format", /must be "yuma-research-input\/1"/);
     refuse((d) => { delete d.format; }, "format", /must be/);
-    refuse((d) => { d.extra = 1; }, "extra", /unknown field/);
+  });
+
+  it("ignores extra fields (a name, a description, per-epoch notes); a null parameter takes the default", () => {
+    const plain = runResearch(good() as unknown as ResearchInput);
+    const doc = good();
+    doc.name = "case";
+    doc.description = "anything";
+    (epochs(doc)[0] as Record<string, unknown>).note = "first";
+    expect(runResearch(doc as unknown as ResearchInput)).toEqual(plain);
+    expect(runResearch({ ...good(), params: { kappa: 0.5, bondPenalty: null } } as unknown as ResearchInput)).toEqual(plain);
   });
 
   it("unknown version", () => {
@@ -62,7 +71,6 @@ describe("research input validation", () => {
     refuse((d) => { epochs(d)[0]!.W = [[], []]; }, "epochs[0].W[0]", /at least one entry/);
     refuse((d) => { epochs(d)[0]!.W = "x" as unknown as unknown[]; }, "epochs[0].W", /array of rows/);
     refuse((d) => { d.epochs = {}; }, "epochs", /must be an array/);
-    refuse((d) => { (epochs(d)[0] as Record<string, unknown>).B = []; }, "epochs[0].B", /unknown field/);
   });
 
   it("negative, non-finite and non-number values", () => {
