@@ -3,10 +3,10 @@
 
 import {
   EXP_MAX, EXP_MIN, expFixed, expSafe, expSeries4, HALF, ONE, oneOver, sadd, sdiv, series0, series1, series2, series3,
-  mulUnit, smul, smulFast, ssub,
+  divUnitBy, mulUnit, smul, smulFast, ssub,
 } from "./fixed";
-import { allocRaw, allocZeroed, getI32, getI64, getU16, getU32, setI32, setI64, setU16, setU32 } from "./mem";
-import { Csr, csrWithSlots, rowLen, rowStart, slotsEnd } from "./sparse";
+import { allocRaw, allocZeroed, getI32, getI64, getU16, getU32, getU64, setI32, setI64, setU16, setU32 } from "./mem";
+import { Csr, csrWithSlots, recipTable, rowLen, rowStart, slotsEnd } from "./sparse";
 
 /**
  * `mat_ema_sparse(new, old, alpha)`: per row, alpha·new + (1 − alpha)·old accumulated
@@ -60,6 +60,67 @@ export function mat_ema_sparse(
         setI64(outVal, w, v);
         w++;
         if (colSums != 0) setI64(colSums, j, unit ? getI64(colSums, j) + v : sadd(getI64(colSums, j), v));
+      }
+      setI64(dense, j, 0);
+    }
+    setU32(outLen, i, <u32>(w - s));
+  }
+  return out;
+}
+
+/**
+ * Yuma 2's bond EMA with its inputs normalised on the fly, for proportions (see the caller):
+ *   delta = inplace_col_normalize_sparse(row_hadamard_sparse(weights, stake)),
+ *   old = inplace_col_normalize_sparse(stored bonds as whole numbers),
+ *   mat_ema_sparse(delta, old, alpha)
+ * without materialising delta or rewriting the bonds: delta_ij = mulUnit(stake_i, w_ij)
+ * over its column sum `deltaSums[c]` (entry <= sum), an old entry v·2^32 over its column's
+ * V·2^32 = v·2^32 / V with V = `bondSums[c]` < 2^31 (the caller checks), by divUnitBy.
+ * Columns whose sum is 0 hold only zeros, which normalisation leaves as they are.
+ * `colSums` receives the output's column sums.
+ */
+export function mat_ema_yuma2(
+  weights: Csr, stake: usize, deltaSums: usize, old: Csr, bondSums: usize, alpha: i64, columns: i32,
+  dense: usize, colSums: usize,
+): Csr {
+  const out = csrWithSlots(weights.rows, 0, weights.len, old.len);
+  const oneMinusAlpha = ONE - alpha;
+  const nStart = weights.start, nLen = weights.len, nCol = weights.col, nVal = weights.val;
+  const oStart = old.start, oLen = old.len, oCol = old.col, oVal = old.val;
+  const outStart = out.start, outLen = out.len, outCol = out.col, outVal = out.val;
+  const dRecip = recipTable(deltaSums, columns), bRecip = recipTable(bondSums, columns);
+  memory.fill(colSums, 0, <usize>columns << 3);
+  for (let i = 0; i < weights.rows; i++) {
+    const sn = <i32>getU32(nStart, i), en = sn + <i32>getU32(nLen, i);
+    const so = <i32>getU32(oStart, i), eo = so + <i32>getU32(oLen, i);
+    if (sn == en && so == eo) continue;
+    const scale = getI64(stake, i);
+    for (let e = sn; e < en; e++) {
+      const c = <i32>getU16(nCol, e);
+      if (c >= columns) continue;
+      const d = getI64(deltaSums, c);
+      const x = mulUnit(scale, getI64(nVal, e));
+      const xn = d != 0 ? divUnitBy(x, d, getU64(dRecip, c)) : x;
+      setI64(dense, c, getI64(dense, c) + mulUnit(alpha, xn));
+    }
+    for (let e = so; e < eo; e++) {
+      const c = <i32>getU16(oCol, e);
+      if (c >= columns) continue;
+      const ws = <i64>getU64(bondSums, c);
+      const v = getI64(oVal, e) >> 32;
+      const vn = ws != 0 ? divUnitBy(v, ws, getU64(bRecip, c)) : v << 32;
+      setI64(dense, c, getI64(dense, c) + mulUnit(oneMinusAlpha, vn));
+    }
+    const s = <i32>getU32(outStart, i);
+    let w = s;
+    for (let j = 0; j < columns; j++) {
+      const v = getI64(dense, j);
+      if (v == 0) continue;
+      if (v > 0) {
+        setU16(outCol, w, <u32>j);
+        setI64(outVal, w, v);
+        w++;
+        setI64(colSums, j, getI64(colSums, j) + v);
       }
       setI64(dense, j, 0);
     }

@@ -15,11 +15,11 @@ import {
   inplace_col_normalize_sparse_unit, inplace_mask_vector, inplace_normalize, inplace_normalize_using_sum,
   inplace_row_normalize_sparse, interpolate_sparse, mask_diag_sparse, mask_rows_sparse, matmul_sparse,
   matmul_transpose_sparse, normalized_bond_totals, row_hadamard_sparse, row_scaled, row_sum_mat_vec_mul_sparse,
-  row_sum_sparse, rowLen, rowStart, scalar_vec_mask_sparse_matrix, sum, valAt, vec_mask_sparse_matrix, vec_mul,
+  row_scaled_col_sums, row_sum_sparse, rowLen, rowStart, scalar_vec_mask_sparse_matrix, sum, valAt, vec_mask_sparse_matrix, vec_mul,
   weights_prepare, weightsUnit,
 } from "./sparse";
 import { weighted_median_col_sparse } from "./median";
-import { mat_ema_alpha_sparse_liquid, mat_ema_sparse, setLiquidAlphaParams } from "./bonds";
+import { mat_ema_alpha_sparse_liquid, mat_ema_sparse, mat_ema_yuma2, setLiquidAlphaParams } from "./bonds";
 
 // EpochParams layout (byte offsets); keep in sync with src/layout.ts.
 export const FLAG_YUMA3: u32 = 1;
@@ -266,7 +266,7 @@ export function epoch(p: usize): usize {
       bonds = csrFromInput(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true);
       scalar_vec_mask_sparse_matrix(bonds, lastTempo, registration, n);
     } else {
-      bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration);
+      bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), true, lastTempo, registration, 0);
     }
     const bondSums = vecI64(n); // column sums of emaBonds, filled by the EMA
     let anyConsensus = false;
@@ -312,15 +312,25 @@ export function epoch(p: usize): usize {
     inplace_normalize(dividends, n);
     inplace_col_max_upscale_sparse(emaBonds, n, colScratch);
   } else {
-    const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false, lastTempo, registration);
-    inplace_col_normalize_sparse_int(bonds, n, colScratch); // stored u16 values: whole numbers
-    const delta = row_scaled(weightsForBonds, activeStake, unit); // row_hadamard_sparse on a copy
-    if (unit) inplace_col_normalize_sparse_unit(delta, n, colScratch);
-    else inplace_col_normalize_sparse(delta, n, colScratch);
+    const bondSums = vecI64(n); // integer column sums of the stored bonds
+    const bonds = bonds_prepare(n, ptr(p, P_B_START), ptr(p, P_B_COL), ptr(p, P_B_VAL), false, lastTempo, registration, bondSums);
     // The EMA inputs are column-normalised (each entry <= its column sum), so in [0, 1];
     // with alpha in [0, 1] so is the EMA, and with unit weights the incentive is too.
     const emaUnit = unit && alpha >= 0 && alpha <= ONE;
-    emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, colScratch, emaUnit);
+    let smallBondSums = true; // every column's sum V < 2^31: its saturating sum V·2^32 is exact
+    for (let j = 0; j < n; j++) if (getU64(bondSums, j) >= (<u64>1 << 31)) { smallBondSums = false; break; }
+    if (emaUnit && smallBondSums) {
+      // Normalised delta and bonds computed inside the EMA (see mat_ema_yuma2).
+      const deltaSums = vecI64(n);
+      row_scaled_col_sums(weightsForBonds, activeStake, n, deltaSums);
+      emaBonds = mat_ema_yuma2(weightsForBonds, activeStake, deltaSums, bonds, bondSums, alpha, n, dense1, colScratch);
+    } else {
+      inplace_col_normalize_sparse_int(bonds, n, colScratch); // stored u16 values: whole numbers
+      const delta = row_scaled(weightsForBonds, activeStake, unit); // row_hadamard_sparse on a copy
+      if (unit) inplace_col_normalize_sparse_unit(delta, n, colScratch);
+      else inplace_col_normalize_sparse(delta, n, colScratch);
+      emaBonds = mat_ema_sparse(delta, bonds, alpha, n, dense1, colScratch, emaUnit);
+    }
     // inplace_col_normalize_sparse + matmul_transpose_sparse + the column maxima, then the
     // max-upscale.
     col_normalize_dividends_max(emaBonds, n, colScratch, incentive, dividends, dense2, emaUnit);

@@ -613,6 +613,7 @@ export function clip_trust_ranks(
  */
 export function bonds_prepare(
   n: i32, start: usize, cols: usize, vals: usize, proportion: bool, scalar: u64, registration: usize,
+  intColSums: usize,
 ): Csr {
   const m = changetype<Csr>(allocRaw(offsetof<Csr>()));
   m.rows = n;
@@ -622,6 +623,7 @@ export function bonds_prepare(
   m.col = cols;
   const val = allocRaw(<usize>getU32(start, n) << 3);
   m.val = val;
+  if (intColSums != 0) memory.fill(intColSums, 0, <usize>n << 3);
   for (let i = 0; i < n; i++) {
     const s = <i32>getU32(start, i), e1 = <i32>getU32(start, i + 1);
     let w = s;
@@ -632,11 +634,27 @@ export function bonds_prepare(
       const v = getU16(vals, e);
       setU16(cols, w, <u32>c);
       setI64(val, w, proportion ? <i64>v * 65537 + <i64>(v / 65535) : <i64>v << 32);
+      // Column sums of the stored values (for inplace_col_normalize_sparse on whole numbers).
+      if (intColSums != 0 && c < n) setU64(intColSums, c, getU64(intColSums, c) + v);
       w++;
     }
     setU32(len, i, <u32>(w - s));
   }
   return m;
+}
+
+/** Column sums of m_ij · vector_i (the row-scaled matrix) for values and vector in [0, 1]. */
+export function row_scaled_col_sums(m: Csr, vector: usize, columns: i32, out: usize): void {
+  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
+  memory.fill(out, 0, <usize>columns << 3);
+  for (let i = 0; i < rows; i++) {
+    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
+    const scale = getI64(vector, i);
+    for (let e = s; e < e1; e++) {
+      const c = <i32>getU16(col, e);
+      if (c < columns) setI64(out, c, getI64(out, c) + mulUnit(scale, getI64(val, e)));
+    }
+  }
 }
 
 /**
