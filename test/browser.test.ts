@@ -1,63 +1,22 @@
 // The library in a real browser (Debian chromium via puppeteer-core): the built ESM bundle is
 // served from localhost and imported by a page, which runs golden fixtures, block emission and
 // a small network. Chromium is required: if it is missing, these tests fail.
-import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Network } from "../src/index.js";
+import { openBundlePage, type BundlePage } from "./helpers/chromium.js";
 
-const root = join(__dirname, "..");
-let server: Server;
-let base: string;
-let browser: Browser;
+let harness: BundlePage;
 let page: Page;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist", "index.js"))) throw new Error("dist/index.js missing: run npm run build first");
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>yuma-wasm</title><body>ok</body>");
-      return;
-    }
-    // Only dist/ and test/fixtures/ are served.
-    const path = normalize(url.pathname).replace(/^\/+/, "");
-    if (!/^(dist|test\/fixtures)\//.test(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = readFileSync(join(root, path));
-      const type = extname(path) === ".js" ? "text/javascript" : "application/json";
-      res.writeHead(200, { "content-type": type }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  profile = mkdtempSync(join(tmpdir(), "yuma-browser-"));
-  browser = await puppeteer.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--user-data-dir=${profile}`,
-    ],
-  });
-  page = await browser.newPage();
-  await page.goto(base + "/");
+  // Only dist/ and test/fixtures/ are served.
+  harness = await openBundlePage(/^(dist|test\/fixtures)\//);
+  page = harness.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe("in chromium", () => {

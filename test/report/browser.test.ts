@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderScenarioHtml } from "../../src/report/html.js";
 import { expandScenario, findScenario } from "../../src/scenarios/index.js";
@@ -11,21 +11,14 @@ import { runScenario } from "../../src/scenarios/run.js";
 import { YUMA_VERSIONS } from "../../src/scenarios/types.js";
 import { renderSweepHtml } from "../../src/report/sweep.js";
 import { parseMetric, runSweep } from "../../src/scenarios/sweep.js";
+import { launchChromium } from "../helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "yuma-report-"));
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--user-data-dir=${join(dir, "profile")}`,
-    ],
-  });
+  browser = await launchChromium(join(dir, "profile"));
 });
 
 afterAll(async () => {

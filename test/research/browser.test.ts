@@ -1,62 +1,23 @@
 // The research kernels in a real browser (Debian chromium via puppeteer-core): the built ESM
 // bundle, served from localhost, compiles the research module asynchronously (researchReady)
 // and gives the same outputs as Node, in both semantics. Chromium is required.
-import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, normalize } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runResearch } from "../../src/research/index.js";
 import type { ResearchInput } from "../../src/research/types.js";
+import { openBundlePage, type BundlePage } from "../helpers/chromium.js";
 import { input, rng, VERSIONS } from "./helpers.js";
 
-const root = join(__dirname, "..", "..");
-let server: Server;
-let base: string;
-let browser: Browser;
+let harness: BundlePage;
 let page: Page;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist", "index.js"))) throw new Error("dist/index.js missing: run npm run build first");
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>research</title><body>ok</body>");
-      return;
-    }
-    const path = normalize(url.pathname).replace(/^\/+/, "");
-    if (!/^dist\/[\w.-]+\.js$/.test(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(join(root, path)));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  profile = mkdtempSync(join(tmpdir(), "yuma-research-browser-"));
-  browser = await puppeteer.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--user-data-dir=${profile}`,
-    ],
-  });
-  page = await browser.newPage();
-  await page.goto(base + "/");
+  harness = await openBundlePage(/^dist\/[\w.-]+\.js$/, "research");
+  page = harness.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe("research kernels in chromium", () => {
