@@ -1,25 +1,11 @@
 // Hyperparameters used for scenario runs: the peer's chart-table defaults per version, then the
 // scenario's own overrides (e.g. winner-takes-all), then the user's.
 
+import type { ResearchParams } from "../research/types.js";
 import type { ScenarioParamOverrides, ScenarioVersion } from "./types.js";
 
-/** The full parameter set a scenario run uses (field names and meaning as ResearchParams). */
-export interface ScenarioParams {
-  kappa: number;
-  bondPenalty: number;
-  bondMovingAverage: number;
-  liquidAlpha: boolean;
-  alphaLow: number;
-  alphaHigh: number;
-  alphaSigmoidSteepness: number;
-  decayRate: number;
-  capacityAlpha: number;
-  winnerTakesAll: boolean;
-  liquidAlphaConsensusMode: "current" | "previous" | "mixed";
-  validatorEmissionRatio: number;
-  totalEpochEmission: number;
-  totalSubnetStake: number;
-}
+/** The full parameter set a scenario run uses: exactly the research kernels' parameters. */
+export type ScenarioParams = ResearchParams;
 
 const COMMON: ScenarioParams = {
   kappa: 0.5,
