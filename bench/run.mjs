@@ -11,7 +11,7 @@
 
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
-import { cpus, availableParallelism, totalmem } from "node:os";
+import { cpus, availableParallelism, loadavg, totalmem } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { generateSubnet, warmSubnet } from "./generate.mjs";
@@ -229,6 +229,45 @@ if (want("memory")) {
 
 // ------------------------------------------------------------------ network day
 
+/**
+ * How much parallelism the machine gives right now: the same fixed CPU-bound job (exact
+ * epochs of a 256 x 64 subnet in WASM) on one worker thread alone, then on two at once.
+ * 2·t1/t2 is the best 2-thread speedup any code could show at this moment.
+ */
+async function parallelCeiling() {
+  const { Worker } = await import("node:worker_threads");
+  const url = new URL("../dist/index.js", import.meta.url).href;
+  const genUrl = new URL("./generate.mjs", import.meta.url).href;
+  const code = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    (async () => {
+      const lib = await import(${JSON.stringify(url)});
+      const gen = await import(${JSON.stringify(genUrl)});
+      const s = gen.warmSubnet(lib.runEpoch, { n: 256, validators: 64, mode: "yuma3", seed: 5 });
+      const enc = lib.encodeEpoch(s.params, s.inputs);
+      const w = lib.instantiate();
+      for (let k = 0; k < 50; k++) lib.runEncoded(w, enc, false);
+      parentPort.postMessage("ready");
+      parentPort.once("message", () => {
+        const t = performance.now();
+        for (let k = 0; k < workerData.epochs; k++) lib.runEncoded(w, enc, false);
+        parentPort.postMessage(performance.now() - t);
+      });
+    })();`;
+  const epochs = opt.quick ? 800 : 2000;
+  const start = async (k) => {
+    const ws = Array.from({ length: k }, () => new Worker(code, { eval: true, workerData: { epochs } }));
+    await Promise.all(ws.map((w) => new Promise((res) => w.once("message", res))));
+    const t = performance.now();
+    await Promise.all(ws.map((w) => new Promise((res) => { w.once("message", res); w.postMessage("go"); })));
+    const wall = performance.now() - t;
+    await Promise.all(ws.map((w) => w.terminate()));
+    return wall;
+  };
+  const t1 = await start(1), t2 = await start(2);
+  return { oneWorkerSeconds: t1 / 1000, twoWorkersSeconds: t2 / 1000, ceiling: (2 * t1) / t2 };
+}
+
 async function networkDay() {
   if (typeof lib.Network !== "function") return { available: false };
   const blocks = opt.quick ? 1800 : 7200;
@@ -244,26 +283,31 @@ async function networkDay() {
       }
       const net = new lib.Network(config);
       let epochs = 0;
+      const load = loadavg()[0];
+      const cpu0 = process.cpuUsage(); // process-wide: main thread and workers
       const t0 = performance.now();
       const summary = await net.run(pool ? { blocks, pool, onProgress: (p) => (epochs = p.epochsTotal) } : { blocks, threads, onProgress: (p) => (epochs = p.epochsTotal) });
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       await net.close();
-      return { seconds, epochs, digest: summary.digest };
+      return { seconds, epochs, digest: summary.digest, cpuSeconds: (cpu.user + cpu.system) / 1e6, load };
     } finally {
       await pool?.destroy();
     }
   };
   const reps = opt.quick ? 1 : 3;
-  const one = [], two = [];
+  const one = [], two = [], cpu1 = [], cpu2 = [], loads = [];
   let epochs = 0, digest1 = "", digest2 = "";
   for (let r = 0; r < reps; r++) {
     const a = await runOnce(1);
-    one.push(a.seconds); epochs = a.epochs; digest1 = a.digest;
+    one.push(a.seconds); cpu1.push(a.cpuSeconds); epochs = a.epochs; digest1 = a.digest; loads.push(a.load);
     const b = await runOnce(2);
-    two.push(b.seconds); digest2 = b.digest;
-    log(`  run ${r + 1}/${reps}: 1 thread ${fmt(a.seconds)} s, 2 threads ${fmt(b.seconds)} s`);
+    two.push(b.seconds); cpu2.push(b.cpuSeconds); digest2 = b.digest; loads.push(b.load);
+    log(`  run ${r + 1}/${reps}: 1 thread ${fmt(a.seconds)} s (cpu ${fmt(a.cpuSeconds)} s), 2 threads ${fmt(b.seconds)} s (cpu ${fmt(b.cpuSeconds)} s), load ${fmt(a.load, 1)}`);
   }
   const seconds = median(two), seconds1 = median(one);
+  const ceiling = await parallelCeiling();
+  log(`  parallel ceiling now: 2 workers ${fmt(ceiling.ceiling)}x one (same CPU-bound job each)`);
   return {
     available: true,
     subnets: config.subnets,
@@ -276,6 +320,13 @@ async function networkDay() {
     seconds,
     seconds1,
     speedup: seconds1 / seconds,
+    // CPU seconds of the whole process (main thread + workers) and the 1-minute load average
+    // when each run started: with other work on the machine, 2 threads get < 2 cores.
+    cpuSeconds: median(cpu2),
+    cpuSeconds1: median(cpu1),
+    loadAverage: median(loads),
+    // The best 2-thread speedup the machine allowed (same CPU-bound job on 1 vs 2 workers).
+    parallelCeiling: ceiling.ceiling,
     runs: reps,
     sameDigest: digest1 === digest2,
     goalSeconds: 1.5,
@@ -321,6 +372,9 @@ if (result.network) {
     out.push(`Network: ${nw.subnets} subnets x ${nw.neurons} neurons x ${nw.validators} validators, tempo ${nw.tempo}, ${nw.blocks} blocks, ${nw.epochs} epochs ` +
       `(median of ${nw.runs}): 2 threads ${fmt(nw.seconds)} s (goal ≤ ${nw.goalSeconds}), 1 thread ${fmt(nw.seconds1)} s, ` +
       `speedup ${fmt(nw.speedup)}x (goal ≥ ${nw.goalSpeedup}); same digest: ${nw.sameDigest ? "yes" : "NO"}.`);
+    out.push(`  CPU time (all threads): 2 threads ${fmt(nw.cpuSeconds)} s, 1 thread ${fmt(nw.cpuSeconds1)} s; ` +
+      `load average ${fmt(nw.loadAverage, 1)} on ${machine.cores} cores during the runs; ` +
+      `2 workers running the same CPU-bound job each finished ${fmt(nw.parallelCeiling)}x faster than 1 (the ceiling for any speedup here).`);
   }
   out.push("");
 }
