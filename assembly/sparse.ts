@@ -217,29 +217,6 @@ export function inplace_row_normalize_sparse(m: Csr): void {
   }
 }
 
-/**
- * `inplace_row_normalize_sparse` for a matrix whose values are whole numbers v·2^32 with
- * 0 <= v < 2^32 (stored u16 weights). With V = Σv < 2^31 the row sum V·2^32 is positive and
- * does not wrap, and (v·2^32)·2^32 / (V·2^32) = v·2^32 / V exactly: one 64-bit division
- * per entry instead of a 96-bit one. Other rows take the general path.
- */
-export function inplace_row_normalize_sparse_int(m: Csr): void {
-  const rows = m.rows, start = m.start, len = m.len, val = m.val;
-  for (let i = 0; i < rows; i++) {
-    const p = val + (<usize>getU32(start, i) << 3), end = p + (<usize>getU32(len, i) << 3);
-    let ws: u64 = 0;
-    for (let q = p; q < end; q += 8) ws += <u64>load<i64>(q) >> 32;
-    if (ws == 0) continue; // all zero: the row sum is 0, nothing changes
-    if (ws < (<u64>1 << 31)) {
-      for (let q = p; q < end; q += 8) store<i64>(q, <i64>((<u64>load<i64>(q)) / ws));
-    } else {
-      let rs: i64 = 0;
-      for (let q = p; q < end; q += 8) rs += load<i64>(q);
-      if (rs > 0) for (let q = p; q < end; q += 8) store<i64>(q, safeDiv(load<i64>(q), rs));
-    }
-  }
-}
-
 /** `row_sum_sparse` (wrapping sums). */
 export function row_sum_sparse(m: Csr, out: usize): void {
   const rows = m.rows, start = m.start, len = m.len, val = m.val;
@@ -529,7 +506,8 @@ export function weights_prepare(
       w++;
     }
     setU32(len, i, <u32>(w - s));
-    // inplace_row_normalize_sparse on whole numbers (see inplace_row_normalize_sparse_int).
+    // inplace_row_normalize_sparse on whole numbers v·2^32: with V = Σv < 2^31 the row sum
+    // V·2^32 is positive and does not wrap, and (v·2^32)·2^32 / (V·2^32) = v·2^32 / V.
     if (ws == 0) {
       for (let e = s; e < w; e++) setI64(val, e, 0);
     } else if (ws < (<u64>1 << 31)) {
@@ -772,18 +750,5 @@ export function normalized_bond_totals(m: Csr, columns: i32, colSums: usize, vec
       acc += smulFast(v, getI64(vector, c));
     }
     setI64(out, i, acc);
-  }
-}
-
-/** Saturating column sums of m (as `inplace_col_normalize_sparse` computes them). */
-export function col_sums(m: Csr, columns: i32, out: usize): void {
-  const rows = m.rows, start = m.start, len = m.len, col = m.col, val = m.val;
-  memory.fill(out, 0, <usize>columns << 3);
-  for (let i = 0; i < rows; i++) {
-    const s = <i32>getU32(start, i), e1 = s + <i32>getU32(len, i);
-    for (let e = s; e < e1; e++) {
-      const c = <i32>getU16(col, e);
-      if (c < columns) setI64(out, c, sadd(getI64(out, c), getI64(val, e)));
-    }
   }
 }
