@@ -61,13 +61,19 @@ function sha256With(wasm: YumaExports, parts: Uint8Array[], useNative: boolean):
 export function epochOutputHash(
   wasm: YumaExports, raw: RawEpochOutputs, block: number, netuid: number, useNative = true,
 ): Uint8Array {
-  const n = raw.n;
+  return epochOutputHashAt(wasm, raw.ptr, raw.n, block, netuid, useNative);
+}
+
+/** `epochOutputHash` from the output block pointer (nothing copied out of WASM first). */
+export function epochOutputHashAt(
+  wasm: YumaExports, outPtr: number, n: number, block: number, netuid: number, useNative = true,
+): Uint8Array {
   const head = wasm.alloc(16);
   const dv = new DataView(wasm.memory.buffer);
   dv.setBigUint64(head, BigInt(block), true);
   dv.setUint16(head + 8, netuid, true);
-  const p = (off: number) => dv.getUint32(raw.ptr + off, true);
-  const nnz = raw.bonds.col.length;
+  const p = (off: number) => dv.getUint32(outPtr + off, true);
+  const nnz = dv.getUint32(p(OUTPUT.bondsStart) + 4 * n, true);
   const parts: Array<[number, number]> = [
     [head, 10],
     [p(OUTPUT.active), n], [p(OUTPUT.stakeWeight), 2 * n], [p(OUTPUT.consensus), 2 * n],

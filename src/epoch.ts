@@ -30,6 +30,15 @@ export interface RawEpochOutputs {
 
 /** Write an encoded epoch into the instance's memory and run it. Returns the output block pointer. */
 export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace: boolean): RawEpochOutputs {
+  return decodeRaw(wasm, runEncodedInPlace(wasm, e, trace), e.n, trace);
+}
+
+/**
+ * Write an encoded epoch into the instance's memory and run it; returns the pointer of the
+ * EpochOutput block (layout in src/layout.ts), valid until the instance's next call. For
+ * callers that read only some outputs (the network simulator) without copying them all.
+ */
+export function runEncodedInPlace(wasm: YumaExports, e: EncodedEpoch, trace: boolean): number {
   const n = e.n;
   const wn = e.weights.col.length, bn = e.bonds.col.length;
   const luLen = e.lastUpdate.length;
@@ -90,8 +99,7 @@ export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace: boolean): 
   ];
   for (const [off, p] of ptrs) dv.setUint32(pp + off, p, true);
 
-  const out = wasm.epoch(pp);
-  return decodeRaw(wasm, out, n, trace);
+  return wasm.epoch(pp);
 }
 
 function decodeRaw(wasm: YumaExports, out: number, n: number, trace: boolean): RawEpochOutputs {

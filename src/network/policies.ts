@@ -25,8 +25,9 @@ export interface PolicyContext {
 export interface Policy {
   /** Blocks between two weight settings. */
   interval(cfg: ResolvedSubnet): number;
-  /** The row set at ctx.block, or null to keep the current one. */
-  weights(ctx: PolicyContext): WeightRow | null;
+  /** The row set at ctx.block, or null to keep the current one. `prev` (the current row) may
+   *  be overwritten and returned, to spare an allocation. */
+  weights(ctx: PolicyContext, prev: WeightRow | null): WeightRow | null;
 }
 
 /** Scale non-negative scores so the largest is 65535 (rounded), as set_weights stores them. */
@@ -58,7 +59,7 @@ let scratch = new Float64Array(256);
 /** Scores every miner: its quality times (1 ± noise), uniformly. */
 const honest: Policy = {
   interval: (cfg) => cfg.weightsInterval,
-  weights(ctx) {
+  weights(ctx, prev) {
     const uids = minerUids(ctx.cfg);
     const m = uids.length;
     if (scratch.length < m) scratch = new Float64Array(m);
@@ -79,7 +80,7 @@ const honest: Policy = {
       if (v > max) max = v;
     }
     if (!(max > 0)) return null;
-    const val = new Uint16Array(m);
+    const val = prev && prev.col === uids && prev.val.length === m ? prev.val : new Uint16Array(m);
     const scale = 65535 / max;
     // Round half up; (x + 0.5) | 0 is Math.round for 0 <= x <= 65535 and much cheaper.
     for (let i = 0; i < m; i++) val[i] = (s[i]! * scale + 0.5) | 0;
@@ -96,7 +97,7 @@ const copier: Policy = {
   weights(ctx) {
     const uids = minerUids(ctx.cfg);
     const s = Float64Array.from(uids, (u) => ctx.consensus[u]!);
-    return maxUpscale(uids, s) ?? honest.weights(ctx);
+    return maxUpscale(uids, s) ?? honest.weights(ctx, null);
   },
 };
 

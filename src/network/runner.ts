@@ -3,8 +3,9 @@
 // function runs on the main thread (Network.step) and inside workers (Network.run); subnets
 // are independent between share updates, so any sharding gives the same results.
 
-import { runEncoded } from "../epoch.js";
-import { epochOutputHash } from "../digest.js";
+import { runEncodedInPlace } from "../epoch.js";
+import { epochOutputHashAt } from "../digest.js";
+import { OUTPUT } from "../layout.js";
 import type { EncodedEpoch } from "../validate.js";
 import type { YumaExports } from "../wasm.js";
 import { SUBNET_OWNER_CUT } from "../emission.js";
@@ -94,25 +95,32 @@ function rowsFromCsr(s: SubnetState, validators: number): Array<WeightRow | null
   return rows;
 }
 
+/** Store rows as the subnet's weight CSR, in place when the layout is unchanged. */
 function csrFromRows(s: SubnetState, rows: Array<WeightRow | null>): void {
   let total = 0;
-  for (const r of rows) total += r ? r.col.length : 0;
-  const start = new Uint32Array(s.n + 1);
-  const col = new Uint16Array(total), val = new Uint16Array(total);
+  let sameLayout = true;
+  for (let i = 0; i < s.n; i++) {
+    const len = i < rows.length && rows[i] ? rows[i]!.col.length : 0;
+    if (s.wStart[i] !== total) sameLayout = false;
+    total += len;
+  }
+  if (s.wStart[s.n] !== total || s.wCol.length !== total) sameLayout = false;
+  if (!sameLayout) {
+    s.wStart = new Uint32Array(s.n + 1);
+    s.wCol = new Uint16Array(total);
+    s.wVal = new Uint16Array(total);
+  }
   let at = 0;
   for (let i = 0; i < s.n; i++) {
-    start[i] = at;
+    s.wStart[i] = at;
     const r = i < rows.length ? rows[i] : null;
     if (r) {
-      col.set(r.col, at);
-      val.set(r.val, at);
+      s.wCol.set(r.col, at);
+      s.wVal.set(r.val, at);
       at += r.col.length;
     }
   }
-  start[s.n] = at;
-  s.wStart = start;
-  s.wCol = col;
-  s.wVal = val;
+  s.wStart[s.n] = at;
 }
 
 /** u64 entries as doubles through their 32-bit halves (exact below 2^53; no BigInt per entry). */
@@ -186,7 +194,7 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         const { interval, phase: ph } = phase[v]!;
         const at = lastSetBlock(e, ph, interval);
         if (at < 0 || at <= Number(s.lastUpdate[v]!)) continue;
-        const row = policy[v]!.weights({ cfg, seed, uid: v, block: at, quality, consensus: s.consensus });
+        const row = policy[v]!.weights({ cfg, seed, uid: v, block: at, quality, consensus: s.consensus }, rows[v] ?? null);
         if (row) {
           rows[v] = row;
           changed = true;
@@ -207,28 +215,42 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         weights: { start: s.wStart, col: s.wCol, val: s.wVal },
         bonds: { start: s.bStart, col: s.bCol, val: s.bVal },
       };
-      const out = runEncoded(wasm, encoded, false);
-      const hash = epochOutputHash(wasm, out, e, cfg.netuid);
-      const toMiners = sumRao(out.serverEmission, rao);
-      const toValidators = sumRao(out.validatorEmission, rao);
+      // Run in place and read only what the simulation keeps: no copy of the outputs.
+      const outPtr = runEncodedInPlace(wasm, encoded, false);
+      const hash = epochOutputHashAt(wasm, outPtr, s.n, e, cfg.netuid);
+      const buf = wasm.memory.buffer;
+      const dv = new DataView(buf);
+      const at = (off: number) => dv.getUint32(outPtr + off, true);
+      const n = s.n;
+      const server = new BigUint64Array(buf, at(OUTPUT.server), n);
+      const validator = new BigUint64Array(buf, at(OUTPUT.validator), n);
+      const toMiners = sumRao(server, rao);
+      const toValidators = sumRao(validator, rao);
       s.miners += toMiners;
       s.validators += toValidators;
       s.dust += rao - toMiners - toValidators;
       s.owner += s.pendingOwner;
       s.pending = 0n;
       s.pendingOwner = 0n;
-      const se = halves(out.serverEmission), ve = halves(out.validatorEmission);
-      for (let i = 0; i < s.n; i++) {
+      const se = halves(server), ve = halves(validator);
+      for (let i = 0; i < n; i++) {
         s.earned[i]! += se[2 * i]! + se[2 * i + 1]! * 4294967296 + ve[2 * i]! + ve[2 * i + 1]! * 4294967296;
       }
       if (cfg.stakeMode === "compound") {
-        for (let i = 0; i < s.n; i++) s.stake[i] = s.stake[i]! + out.validatorEmission[i]!;
+        for (let i = 0; i < n; i++) s.stake[i] = s.stake[i]! + validator[i]!;
       }
-      s.bStart = out.bonds.start;
-      s.bCol = out.bonds.col;
-      s.bVal = out.bonds.val;
-      s.permit = out.newValidatorPermit;
-      s.consensus = out.consensus;
+      // Bonds and permits become the next epoch's inputs; consensus is what copiers copy.
+      const bStart = new Uint32Array(buf, at(OUTPUT.bondsStart), n + 1);
+      const nnz = bStart[n]!;
+      s.bStart.set(bStart);
+      if (s.bCol.length !== nnz) {
+        s.bCol = new Uint16Array(nnz);
+        s.bVal = new Uint16Array(nnz);
+      }
+      s.bCol.set(new Uint16Array(buf, at(OUTPUT.bondsCol), nnz));
+      s.bVal.set(new Uint16Array(buf, at(OUTPUT.bondsVal), nnz));
+      s.permit.set(new Uint8Array(buf, at(OUTPUT.permit), n));
+      s.consensus.set(new Uint16Array(buf, at(OUTPUT.consensus), n));
       s.lastEpochBlock = e;
       s.epochs++;
       records.push({ block: e, netuid: cfg.netuid, hash });
