@@ -36,19 +36,20 @@ function selectWeighted(cur: usize, len: i32, total: i64, minority: i64, bufL: u
       pivot = select<i64>(lo, select<i64>(hi, c, hi < c), c < lo);
     }
     let wl: i64 = 0, wg: i64 = 0;
-    let nl = 0, nu = 0;
-    for (let t = 0; t < n; t++) {
-      const at = cur + (<usize>t << 4);
-      const s = load<i64>(at), w = load<i64>(at, 8);
-      const lAt = bufL + (<usize>nl << 4), uAt = bufU + (<usize>nu << 4);
-      store<i64>(lAt, s); store<i64>(lAt, w, 8);
-      store<i64>(uAt, s); store<i64>(uAt, w, 8);
-      const lt = s < pivot, gt = s > pivot;
-      wl += select<i64>(w, 0, lt);
-      wg += select<i64>(w, 0, gt);
-      nl += <i32>lt;
-      nu += <i32>gt;
+    // Pointer-stepping, mask arithmetic: the fewest instructions per visit.
+    let pl = bufL, pu = bufU;
+    const end = cur + (<usize>n << 4);
+    for (let q = cur; q < end; q += 16) {
+      const s = load<i64>(q), w = load<i64>(q, 8);
+      store<i64>(pl, s); store<i64>(pl, w, 8);
+      store<i64>(pu, s); store<i64>(pu, w, 8);
+      const lt = <i64>(s < pivot), gt = <i64>(s > pivot); // 0 or 1
+      wl += w & -lt;
+      wg += w & -gt;
+      pl += <usize>(lt << 4);
+      pu += <usize>(gt << 4);
     }
+    const nl = <i32>((pl - bufL) >> 4), nu = <i32>((pu - bufU) >> 4);
     const we = total - wl - wg; // `total`: the stake of the current partition
     if (below + wl > minority) {
       if (nl == 0) return pivot;
