@@ -11,6 +11,10 @@
 //   Yuma 3: B = α·W_b + (1 − α)·B_old, or with liquid alpha (from the first epoch on, whenever
 //     some consensus is non-zero) min(1, (1 − α_ij)·B_old + max(0, α_ij·W_b)), α_ij from the
 //     sigmoid of the distance to consensus; dividends ∝ S_i·Σ_j colnorm(B)_ij·I_j.
+//   Bond resets (the epoch's reset mask): the chain's `do_reset_bonds` removes the reset uid's
+//     entries from every validator's bond row before the next epoch reads bonds, so the column
+//     is zeroed at the start of the epoch, before the bond update, in every version (Yuma 1
+//     does not read old bonds, so nothing changes there).
 // Plain float64 arithmetic, sequential sums, and x/0 → 0 wherever the chain's safe division
 // would give 0.
 
@@ -19,7 +23,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 
@@ -103,6 +107,7 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
 
 export function chainStep(): void {
   const VN = V * N;
+  resetBondColumns<f64>();
   // Stake and weights.
   let sTotal: f64 = 0;
   for (let i = 0; i < V; i++) sTotal += ld<f64>(inS, i);

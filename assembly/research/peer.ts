@@ -8,14 +8,19 @@
 // 1 − x once), sums follow torch's CPU order (torch.ts), `cumsum` accumulates in double and
 // stores T, `.int()` truncates (NaN and out-of-range give INT32_MIN, as on x86), and
 // `int_tensor / 65535` yields float32 (the default dtype) whatever T is.
+//
+// Bond resets (the epoch's reset mask) as simulation_utils._call_yuma applies a case's
+// reset_bonds_index at reset_bonds_epoch: `B_state[:, j] = 0.0` on the state carried from the
+// previous epoch, before the Yuma function runs — only for YUMA2C, YUMA3 and YUMA3_LIQUID, and
+// only once there is a state (not in the first epoch, where B_state is None).
 
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
-  version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
 
@@ -195,6 +200,8 @@ export function peerStep<T>(): void {
   const VN = V * N;
   const eps = <T>1e-6;
   const liquid = (flags & FLAG_LIQUID) != 0 && epochsDone > 0;
+
+  if (epochsDone > 0 && (version == YUMA2C || version == YUMA3 || version == YUMA3_LIQUID)) resetBondColumns<T>();
 
   // Inputs, rounded to T (torch.tensor of Python floats).
   for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));

@@ -37,8 +37,8 @@ export const P_SUBNET_STAKE = 10;
 export const PARAM_SLOTS = 16;
 
 // Pointer table returned by `init` (u32 slots).
-const T_PARAMS = 0, T_W = 1, T_S = 2, T_C = 3, T_I = 4, T_B = 5, T_D = 6, T_P1000 = 7;
-const TABLE_SLOTS = 8;
+const T_PARAMS = 0, T_W = 1, T_S = 2, T_C = 3, T_I = 4, T_B = 5, T_D = 6, T_P1000 = 7, T_R = 8;
+const TABLE_SLOTS = 9;
 
 export let V: i32 = 0;
 export let N: i32 = 0;
@@ -50,6 +50,7 @@ export let mode: i32 = 0;
 export let params: usize = 0;
 export let inW: usize = 0;
 export let inS: usize = 0;
+export let inR: usize = 0; // u8 per server: 1 = every validator's bond on it is reset this epoch
 export let outC: usize = 0;
 export let outI: usize = 0;
 export let outB: usize = 0;
@@ -102,6 +103,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   params = allocZeroed(PARAM_SLOTS << 3);
   inW = mat();
   inS = allocZeroed(<usize>v << 3);
+  inR = allocZeroed(<usize>n);
   outC = allocZeroed(<usize>n << 3);
   outI = allocZeroed(<usize>n << 3);
   outB = mat();
@@ -140,11 +142,23 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   store<u32>(table + (T_B << 2), <u32>outB);
   store<u32>(table + (T_D << 2), <u32>outD);
   store<u32>(table + (T_P1000 << 2), <u32>outP);
+  store<u32>(table + (T_R << 2), <u32>inR);
   return table;
 }
 
 export function param(slot: i32): f64 {
   return load<f64>(params + (<usize>slot << 3));
+}
+
+/**
+ * Bond resets of this epoch: zero the column of every server marked in inR, in every
+ * validator's row of the carried bonds (element type T), before the epoch reads them.
+ */
+export function resetBondColumns<T>(): void {
+  for (let j = 0; j < N; j++) {
+    if (load<u8>(inR + <usize>j) == 0) continue;
+    for (let i = 0; i < V; i++) st<T>(stB, i * N + j, <T>0);
+  }
 }
 
 export function markEpochDone(): void {

@@ -10,7 +10,10 @@ export const RESEARCH_USAGE = `usage: yuma research FILE|- [--peer-float float32
   "dividends", "dividendsPer1000Tao"}, ...]} (bonds: V×N after the epoch; dividends normalised).
 
   Input: {"format": "yuma-research-input/1", "version": YUMA1|YUMA2|YUMA2B|YUMA2C|YUMA3|YUMA3_LIQUID,
-          "peerCompat": false, "params": {...}, "epochs": [{"W": [[V rows of N]], "S": [V]}, ...]}
+          "peerCompat": false, "params": {...},
+          "epochs": [{"W": [[V rows of N]], "S": [V], "resetBonds": [server indices]}, ...]}
+  resetBonds (optional): servers whose bonds every validator loses at that epoch, before the
+    bond update (chain-like: every version; peerCompat: YUMA2C/YUMA3/YUMA3_LIQUID, not in epoch 0).
   peerCompat false: chain-like float64 image of subtensor's epoch.
   peerCompat true:  bactensor/yuma-simulation 0.1.1 reproduced (float32 tensors, torch's order).
   params (missing ones take yuma-simulation's dataclass defaults, except bondPenalty):

@@ -31,8 +31,8 @@ export const SCENARIO_USAGE = `usage: yuma scenario NAME [--versions V1,V2,...] 
   --html FILE       write a self-contained HTML report with the charts
   --csv FILE        write the totals as CSV
   --json            print one JSON object with per-version per-epoch outputs and totals
-  --no-bond-reset   with --exact: ignore the scenario's bond resets (re-registrations); the
-                    research kernels take weights and stakes only and never apply them
+  --no-bond-reset   ignore the scenario's bond resets (re-registrations; applied by default, as in
+                    the peer's published tables: research kernels and --exact alike)
 ${PARAM_HELP}`;
 
 export const SWEEP_USAGE = `usage: yuma sweep --scenario NAME [--kappa 0.3,0.5,0.7] [--bond-penalty 0,0.5,1] ...

@@ -159,7 +159,7 @@ export function renderScenarioHtml(r: ScenarioResult, inputs: ReportInputs, meta
   const s = r.scenario;
   const csv = totalsCsv(r);
   const nav = r.versions.map((v) => `<a href="#v-${esc(v.version)}">${esc(v.version)}</a>`).join("");
-  const resets = r.engine === "exact" && !r.bondResets ? " · bond resets off" : "";
+  const resets = r.bondResets ? "" : " · bond resets off";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(s.title)} — Yuma scenario report</title><style>${REPORT_CSS}</style></head>

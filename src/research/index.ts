@@ -126,7 +126,9 @@ async function runOnPool(pool: Piscina, encoded: EncodedResearch[], module?: Web
   return Promise.all(
     encoded.map(async (enc) => {
       const task: ResearchTask = module ? { enc, module } : { enc };
-      const buffer = (await pool.run(task, { transferList: [enc.W.buffer as ArrayBuffer, enc.S.buffer as ArrayBuffer] })) as ArrayBuffer;
+      const transferList = [enc.W.buffer as ArrayBuffer, enc.S.buffer as ArrayBuffer];
+      if (enc.R) transferList.push(enc.R.buffer as ArrayBuffer);
+      const buffer = (await pool.run(task, { transferList })) as ArrayBuffer;
       return flatToOutput(flatOnBuffer(enc.validators, enc.servers, enc.epochs, buffer));
     }),
   );

@@ -3,7 +3,7 @@
 
 import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
 import type { EncodedResearch } from "./validate.js";
-import { PARAM_SLOT, RFLAGS, TABLE, VERSION_CODE, type ResearchExports } from "./wasm.js";
+import { PARAM_SLOT, RFLAGS, TABLE, TABLE_SLOTS, VERSION_CODE, type ResearchExports } from "./wasm.js";
 
 /** All epochs' outputs, flat (epoch-major). */
 export interface FlatResearchResult {
@@ -53,7 +53,7 @@ export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResear
   const table = wasm.init(V, N, VERSION_CODE[enc.version], flags, enc.peerVectorBits / 8);
   // init allocates every buffer of the run: the memory does not grow after this point.
   const buf = wasm.memory.buffer;
-  const slot = (k: number) => new Uint32Array(buf, table, 8)[k]!;
+  const slot = (k: number) => new Uint32Array(buf, table, TABLE_SLOTS)[k]!;
   const params = new Float64Array(buf, slot(TABLE.params), 16);
   for (const [name, at] of Object.entries(PARAM_SLOT)) params[at] = p[name as keyof typeof PARAM_SLOT];
   const w = new Float64Array(buf, slot(TABLE.W), V * N);
@@ -63,9 +63,11 @@ export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResear
   const b = new Float64Array(buf, slot(TABLE.bonds), V * N);
   const d = new Float64Array(buf, slot(TABLE.dividends), V);
   const q = new Float64Array(buf, slot(TABLE.per1000), V);
+  const r = new Uint8Array(buf, slot(TABLE.resets), N); // zero after init
   for (let e = 0; e < E; e++) {
     w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
     s.set(enc.S.subarray(e * V, (e + 1) * V));
+    if (enc.R) r.set(enc.R.subarray(e * N, (e + 1) * N));
     wasm.step();
     res.consensus.set(c, e * N);
     res.incentive.set(inc, e * N);

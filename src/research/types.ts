@@ -22,6 +22,13 @@ export interface ResearchParams {
 export interface ResearchEpochInput {
   W: number[][];
   S: number[];
+  /**
+   * Bond resets at this epoch: server indices (0 ≤ j < N, no duplicates) whose bond every
+   * validator loses before the epoch's bond update. Chain-like: every version (subtensor's
+   * `do_reset_bonds`). Peer-compatible: YUMA2C, YUMA3 and YUMA3_LIQUID from the second epoch
+   * on, as yuma-simulation applies a case's `reset_bonds_index` (other versions ignore it).
+   */
+  resetBonds?: number[];
 }
 
 export interface ResearchInput {

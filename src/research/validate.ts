@@ -46,6 +46,8 @@ export interface EncodedResearch {
   W: Float64Array;
   /** epochs × validators. */
   S: Float64Array;
+  /** Bond-reset mask, epochs × servers (1 = reset); absent when no epoch has resets. */
+  R?: Uint8Array;
 }
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -137,7 +139,8 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   if (doc.format !== RESEARCH_FORMAT) {
     fail(at("format"), `must be ${JSON.stringify(RESEARCH_FORMAT)}, got ${typeof doc.format === "string" ? JSON.stringify(doc.format) : typeName(doc.format)}`);
   }
-  // Other top-level fields (a name, a description...) are ignored, like fields of an epoch other than W and S.
+  // Other top-level fields (a name, a description...) are ignored, like fields of an epoch
+  // other than W, S and resetBonds.
   const version = doc.version as YumaVersion;
   if (!YUMA_VERSIONS.includes(version)) {
     fail(at("version"), `must be one of ${YUMA_VERSIONS.join(", ")}, got ${typeof doc.version === "string" ? JSON.stringify(doc.version) : typeName(doc.version)}`);
@@ -155,6 +158,7 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   const epochs = doc.epochs as unknown[];
   let V = -1, N = -1;
   let W = new Float64Array(0), S = new Float64Array(0);
+  let R: Uint8Array | undefined;
   for (let e = 0; e < epochs.length; e++) {
     const ef = at(`epochs[${e}]`);
     const ep = requireObject(epochs[e], ef);
@@ -195,10 +199,24 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       total += float32 ? Math.fround(x as number) : (x as number);
     }
     if (!(total > 0)) fail(`${ef}.S`, "must have a positive total stake");
+    const resets = ep.resetBonds;
+    if (resets !== undefined) {
+      if (!Array.isArray(resets)) return fail(`${ef}.resetBonds`, `must be an array of server indices, got ${typeName(resets)}`);
+      for (let k = 0; k < resets.length; k++) {
+        const j = resets[k];
+        if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= N) {
+          fail(`${ef}.resetBonds[${k}]`, `must be an integer server index in [0, ${N - 1}], got ${describe(j)}`);
+        }
+        R ??= new Uint8Array(epochs.length * N);
+        const m = e * N + (j as number);
+        if (R[m]) fail(`${ef}.resetBonds[${k}]`, `must not repeat server ${j as number} (listed earlier in resetBonds)`);
+        R[m] = 1;
+      }
+    }
   }
   const liquid = version === "YUMA3_LIQUID" || params.liquidAlpha;
   return {
     version, peerCompat, peerFloat, peerVectorBits, params, liquid,
-    validators: Math.max(V, 0), servers: Math.max(N, 0), epochs: epochs.length, W, S,
+    validators: Math.max(V, 0), servers: Math.max(N, 0), epochs: epochs.length, W, S, ...(R ? { R } : {}),
   };
 }

@@ -16,7 +16,8 @@ export interface ResearchExports {
 }
 
 /** Pointer table slots (assembly/research/state.ts). */
-export const TABLE = { params: 0, W: 1, S: 2, consensus: 3, incentive: 4, bonds: 5, dividends: 6, per1000: 7 } as const;
+export const TABLE = { params: 0, W: 1, S: 2, consensus: 3, incentive: 4, bonds: 5, dividends: 6, per1000: 7, resets: 8 } as const;
+export const TABLE_SLOTS = 9;
 
 /** Parameter block slots, f64 (assembly/research/state.ts). */
 export const PARAM_SLOT = {

@@ -57,7 +57,7 @@ export interface ScenarioResult {
    * "peer": research kernels reproducing the peer simulator (peerCompat).
    */
   semantics: "exact" | "chain-like" | "peer";
-  /** Whether the scenario's bond resets were applied (exact engine only). */
+  /** Whether the scenario's bond resets were applied (both engines; false with --no-bond-reset). */
   bondResets: boolean;
   /** Caveats of this run (e.g. features an engine cannot express). */
   notes: string[];

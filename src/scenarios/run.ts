@@ -13,7 +13,7 @@ export interface RunOptions {
   engine?: "research" | "exact";
   /** User overrides on top of the version defaults and the scenario's own parameters. */
   params?: ScenarioParamOverrides;
-  /** Apply the scenario's bond resets (exact engine; default true, as in the peer's published tables). */
+  /** Apply the scenario's bond resets (both engines; default true, as in the peer's published tables). */
   bondResets?: boolean;
   /**
    * Research kernels: reproduce the peer simulator operation by operation (float32 tensors,
@@ -22,29 +22,34 @@ export interface RunOptions {
   peer?: boolean;
 }
 
+/** Bond resets of the scenario that apply to `version`. */
+export function applicableResets(s: ScenarioSpec, version: ScenarioVersion): BondReset[] {
+  return (s.resetBonds ?? []).filter((r) => !r.versions || r.versions.includes(version));
+}
+
 /**
- * The research-kernel input of one version of a scenario. The research kernels take weights
- * and stakes only: a scenario's bond resets (re-registrations) cannot be expressed there and
- * are reported as a note by runScenario; the exact engine applies them.
+ * The research-kernel input of one version of a scenario. The scenario's bond resets that apply
+ * to the version become the epochs' `resetBonds` (unless `bondResets` is false): the kernels
+ * zero those bond columns before the epoch's bond update (peer-compatible: in YUMA2C, YUMA3
+ * and YUMA3_LIQUID, as the peer simulator does).
  */
 export function scenarioResearchInput(
   s: ScenarioSpec,
   version: ScenarioVersion,
   p: ScenarioParams,
-  opts: { peer?: boolean } = {},
+  opts: { peer?: boolean; bondResets?: boolean } = {},
 ): ResearchInput {
+  const resets = opts.bondResets === false ? [] : applicableResets(s, version);
   return {
     format: "yuma-research-input/1",
     version,
     ...(opts.peer ? { peerCompat: true } : {}),
     params: { ...p },
-    epochs: expandScenario(s).map((e) => ({ W: e.W, S: e.S })),
+    epochs: expandScenario(s).map((e, k) => {
+      const servers = [...new Set(resets.filter((r) => r.epoch === k).map((r) => r.server))];
+      return servers.length ? { W: e.W, S: e.S, resetBonds: servers } : { W: e.W, S: e.S };
+    }),
   };
-}
-
-/** Bond resets of the scenario that apply to `version`. */
-export function applicableResets(s: ScenarioSpec, version: ScenarioVersion): BondReset[] {
-  return (s.resetBonds ?? []).filter((r) => !r.versions || r.versions.includes(version));
 }
 
 /** Metrics of one version from the research output. */
@@ -70,23 +75,15 @@ export function researchVersionResult(
 export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
   const engine = opts.engine ?? "research";
   const bondResets = opts.bondResets !== false;
-  const notes: string[] = [];
   const results = versions.map((version) => {
     const p = resolveParams(version, s.params, opts.params);
     if (engine === "exact") return runScenarioExact(s, version, p, { bondResets });
-    return researchVersionResult(s, version, p, runResearch(scenarioResearchInput(s, version, p, { peer: opts.peer })));
+    const input = scenarioResearchInput(s, version, p, { peer: opts.peer, bondResets });
+    return researchVersionResult(s, version, p, runResearch(input));
   });
-  if (engine === "research" && bondResets) {
-    const affected = versions.filter((v) => applicableResets(s, v).length > 0);
-    if (affected.length) {
-      const r = applicableResets(s, affected[0]!)[0]!;
-      notes.push(`bond reset of ${s.servers[r.server]} at epoch ${r.epoch} (${affected.join(", ")}) not applied: ` +
-        `the research kernels take weights and stakes only; run with --exact to apply it as a re-registration`);
-    }
-  }
   return {
     format: "yuma-scenario-run/1", scenario: scenarioInfo(s), engine,
     semantics: engine === "exact" ? "exact" : opts.peer ? "peer" : "chain-like",
-    bondResets: engine === "exact" && bondResets, notes, versions: results,
+    bondResets, notes: [], versions: results,
   };
 }

@@ -7,7 +7,7 @@ import type { ResearchInput, ResearchOutput } from "../research/types.js";
 import { ScenarioError } from "./exact.js";
 import { scenarioInfo, type ScenarioInfo } from "./metrics.js";
 import { resolveParams, type ScenarioParams } from "./params.js";
-import { applicableResets, researchVersionResult, scenarioResearchInput } from "./run.js";
+import { researchVersionResult, scenarioResearchInput } from "./run.js";
 import type { ScenarioParamOverrides, ScenarioSpec, ScenarioVersion } from "./types.js";
 
 /** Sweepable parameters: CLI flag → parameter name. */
@@ -142,8 +142,6 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
     axes: spec.axes,
     versions: [...spec.versions],
     points,
-    notes: spec.versions.some((ver) => applicableResets(s, ver).length > 0)
-      ? ["the scenario's bond resets are not applied: the research kernels take weights and stakes only"]
-      : [],
+    notes: [],
   };
 }

@@ -82,11 +82,32 @@ describe("yuma research", () => {
     expect(r64.stdout).not.toBe(r32.stdout);
   });
 
+  it("applies resetBonds (the 2×2 reset of resets.test.ts: chain-like Yuma 3 → Dn [0.75, 0.25])", async () => {
+    const reset: ResearchInput = {
+      format: "yuma-research-input/1",
+      version: "YUMA3",
+      params: { bondPenalty: 0.5, bondMovingAverage: 0.5 },
+      epochs: [{ W: [[1, 0], [0, 1]], S: [3, 1] }, { W: [[1, 0], [1, 0]], S: [3, 1], resetBonds: [0] }],
+    };
+    const r = await yuma(["research", file("reset.json", reset)]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { epochs: Array<Record<string, unknown>> };
+    expect(Object.keys(out.epochs[1]!)).toEqual(["consensus", "incentive", "bonds", "dividends", "dividendsPer1000Tao"]);
+    // B_old [[0.5,0],[0,0.25]] → reset [[0,0],[0,0.25]]; B = 0.5·[[1,0],[1,0]] + 0.5·that.
+    expectClose(out.epochs[1]!.bonds as number[][], [[0.5, 0], [0.5, 0.125]], 1e-12);
+    expectClose(out.epochs[1]!.dividends as number[], [0.75, 0.25], 1e-12);
+    await usageError(
+      ["research", file("reset-bad.json", { ...reset, epochs: [reset.epochs[0], { ...reset.epochs[1], resetBonds: [0, 2] }] })],
+      /^yuma: epochs\[1\]\.resetBonds\[1\]: must be an integer server index in \[0, 1\], got 2/,
+    );
+  });
+
   it("--help prints the usage with the defaults", async () => {
     const r = await yuma(["research", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/usage: yuma research FILE/);
     expect(r.stdout).toMatch(/bondMovingAverage 0\.1/);
+    expect(r.stdout).toMatch(/resetBonds/);
   });
 
   it("usage and input errors exit 2 with one line", async () => {

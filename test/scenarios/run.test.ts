@@ -2,7 +2,7 @@
 // numbers, agreement with the exact engine, and the shape of the results.
 import { describe, expect, it } from "vitest";
 import { findScenario, SCENARIOS, type ScenarioSpec } from "../../src/scenarios/index.js";
-import { runScenario } from "../../src/scenarios/run.js";
+import { runScenario, scenarioResearchInput } from "../../src/scenarios/run.js";
 import { YUMA_VERSIONS, type ScenarioVersion } from "../../src/scenarios/types.js";
 import { resolveParams, versionDefaults } from "../../src/scenarios/params.js";
 
@@ -42,6 +42,25 @@ const PEER_TOTALS: Record<string, Partial<Record<ScenarioVersion, number[]>>> = 
   case22: {
     YUMA2B: [1.6542768113753374, 1.6572750467242614, 1.6080106793027937],
     YUMA3_LIQUID: [1.6280774957993451, 1.6703990965178521, 1.621869520707564],
+  },
+};
+
+// The same setup with the peer's bond resets on (get_synthetic_cases(reset_bonds=True), as its
+// published tables; V×N matrices): bactensor/yuma-simulation 0.1.1 (_run_simulation →
+// _call_yuma, which zeroes B_state[:, reset_bonds_index] at reset_bonds_epoch for YUMA2C/YUMA3/
+// YUMA3_LIQUID) run with torch 1.13.1 on CPU (Yuma2c's maxint passed as the float 2**64 - 1,
+// which torch 1.13 needs and which is the same float32 2^64). Without the resets these totals
+// are e.g. case 8 YUMA3 [1.612818830013275, 1.7486988639831542, 1.7486988639831542].
+const PEER_RESET_TOTALS: Record<string, Partial<Record<ScenarioVersion, number[]>>> = {
+  case5: {
+    YUMA2C: [1.60926486492157, 1.7831977903842926, 1.742667121887207],
+    YUMA3: [1.6111413192749025, 1.7798709523677823, 1.7309468603134153],
+  },
+  case6: { YUMA3: [1.6425264787673954, 1.755118396282197, 1.5046202540397648] },
+  case7: { YUMA3_LIQUID: [1.571292915344238, 1.7843169802427292, 2.0452849572896956] },
+  case8: {
+    YUMA2C: [1.6144947147369388, 1.742013206481933, 1.742013206481933],
+    YUMA3: [1.6175617337226866, 1.7297274637222289, 1.7297274637222289],
   },
 };
 
@@ -120,15 +139,53 @@ describe("scenario runs (research kernels)", () => {
     expect(r.versions[1]!.params.bondMovingAverage).toBe(0.975);
   });
 
-  it("the research kernels cannot reset bonds: a note says so; the exact engine applies the reset", () => {
-    const research = runScenario(get("case5"), ["YUMA2", "YUMA3"]);
-    expect(research.notes.length).toBe(1);
-    expect(research.notes[0]).toMatch(/bond reset of Server 2 at epoch 20 \(YUMA3\) not applied/);
-    expect(runScenario(get("case5"), ["YUMA2"]).notes).toEqual([]);
-    expect(runScenario(get("case1"), ["YUMA3"]).notes).toEqual([]);
-    const exact = runScenario(get("case5"), ["YUMA3"], { engine: "exact" });
+  it("--peer applies the scenario's bond resets like the peer simulator: Total= values with resets", () => {
+    for (const [name, byVersion] of Object.entries(PEER_RESET_TOTALS)) {
+      const versions = Object.keys(byVersion) as ScenarioVersion[];
+      const r = runScenario(get(name), versions, { peer: true });
+      expect(r.notes).toEqual([]);
+      expect(r.bondResets).toBe(true);
+      r.versions.forEach((v) => {
+        byVersion[v.version]!.forEach((want, i) => {
+          const got = v.totals[i]!.total;
+          expect(Math.abs(got - want) / want, `${name} ${v.version} validator ${i}: ${got} vs ${want}`).toBeLessThan(1e-6);
+        });
+      });
+    }
+    // Without the resets the same runs give the peer's no-reset totals (case 8, YUMA3: 1.6128188…).
+    const off = runScenario(get("case8"), ["YUMA3"], { peer: true, bondResets: false });
+    expect(off.bondResets).toBe(false);
+    expect(Math.abs(off.versions[0]!.totals[0]!.total - 1.612818830013275) / 1.612818830013275).toBeLessThan(1e-6);
+  });
+
+  it("resets reach the research input only for the versions they apply to, unless turned off", () => {
+    const s = get("case5"); // server 1 ("Server 2") reset at epoch 20, for YUMA2C/YUMA3/YUMA3_LIQUID
+    const p = resolveParams("YUMA3", s.params, {});
+    const epochs = scenarioResearchInput(s, "YUMA3", p).epochs;
+    expect(epochs.map((e, k) => (e.resetBonds ? k : -1)).filter((k) => k >= 0)).toEqual([20]);
+    expect(epochs[20]!.resetBonds).toEqual([1]);
+    expect(scenarioResearchInput(s, "YUMA2", resolveParams("YUMA2", s.params, {})).epochs.some((e) => e.resetBonds)).toBe(false);
+    expect(scenarioResearchInput(s, "YUMA3", p, { bondResets: false }).epochs.some((e) => e.resetBonds)).toBe(false);
+    // Chain-like: the reset changes the run (the base validator's Total moves), and no note is left.
+    const on = runScenario(s, ["YUMA3"]), off = runScenario(s, ["YUMA3"], { bondResets: false });
+    expect(on.notes).toEqual([]);
+    expect(on.versions[0]!.totals[0]!.total).not.toBe(off.versions[0]!.totals[0]!.total);
+    const exact = runScenario(s, ["YUMA3"], { engine: "exact" });
     expect(exact.notes).toEqual([]);
     expect(exact.bondResets).toBe(true);
+  });
+
+  it("chain-like resets agree with the exact engine's re-registration (cases 6 and 7)", () => {
+    // Without the resets the two engines differ by ~1 % on these cases; with them, by < 1e-4.
+    for (const name of ["case6", "case7"]) {
+      const versions = ["YUMA2", "YUMA3", "YUMA3_LIQUID"] as const;
+      const a = runScenario(get(name), versions);
+      const b = runScenario(get(name), versions, { engine: "exact" });
+      a.versions.forEach((v, k) => v.totals.forEach((t, i) => {
+        const e = b.versions[k]!.totals[i]!.total;
+        expect(Math.abs(t.total - e) / e, `${name} ${v.version} ${t.validator}`).toBeLessThan(1e-4);
+      }));
+    }
   });
 });
 
