@@ -98,7 +98,7 @@ describe("Network determinism", () => {
     expect(s).toEqual(reference);
   });
 
-  it("reports progress up to every epoch", async () => {
+  it("reports monotone progress that ends at the total number of epochs", async () => {
     const net = new Network(config);
     const seen: number[] = [];
     let total = 0;
@@ -106,7 +106,8 @@ describe("Network determinism", () => {
     await net.close();
     const epochs = reference.subnets.reduce((a, x) => a + x.epochs, 0);
     expect(total).toBe(epochs);
-    expect(seen.length).toBe(epochs);
+    expect(seen.length).toBeGreaterThan(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
     expect(seen[seen.length - 1]).toBe(epochs);
   });
 
@@ -163,28 +164,32 @@ describe("Network share schedule", () => {
 
 describe("Network worker killed from outside", () => {
   it("rejects with NetworkWorkerError, leaves the network unchanged, and the pool runs it again", async () => {
+    // Long enough that the kill lands mid-run (progress is polled every 100 ms).
+    const cfg: NetworkConfig = { ...config, defaults: { ...config.defaults, neurons: 128, validators: 32, maxAllowedValidators: 32 } };
+    const blocks = 4000;
     const pool = await createPool(2);
     try {
-      const net = new Network(config);
+      const net = new Network(cfg);
       let killed = false;
       const err = await net
         .run({
-          blocks: BLOCKS,
+          blocks,
           pool,
           onProgress: (p) => {
-            if (!killed && p.epochsDone >= 3) {
+            if (!killed && p.epochsDone >= 1 && p.epochsDone < p.epochsTotal) {
               killed = true;
-              void pool.threads[0]!.terminate();
+              // Some epochs are still to run, so at least one worker is busy: kill them all.
+              for (const t of pool.threads) void t.terminate();
             }
           },
         })
         .then(() => null, (e: unknown) => e);
       expect(killed).toBe(true);
       expect(err).toBeInstanceOf(NetworkWorkerError);
-      expect(config.subnets && (config.subnets as Array<{ netuid: number }>).map((x) => x.netuid)).toContain((err as NetworkWorkerError).netuid);
+      expect((cfg.subnets as Array<{ netuid: number }>).map((x) => x.netuid)).toContain((err as NetworkWorkerError).netuid);
       expect(net.block).toBe(0);
-      const again = await net.run({ blocks: BLOCKS, pool });
-      expect(again).toEqual(new Network(config).step(BLOCKS));
+      const again = await net.run({ blocks, pool });
+      expect(again).toEqual(new Network(cfg).step(blocks));
     } finally {
       await pool.destroy();
     }

@@ -245,13 +245,12 @@ export class Network {
     for (const sh of shards) sh.sort((a, b) => a - b);
 
     const epochsTotal = this.config.subnets.reduce((a, s) => a + countEpochs(s.netuid, s.tempo, from, to), 0);
-    let epochsDone = 0;
     const backup = this.states.map(cloneState);
     const module = getModule();
     // Loaded on demand: piscina and worker_threads exist only in Node.
     const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
     await loadNodeModules();
-    const results = shards.map((idx) => {
+    const tasks = shards.map((idx) => {
       const input: ShardInput = {
         seed: this.config.seed,
         subnets: idx.map((i) => this.config.subnets[i]!),
@@ -261,25 +260,37 @@ export class Network {
         to,
         segments,
       };
-      return runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
-        onEpoch: () => {
-          epochsDone++;
-          options.onProgress?.({ epochsDone, epochsTotal });
-        },
+      const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
         faultInjection: options.faultInjection,
-      }).then(
-        (r) => ({ idx, r }),
-        (e: { netuid?: number; block?: number; cause?: unknown }) => {
-          throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
-        },
-      );
+      });
+      return {
+        finished: task.finished,
+        result: task.result.then(
+          (r) => ({ idx, r }),
+          (e: { netuid?: number; block?: number; cause?: unknown }) => {
+            throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+          },
+        ),
+      };
     });
-    const settled = await Promise.allSettled(results);
+    // Progress is polled from the workers' shared counters a few times a second.
+    let reported = -1;
+    const report = () => {
+      const done = tasks.reduce((a, t) => a + t.finished(), 0);
+      if (done !== reported) {
+        reported = done;
+        options.onProgress?.({ epochsDone: done, epochsTotal });
+      }
+    };
+    const timer = options.onProgress ? setInterval(report, 100) : undefined;
+    const settled = await Promise.allSettled(tasks.map((t) => t.result));
+    if (timer) clearInterval(timer);
     const failed = settled.find((s) => s.status === "rejected");
     if (failed) {
       this.states = backup;
       throw (failed as PromiseRejectedResult).reason;
     }
+    if (options.onProgress) report();
     const records: EpochRecord[] = [];
     for (const s of settled) {
       const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;

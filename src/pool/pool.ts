@@ -35,6 +35,8 @@ export interface ShardTaskMessage {
   module: WebAssembly.Module;
   input: ShardInput;
   port: MessagePort | import("node:worker_threads").MessagePort;
+  /** Shared progress cell: [epochs started, netuid, block] of the epoch being run. */
+  progress: SharedArrayBuffer;
   faultInjection?: { netuid: number; block: number };
 }
 
@@ -43,45 +45,59 @@ export interface ShardTaskResult {
   records: EpochRecord[];
 }
 
-/** Run one shard on the pool. Rejects with { netuid, block, cause } naming the last epoch started. */
+export interface ShardTask {
+  result: Promise<ShardTaskResult>;
+  /** Epochs of this shard finished so far (read without any message from the worker). */
+  finished(): number;
+}
+
+/**
+ * Run one shard on the pool. Progress is read from shared memory (no message per epoch, so
+ * the main thread stays idle); `result` rejects with { netuid, block, cause } naming the epoch
+ * the worker had started.
+ */
 export function runShardTask(
   pool: Piscina,
   module: WebAssembly.Module,
   input: ShardInput,
   transfer: ArrayBuffer[],
-  opts: { onEpoch?: (netuid: number, block: number) => void; faultInjection?: { netuid: number; block: number } },
-): Promise<ShardTaskResult> {
+  opts: { faultInjection?: { netuid: number; block: number } } = {},
+): ShardTask {
   if (!node) throw new Error("runShardTask: call loadNodeModules() first");
   const { port1, port2 } = new node.MessageChannel();
-  let last = { netuid: input.subnets[0]?.netuid ?? 0, block: input.from + 1 };
-  let started = 0;
+  const progress = new SharedArrayBuffer(24);
+  const cell = new BigInt64Array(progress);
+  let complete = false;
   let resolveDone!: (r: ShardTaskResult) => void;
   const done = new Promise<ShardTaskResult>((r) => (resolveDone = r));
-  port1.on("message", (m: { type: string; netuid?: number; block?: number; states?: SubnetState[]; records?: EpochRecord[] }) => {
-    if (m.type === "epoch") {
-      // The previous epoch of this shard has finished.
-      if (started > 0) opts.onEpoch?.(last.netuid, last.block);
-      started++;
-      last = { netuid: m.netuid!, block: m.block! };
-    } else if (m.type === "done") {
-      if (started > 0) opts.onEpoch?.(last.netuid, last.block);
+  port1.on("message", (m: { type: string; states?: SubnetState[]; records?: EpochRecord[] }) => {
+    if (m.type === "done") {
+      complete = true;
       resolveDone({ states: m.states!, records: m.records! });
     }
   });
-  const task: ShardTaskMessage = { module, input, port: port2, faultInjection: opts.faultInjection };
+  const task: ShardTaskMessage = { module, input, port: port2, progress, faultInjection: opts.faultInjection };
   const ran = pool.run(task, { transferList: [port2 as unknown as Transferable, ...transfer] as never });
   // The result arrives on the port; the task's own completion only says the worker is free.
-  return Promise.all([ran, done]).then(
+  const result = Promise.all([ran, done]).then(
     ([, r]) => {
       port1.close();
       return r;
     },
-    async (cause: unknown) => {
-      // Let progress messages the worker posted before it died arrive, so the error names
-      // the epoch it was really running.
-      await new Promise((r) => setTimeout(r, 20));
+    (cause: unknown) => {
       port1.close();
+      const started = Number(Atomics.load(cell, 0));
+      const last = started > 0
+        ? { netuid: Number(Atomics.load(cell, 1)), block: Number(Atomics.load(cell, 2)) }
+        : { netuid: input.subnets[0]?.netuid ?? 0, block: input.from + 1 };
       throw { ...last, cause };
     },
   );
+  return {
+    result,
+    finished() {
+      const started = Number(Atomics.load(cell, 0));
+      return complete ? started : Math.max(0, started - 1);
+    },
+  };
 }

@@ -13,9 +13,14 @@ export default function shardTask(task: ShardTaskMessage): boolean {
   wasm ??= instantiate(task.module);
   const port = task.port as MessagePort;
   const fault = task.faultInjection;
+  const cell = new BigInt64Array(task.progress);
+  let started = 0n;
   const records = runShard(wasm, task.input, {
     beforeEpoch(netuid, block) {
-      port.postMessage({ type: "epoch", netuid, block });
+      // The epoch being run, for progress and for naming it if this worker dies.
+      Atomics.store(cell, 1, BigInt(netuid));
+      Atomics.store(cell, 2, BigInt(block));
+      Atomics.store(cell, 0, ++started);
       // Testing aid: die the way a crashed worker does.
       if (fault && fault.netuid === netuid && fault.block === block) process.exit(1);
     },
