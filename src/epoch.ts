@@ -29,7 +29,7 @@ export interface RawEpochOutputs {
 }
 
 /** Write an encoded epoch into the instance's memory and run it. Returns the output block pointer. */
-export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace: boolean): RawEpochOutputs {
+export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace = false): RawEpochOutputs {
   return decodeRaw(wasm, runEncodedInPlace(wasm, e, trace), e.n, trace);
 }
 
@@ -38,7 +38,7 @@ export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace: boolean): 
  * EpochOutput block (layout in src/layout.ts), valid until the instance's next call. For
  * callers that read only some outputs (the network simulator) without copying them all.
  */
-export function runEncodedInPlace(wasm: YumaExports, e: EncodedEpoch, trace: boolean): number {
+export function runEncodedInPlace(wasm: YumaExports, e: EncodedEpoch, trace = false): number {
   const n = e.n;
   const wn = e.weights.col.length, bn = e.bonds.col.length;
   const luLen = e.lastUpdate.length;
