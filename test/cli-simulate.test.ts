@@ -1,6 +1,6 @@
 // `yuma simulate` and `yuma emission` end to end (spawns dist/cli.js, built by npm test).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,6 +71,22 @@ describe("yuma simulate", () => {
       expect(lines[0]).toMatch(/^yuma: /);
     }
     expect(yuma("simulate", "--config", bad).stderr).toMatch(/config\.subnets\[0\]\.validators/);
+  });
+});
+
+describe("yuma epoch --table", () => {
+  it("prints one readable row per uid with the emission totals", () => {
+    const fx = join(__dirname, "fixtures", "epoch", "tiny-n4-self-weights.json");
+    const r = yuma("epoch", fx, "--table");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^epoch at block \d+: n = 4, miners \d+ rao, validators \d+ rao$/);
+    expect(lines[1]).toMatch(/uid\s+stake\s+active\s+permit\s+consensus\s+incentive\s+dividends\s+v\.trust\s+miner rao\s+validator rao\s+bonds/);
+    expect(lines).toHaveLength(3 + 4);
+    const want = JSON.parse(readFileSync(fx, "utf8")).expected;
+    const totals = lines[0]!.match(/miners (\d+) rao, validators (\d+) rao/)!;
+    const sum = (xs: string[]) => xs.reduce((a, x) => a + BigInt(x), 0n).toString();
+    expect([totals[1], totals[2]]).toEqual([sum(want.serverEmission), sum(want.validatorEmission)]);
   });
 });
 

@@ -6,18 +6,21 @@ import { outputsToJson, type EpochOutputsJson } from "../json.js";
 import { requireObject } from "../validate.js";
 import { CliError, readJsonArg, writeOut } from "./util.js";
 
-export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace]
+export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace] [--table]
   Runs a fixture-format JSON ("kind": "epoch" or "trajectory"); "expected" and "trace" in the
   file are ignored, and so are weight/bond entries whose uid is >= n (as FORMAT.md specifies). Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
   --check   compare with the file's "expected" and print a per-field diff (exit 1 on mismatch)
-  --trace   include the raw I32F32 intermediates`;
+  --trace   include the raw I32F32 intermediates
+  --table   print a readable per-uid table instead of JSON (u16 values as fractions of 65535)`;
 
 const KNOWN_FORMATS = new Set(["yuma-epoch-fixture/1"]);
 
 export async function epochCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { check: { type: "boolean" }, trace: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      check: { type: "boolean" }, trace: { type: "boolean" }, table: { type: "boolean" }, help: { type: "boolean", short: "h" },
+    },
     allowPositionals: true,
   });
   if (values.help) {
@@ -44,6 +47,13 @@ export async function epochCommand(argv: string[]): Promise<number> {
     throw new CliError(`kind: must be "epoch" or "trajectory", got ${JSON.stringify(doc.kind)}`);
   }
   if (values.check) return check(outputs, expected, doc.kind === "trajectory");
+  if (values.table) {
+    const blocks = doc.kind === "epoch"
+      ? [(doc.params as { currentBlock?: unknown }).currentBlock]
+      : (doc.epochs as Array<{ currentBlock?: unknown }>).map((e) => e.currentBlock);
+    await writeOut(outputs.map((o, k) => readableTable(o, `epoch at block ${String(blocks[k])}`)).join("\n\n") + "\n");
+    return 0;
+  }
   const body = doc.kind === "epoch" ? outputs[0] : { epochs: outputs };
   await writeOut(JSON.stringify(body) + "\n");
   return 0;
@@ -86,4 +96,25 @@ async function check(outputs: EpochOutputsJson[], expected: unknown[], isTraject
   else lines.push(`MISMATCH: ${bad} field${bad === 1 ? "" : "s"} differ`);
   await writeOut(lines.join("\n") + "\n");
   return bad === 0 ? 0 : 1;
+}
+
+const frac = (v: number) => (v / 65535).toFixed(4);
+
+/** One epoch's outputs as an aligned text table (one row per uid). */
+export function readableTable(o: EpochOutputsJson, title: string): string {
+  const headers = ["uid", "stake", "active", "permit", "consensus", "incentive", "dividends", "v.trust", "miner rao", "validator rao", "bonds"];
+  const rows = o.active.map((_, i) => [
+    String(i), frac(o.stakeWeight[i]!), o.active[i] ? "yes" : "no", o.newValidatorPermit[i] ? "yes" : "no",
+    frac(o.consensus[i]!), frac(o.incentive[i]!), frac(o.dividends[i]!), frac(o.validatorTrust[i]!),
+    o.serverEmission[i]!, o.validatorEmission[i]!, String(o.bonds[i]!.length),
+  ]);
+  const w = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((x, c) => x.padStart(w[c]!)).join("  ");
+  const total = (xs: string[]) => xs.reduce((a, x) => a + BigInt(x), 0n).toString();
+  return [
+    `${title}: n = ${o.active.length}, miners ${total(o.serverEmission)} rao, validators ${total(o.validatorEmission)} rao`,
+    line(headers),
+    w.map((x) => "-".repeat(x)).join("  "),
+    ...rows.map(line),
+  ].join("\n");
 }
