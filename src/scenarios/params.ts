@@ -2,27 +2,14 @@
 // scenario's own overrides (e.g. winner-takes-all), then the user's.
 
 import type { ResearchParams } from "../research/types.js";
+import { DEFAULT_RESEARCH_PARAMS } from "../research/validate.js";
 import type { ScenarioParamOverrides, ScenarioVersion } from "./types.js";
 
 /** The full parameter set a scenario run uses: exactly the research kernels' parameters. */
 export type ScenarioParams = ResearchParams;
 
-const COMMON: ScenarioParams = {
-  kappa: 0.5,
-  bondPenalty: 1,
-  bondMovingAverage: 0.1,
-  liquidAlpha: false,
-  alphaLow: 0.1,
-  alphaHigh: 0.3,
-  alphaSigmoidSteepness: 10,
-  decayRate: 0.1,
-  capacityAlpha: 0.1,
-  winnerTakesAll: false,
-  liquidAlphaConsensusMode: "mixed",
-  validatorEmissionRatio: 0.41,
-  totalEpochEmission: 100,
-  totalSubnetStake: 1_000_000,
-};
+// The research defaults (the peer's dataclasses), with the consensus mode of the peer's chart tables.
+const COMMON: ScenarioParams = { ...DEFAULT_RESEARCH_PARAMS, liquidAlphaConsensusMode: "mixed" };
 
 /**
  * Per-version defaults, as in the peer's published chart tables: Yuma 1 without bond EMA
