@@ -8,6 +8,7 @@
 // distinct distances, so every lane of that code and every batch remainder is exercised.
 import { describe, expect, it } from "vitest";
 import { runEpoch } from "../src/index.js";
+import { rng } from "./helpers/rng.js";
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -101,16 +102,6 @@ function refLiquidEma(
   });
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("liquid alpha bonds match the chain's formulas", () => {
   it("on 400 random subnets (many distinct sigmoid inputs, assorted steepness and alpha bounds)", () => {

@@ -8,6 +8,7 @@
 // and stakes crafted so that a partial stake sum lands exactly on the minority threshold.
 import { describe, expect, it } from "vitest";
 import { runEpoch } from "../src/index.js";
+import { rng } from "./helpers/rng.js";
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -75,17 +76,6 @@ function weightedMedianColSparse(stake: bigint[], score: Array<Array<[number, bi
   return useScore.map((col) => weightedMedian(useStake, col, idx, minority, 0n, stakeSum));
 }
 
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Split `total` into `parts` positive-or-zero integers at random. */
 function split(r: () => number, total: bigint, parts: number, allowZero: boolean): bigint[] {

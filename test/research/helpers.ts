@@ -2,6 +2,7 @@
 
 import { expect } from "vitest";
 import type { ResearchEpochInput, ResearchInput, ResearchParams, YumaVersion } from "../../src/research/types.js";
+export { rng } from "../helpers/rng.js";
 
 export const VERSIONS: YumaVersion[] = ["YUMA1", "YUMA2", "YUMA2B", "YUMA2C", "YUMA3", "YUMA3_LIQUID"];
 
@@ -43,14 +44,3 @@ export function per1000(dn: number, stake: number, ratio = 0.41, emission = 100,
   return units > 1e-6 ? (ratio * dn * emission) / units : 0;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
