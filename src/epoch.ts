@@ -2,7 +2,7 @@
 
 import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
 import type { CsrU16, EncodedEpoch, OutOfRangeUids } from "./validate.js";
-import { encodeEpoch, requireArray, requireObject, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
+import { encodeEpoch, requireArray, requireTrajectory, requireTrajectoryEpoch, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
 import type { EpochOptions, EpochOutputs, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
 import { engine, type YumaExports } from "./wasm.js";
 import { YumaInputError } from "./errors.js";
@@ -208,7 +208,7 @@ export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions
  * to the next as the chain does, applying each epoch's overrides from then on.
  */
 export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): EpochOutputs[] {
-  const t = requireObject(trajectory, "trajectory") as unknown as Trajectory;
+  const t = requireTrajectory(trajectory) as unknown as Trajectory;
   const epochs = requireArray(t.epochs, "epochs");
   const outOfRange = outOfRangeOption(options);
   const base = encodeEpoch(t.params, t.inputs, outOfRange);
@@ -217,7 +217,7 @@ export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): 
   let state: EncodedEpoch = { ...base };
   const n = base.n;
   for (let k = 0; k < epochs.length; k++) {
-    const ep = requireObject(epochs[k], `epochs[${k}]`);
+    const ep = requireTrajectoryEpoch(epochs[k], k);
     const f = (name: string) => `epochs[${k}].${name}`;
     const next: EncodedEpoch = { ...state };
     if (ep.currentBlock === undefined) throw new YumaInputError(f("currentBlock"), "is required");

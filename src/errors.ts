@@ -1,14 +1,22 @@
 /**
  * Thrown for every input the engine refuses: `field` is the path of the offending value
  * (e.g. `inputs.weights[3][1]`), `rule` the rule it breaks. Nothing invalid reaches WASM.
+ * Both are bounded in length (values are quoted to ~80 characters where the rule is built;
+ * as a last guard, a field longer than 200 or a rule longer than 400 characters is cut), so
+ * a huge input value or key is never echoed in full.
  */
 export class YumaInputError extends Error {
   readonly field: string;
   readonly rule: string;
   constructor(field: string, rule: string) {
-    super(`${field}: ${rule}`);
+    const f = cut(String(field), 200), r = cut(String(rule), 400);
+    super(`${f}: ${r}`);
     this.name = "YumaInputError";
-    this.field = field;
-    this.rule = rule;
+    this.field = f;
+    this.rule = r;
   }
+}
+
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
 }

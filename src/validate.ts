@@ -2,6 +2,7 @@
 // reads. Errors name the field and the rule; nothing invalid goes further.
 
 import { YumaInputError } from "./errors.js";
+import { checkKeys, ownRecord, quote } from "./input.js";
 import type { EpochInputs, EpochParams, SparseMatrix } from "./types.js";
 
 export const U64_MAX = (1n << 64n) - 1n;
@@ -53,9 +54,15 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-export function requireObject(v: unknown, field: string): Record<string, unknown> {
+/**
+ * An object, returned as a null-prototype copy of its own properties: reading a field that
+ * is absent gives undefined, never an Object.prototype member (`toString`, `constructor`…).
+ * With `allowed`, every other own key is refused ("unknown field").
+ */
+export function requireObject(v: unknown, field: string, allowed?: ReadonlySet<string>): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, `must be an object, got ${typeName(v)}`);
-  return v as Record<string, unknown>;
+  if (allowed) checkKeys(v as object, allowed, field);
+  return ownRecord(v as object);
 }
 
 export function requireArray(v: unknown, field: string, length?: number, maxLength?: number): unknown[] {
@@ -88,7 +95,7 @@ export function requireU64(v: unknown, field: string, max: bigint = U64_MAX): bi
     if (!Number.isSafeInteger(v)) return fail(field, `must be below 2^53 as a number (use a bigint or decimal string), got ${v}`);
     b = BigInt(v);
   } else if (typeof v === "string") {
-    if (!DECIMAL.test(v)) return fail(field, `must be a decimal string of digits without sign or leading zeros, got ${JSON.stringify(v)}`);
+    if (!DECIMAL.test(v)) return fail(field, `must be a decimal string of digits without sign or leading zeros, got ${quote(v)}`);
     b = BigInt(v);
   } else return fail(field, `must be an unsigned integer, got ${typeName(v)}`);
   if (b < 0n) fail(field, `must not be negative, got ${b}`);
@@ -134,7 +141,7 @@ export function encodeSparse(v: unknown, field: string, n: number, outOfRange: O
       if (!Array.isArray(pair) || pair.length !== 2) fail(f, "must be a [uid, value] pair");
       const [uid, value] = pair as [unknown, unknown];
       if (typeof uid !== "number" || !Number.isInteger(uid) || uid < 0 || uid > 65535) {
-        fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${String(uid)}`);
+        fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${quote(uid)}`);
       }
       const u = uid as number;
       if (u >= n && outOfRange === "error") fail(`${f}[0]`, `uid must be an integer in 0..${n}, got ${u}`);
@@ -190,10 +197,44 @@ export function encodeStake(v: unknown, field: string, n: number): BigUint64Arra
   return out;
 }
 
+/** The fields of an epoch's `params` (test/fixtures/FORMAT.md); any other key is refused. */
+export const PARAM_KEYS: ReadonlySet<string> = new Set([
+  "n", "currentBlock", "tempo", "activityCutoff", "kappa", "bondsPenalty", "bondsMovingAverage", "yuma3",
+  "liquidAlpha", "alphaLow", "alphaHigh", "alphaSigmoidSteepness", "maxAllowedValidators", "stakeThreshold",
+  "ownerUid", "lastMechanismStepBlock", "raoEmission", "commitBlocks",
+]);
+/** The fields of an epoch's `inputs`; any other key is refused. */
+export const INPUT_KEYS: ReadonlySet<string> = new Set([
+  "stake", "lastUpdate", "blockAtRegistration", "validatorPermit", "weights", "bonds",
+]);
+/**
+ * Top-level fields of a trajectory: `params`, `inputs`, `epochs`, and the fixture header and
+ * reference outputs (`format`, `kind`, `name`, `description`, `expected`, `trace`), which the
+ * engine does not read. Any other key is refused.
+ */
+export const TRAJECTORY_KEYS: ReadonlySet<string> = new Set([
+  "params", "inputs", "epochs", "format", "kind", "name", "description", "expected", "trace",
+]);
+/** Fields of a trajectory epoch (overrides, plus the fixture's `expected` and `trace`). */
+export const TRAJECTORY_EPOCH_KEYS: ReadonlySet<string> = new Set([
+  "currentBlock", "lastMechanismStepBlock", "raoEmission", "stake", "lastUpdate", "blockAtRegistration",
+  "weights", "commitBlocks", "expected", "trace",
+]);
+
+/** A trajectory object with its keys checked (own properties only). */
+export function requireTrajectory(v: unknown): Record<string, unknown> {
+  return requireObject(v, "trajectory", TRAJECTORY_KEYS);
+}
+
+/** Epoch `k` of a trajectory, keys checked (own properties only). */
+export function requireTrajectoryEpoch(v: unknown, k: number): Record<string, unknown> {
+  return requireObject(v, `epochs[${k}]`, TRAJECTORY_EPOCH_KEYS);
+}
+
 /** Validate params + inputs and flatten them for the WASM epoch. */
 export function encodeEpoch(paramsIn: unknown, inputsIn: unknown, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
-  const p = requireObject(paramsIn, "params");
-  const inp = requireObject(inputsIn, "inputs");
+  const p = requireObject(paramsIn, "params", PARAM_KEYS);
+  const inp = requireObject(inputsIn, "inputs", INPUT_KEYS);
   const n = requireInt(p.n, "params.n", 0, 65535);
   const alphaLow = requireU16(p.alphaLow, "params.alphaLow");
   const alphaHigh = requireU16(p.alphaHigh, "params.alphaHigh");

@@ -3,6 +3,7 @@
 // Yuma 3 on).
 
 import { YumaInputError } from "../errors.js";
+import { checkKeys as checkOwnKeys, keyPath, quote } from "../input.js";
 import { requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
 
 export type PolicyName = "honest" | "lazy" | "copier" | "selfish";
@@ -126,12 +127,13 @@ const fail = (field: string, rule: string): never => {
   throw new YumaInputError(field, rule);
 };
 
+/** Refuse any own key not in `allowed` (a Set: inherited names such as `toString` are not known). */
 function checkKeys(o: Record<string, unknown>, allowed: Set<string>, field: string): void {
-  for (const k of Object.keys(o)) if (!allowed.has(k)) fail(`${field}.${k}`, "unknown field");
+  checkOwnKeys(o, allowed, field);
 }
 
 function requireNumber(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) return fail(field, `must be a finite number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v)) return fail(field, `must be a finite number, got ${quote(v)}`);
   if (v < min || v > max) fail(field, `must be in [${min}, ${max}], got ${v}`);
   return v;
 }
@@ -153,7 +155,7 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
   const policies: Record<PolicyName, number> = { honest: 0, lazy: 0, copier: 0, selfish: 0 };
   let assigned = 0;
   for (const [k, v] of Object.entries(policiesRaw)) {
-    if (!POLICIES.includes(k as PolicyName)) fail(`${field}.policies.${k}`, `unknown policy (known: ${POLICIES.join(", ")})`);
+    if (!POLICIES.includes(k as PolicyName)) fail(keyPath(`${field}.policies`, k), `unknown policy (known: ${POLICIES.join(", ")})`);
     policies[k as PolicyName] = requireInt(v, `${field}.policies.${k}`, 0, 65535);
     if (k !== "honest") assigned += policies[k as PolicyName];
   }
@@ -162,7 +164,7 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
     fail(`${field}.policies`, `policy counts must add up to validators = ${validators}, got ${policies.honest + assigned}`);
   }
   const stakeMode = g("stakeMode", SUBNET_DEFAULTS.stakeMode);
-  if (stakeMode !== "fixed" && stakeMode !== "compound") fail(`${field}.stakeMode`, `must be "fixed" or "compound", got ${JSON.stringify(stakeMode)}`);
+  if (stakeMode !== "fixed" && stakeMode !== "compound") fail(`${field}.stakeMode`, `must be "fixed" or "compound", got ${quote(stakeMode)}`);
   const validatorStake = requireRao(g("validatorStake", SUBNET_DEFAULTS.validatorStake), `${field}.validatorStake`);
   if (validatorStake >= 1n << 62n) fail(`${field}.validatorStake`, "must be below 2^62 rao (room for compounding below the chain's 2^63 limit)");
   const weightsInterval = requireInt(g("weightsInterval", Math.max(1, tempo)), `${field}.weightsInterval`, 1, 2 ** 32);

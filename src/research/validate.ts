@@ -2,6 +2,7 @@
 // kernels. Errors name the field and the rule (YumaInputError); nothing invalid goes further.
 
 import { YumaInputError } from "../errors.js";
+import { hasOwn, keyPath, ownRecord, quote } from "../input.js";
 import type { ResearchInput, ResearchOptions, ResearchParams, YumaVersion } from "./types.js";
 
 export const RESEARCH_FORMAT = "yuma-research-input/1";
@@ -66,9 +67,10 @@ function describe(v: unknown): string {
   return typeof v === "number" ? String(v) : typeName(v);
 }
 
+/** An object as a null-prototype copy of its own properties (inherited names read as undefined). */
 function requireObject(v: unknown, field: string): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, `must be an object, got ${typeName(v)}`);
-  return v as Record<string, unknown>;
+  return ownRecord(v as object);
 }
 
 function requireNumber(v: unknown, field: string, min: number, max: number): number {
@@ -107,7 +109,7 @@ const PARAM_RULES: Record<keyof ResearchParams, ParamRule> = {
   liquidAlphaConsensusMode: (v, f) => {
     const m = typeof v === "string" ? v.toLowerCase() : undefined;
     if (m !== "current" && m !== "previous" && m !== "mixed") {
-      fail(f, `must be "current", "previous" or "mixed", got ${typeof v === "string" ? JSON.stringify(v) : typeName(v)}`);
+      fail(f, `must be "current", "previous" or "mixed", got ${typeof v === "string" ? quote(v) : typeName(v)}`);
     }
     return m;
   },
@@ -122,14 +124,31 @@ export function resolveParams(raw: unknown, field = "params"): ResearchParams {
   if (raw === undefined) return out as unknown as ResearchParams;
   const given = requireObject(raw, field);
   for (const [key, value] of Object.entries(given)) {
-    const rule = PARAM_RULES[key as keyof ResearchParams];
-    if (!rule) fail(`${field}.${key}`, `unknown parameter (known: ${Object.keys(PARAM_RULES).join(", ")})`);
+    // Own keys of the rule table only: `toString`, `valueOf`, `__proto__`… are unknown parameters.
+    if (!hasOwn(PARAM_RULES, key)) fail(keyPath(field, key), `unknown parameter (known: ${Object.keys(PARAM_RULES).join(", ")})`);
     if (value === undefined || value === null) continue; // null (the peer's None): the default
-    out[key] = rule(value, `${field}.${key}`);
+    out[key] = PARAM_RULES[key as keyof ResearchParams](value, `${field}.${key}`);
   }
   const p = out as unknown as ResearchParams;
   if (p.alphaLow > p.alphaHigh) fail(`${field}.alphaLow`, `must not exceed alphaHigh (${p.alphaHigh}), got ${p.alphaLow}`);
   return p;
+}
+
+/**
+ * Check parameter overrides (scenario and sweep options): every own key must name a
+ * parameter (inherited names such as `toString` never do) and every value obey its rule;
+ * undefined and null entries are dropped. Returns the checked values.
+ */
+export function checkParamOverrides(raw: unknown, field = "params"): Partial<ResearchParams> {
+  const out: Record<string, unknown> = {};
+  if (raw === undefined) return out;
+  const given = requireObject(raw, field);
+  for (const [key, value] of Object.entries(given)) {
+    if (!hasOwn(PARAM_RULES, key)) fail(keyPath(field, key), `unknown parameter (known: ${Object.keys(PARAM_RULES).join(", ")})`);
+    if (value === undefined || value === null) continue;
+    out[key] = PARAM_RULES[key as keyof ResearchParams](value, `${field}.${key}`);
+  }
+  return out as Partial<ResearchParams>;
 }
 
 /** Validate a research input and flatten it. `prefix` is prepended to field paths. */
@@ -137,20 +156,22 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   const at = (f: string) => prefix + f;
   const doc = requireObject(input, prefix ? prefix.replace(/\.$/, "") : "input") as Partial<ResearchInput> & Record<string, unknown>;
   if (doc.format !== RESEARCH_FORMAT) {
-    fail(at("format"), `must be ${JSON.stringify(RESEARCH_FORMAT)}, got ${typeof doc.format === "string" ? JSON.stringify(doc.format) : typeName(doc.format)}`);
+    fail(at("format"), `must be ${JSON.stringify(RESEARCH_FORMAT)}, got ${typeof doc.format === "string" ? quote(doc.format) : typeName(doc.format)}`);
   }
   // Other top-level fields (a name, a description...) are ignored, like fields of an epoch
-  // other than W, S and resetBonds.
+  // other than W, S and resetBonds (peer compatibility; docs/research.md). Fields are read as
+  // own properties only, so an ignored key such as "toString" or "__proto__" never stands in
+  // for a known one.
   const version = doc.version as YumaVersion;
   if (!YUMA_VERSIONS.includes(version)) {
-    fail(at("version"), `must be one of ${YUMA_VERSIONS.join(", ")}, got ${typeof doc.version === "string" ? JSON.stringify(doc.version) : typeName(doc.version)}`);
+    fail(at("version"), `must be one of ${YUMA_VERSIONS.join(", ")}, got ${typeof doc.version === "string" ? quote(doc.version) : typeName(doc.version)}`);
   }
   const peerCompat = doc.peerCompat === undefined ? false : requireBoolean(doc.peerCompat, at("peerCompat"));
   const params = resolveParams(doc.params, at("params"));
   const peerFloat = options.peerFloat ?? "float32";
-  if (peerFloat !== "float32" && peerFloat !== "float64") fail("options.peerFloat", `must be "float32" or "float64", got ${String(peerFloat)}`);
+  if (peerFloat !== "float32" && peerFloat !== "float64") fail("options.peerFloat", `must be "float32" or "float64", got ${quote(peerFloat)}`);
   const peerVectorBits = options.peerVectorBits ?? 256;
-  if (peerVectorBits !== 256 && peerVectorBits !== 512) fail("options.peerVectorBits", `must be 256 or 512, got ${String(peerVectorBits)}`);
+  if (peerVectorBits !== 256 && peerVectorBits !== 512) fail("options.peerVectorBits", `must be 256 or 512, got ${quote(peerVectorBits)}`);
   const float32 = peerCompat && peerFloat === "float32";
   const limit = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
 

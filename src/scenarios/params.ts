@@ -2,7 +2,7 @@
 // scenario's own overrides (e.g. winner-takes-all), then the user's.
 
 import type { ResearchParams } from "../research/types.js";
-import { DEFAULT_RESEARCH_PARAMS } from "../research/validate.js";
+import { DEFAULT_RESEARCH_PARAMS, checkParamOverrides } from "../research/validate.js";
 import type { ScenarioParamOverrides, ScenarioVersion } from "./types.js";
 
 /** The full parameter set a scenario run uses: exactly the research kernels' parameters. */
@@ -32,12 +32,14 @@ export function versionDefaults(version: ScenarioVersion): ScenarioParams {
   }
 }
 
+/** The parameters of one run: version defaults, then the scenario's, then the user's (checked). */
 export function resolveParams(
   version: ScenarioVersion,
   scenario: ScenarioParamOverrides | undefined,
   user: ScenarioParamOverrides | undefined,
+  field = "params",
 ): ScenarioParams {
-  const p: ScenarioParams = { ...versionDefaults(version), ...(scenario ?? {}), ...(user ?? {}) };
+  const p: ScenarioParams = { ...versionDefaults(version), ...(scenario ?? {}), ...checkParamOverrides(user, field) };
   // The liquid variant is defined by liquid alpha; the plain versions never use it.
   p.liquidAlpha = version === "YUMA3_LIQUID";
   return p;

@@ -1,6 +1,8 @@
 // Run a scenario on the research kernels (float64, all six versions) or the exact engine, and
 // collect the metrics the reports show.
 
+import { YumaInputError } from "../errors.js";
+import { checkKeys, quote } from "../input.js";
 import { runResearch } from "../research/index.js";
 import type { ResearchInput, ResearchOutput } from "../research/types.js";
 import { runScenarioExact } from "./exact.js";
@@ -72,8 +74,12 @@ export function researchVersionResult(
 }
 
 /** Run a scenario for several versions. */
+const RUN_OPTION_KEYS: ReadonlySet<string> = new Set(["engine", "params", "bondResets", "peer"]);
+
 export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
+  checkKeys(opts, RUN_OPTION_KEYS, "options");
   const engine = opts.engine ?? "research";
+  if (engine !== "research" && engine !== "exact") throw new YumaInputError("options.engine", `must be "research" or "exact", got ${quote(engine)}`);
   const bondResets = opts.bondResets !== false;
   const results = versions.map((version) => {
     const p = resolveParams(version, s.params, opts.params);

@@ -4,6 +4,8 @@
 
 import { runResearchBatch } from "../research/index.js";
 import type { ResearchInput, ResearchOutput } from "../research/types.js";
+import { YumaInputError } from "../errors.js";
+import { checkKeys, quote } from "../input.js";
 import { ScenarioError } from "./exact.js";
 import { scenarioInfo, type ScenarioInfo } from "./metrics.js";
 import { resolveParams, type ScenarioParams } from "./params.js";
@@ -82,14 +84,14 @@ export function resolveValidator(s: ScenarioSpec, ref: string): number {
   if (exact >= 0) return exact;
   const hits = s.validators.map((v, i) => [v, i] as const).filter(([v]) => v.toLowerCase().includes(r.toLowerCase()));
   if (hits.length === 1) return hits[0]![1];
-  throw new ScenarioError(`--metric: ${hits.length ? "ambiguous" : "unknown"} validator ${JSON.stringify(ref)} (validators: ${s.validators.map((v, i) => `${i}=${v}`).join(", ")})`);
+  throw new ScenarioError(`--metric: ${hits.length ? "ambiguous" : "unknown"} validator ${quote(ref)} (validators: ${s.validators.map((v, i) => `${i}=${v}`).join(", ")})`);
 }
 
 /** Parse "total[:VALIDATOR]" or "diff:VALIDATOR". */
 export function parseMetric(s: ScenarioSpec, text: string | undefined): SweepMetric {
   const t = text ?? "total";
   const m = /^(total|diff)(?::(.*))?$/i.exec(t.trim());
-  if (!m) throw new ScenarioError(`--metric: expected total[:VALIDATOR] or diff:VALIDATOR, got ${JSON.stringify(t)}`);
+  if (!m) throw new ScenarioError(`--metric: expected total[:VALIDATOR] or diff:VALIDATOR, got ${quote(t)}`);
   const kind = m[1]!.toLowerCase() as "total" | "diff";
   const validator = resolveValidator(s, m[2] ?? "");
   if (kind === "diff" && validator === s.base) {
@@ -118,12 +120,29 @@ export interface SweepRunOptions {
   batch?: (inputs: ResearchInput[], opts: { threads?: number }) => Promise<ResearchOutput[]>;
 }
 
+const SPEC_KEYS: ReadonlySet<string> = new Set(["scenario", "versions", "axes", "metric", "params", "peer"]);
+const AXIS_KEYS: ReadonlySet<string> = new Set(["flag", "key", "values"]);
+const SWEEP_RUN_KEYS: ReadonlySet<string> = new Set(["threads", "batch"]);
+const SWEEP_KEYS: readonly string[] = Object.values(SWEEP_PARAMS);
+
+/** Keys of the spec, its axes and the run options: own names only, unknown ones refused. */
+function checkSweepSpec(spec: SweepSpec, opts: SweepRunOptions): void {
+  checkKeys(spec, SPEC_KEYS, "spec");
+  checkKeys(opts, SWEEP_RUN_KEYS, "options");
+  if (!Array.isArray(spec.axes)) throw new YumaInputError("spec.axes", "must be an array");
+  spec.axes.forEach((a, i) => {
+    checkKeys(a, AXIS_KEYS, `spec.axes[${i}]`);
+    if (!SWEEP_KEYS.includes(a.key)) throw new YumaInputError(`spec.axes[${i}].key`, `must be a sweepable parameter (${SWEEP_KEYS.join(", ")}), got ${quote(a.key)}`);
+  });
+}
+
 export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Promise<SweepResult> {
+  checkSweepSpec(spec, opts);
   const s = spec.scenario;
   const grid = gridPoints(spec.axes);
   const jobs: Array<{ version: ScenarioVersion; at: SweepPoint["at"]; params: ScenarioParams }> = [];
   for (const version of spec.versions) {
-    for (const at of grid) jobs.push({ version, at, params: resolveParams(version, s.params, { ...spec.params, ...at }) });
+    for (const at of grid) jobs.push({ version, at, params: resolveParams(version, s.params, { ...spec.params, ...at }, "spec.params") });
   }
   const inputs = jobs.map((j) => scenarioResearchInput(s, j.version, j.params, { peer: spec.peer }));
   const batch = opts.batch ?? ((i: ResearchInput[], o: { threads?: number }) => runResearchBatch(i, o));
