@@ -20,7 +20,8 @@ describe("yuma simulate", () => {
     expect(j.blocks).toBe(100);
     expect(j.subnets).toHaveLength(4);
     for (const s of j.subnets) {
-      expect(Object.keys(s)).toEqual(["netuid", "tempo", "epochs", "owner", "miners", "validators", "pending"]);
+      // The original contract's keys, in order, then what the table also shows.
+      expect(Object.keys(s)).toEqual(["netuid", "tempo", "epochs", "owner", "miners", "validators", "pending", "topEarners", "nakamoto"]);
       for (const k of ["owner", "miners", "validators", "pending"]) expect(s[k]).toMatch(/^(0|[1-9][0-9]*)$/);
     }
     expect(j.digest).toMatch(/^[0-9a-f]{64}$/);

@@ -1,10 +1,10 @@
 // `yuma epoch FILE|-`: run a fixture-format epoch or trajectory on the exact engine.
 
-import { parseArgs } from "node:util";
 import { runEpoch, runTrajectory } from "../epoch.js";
 import { outputsToJson, type EpochOutputsJson } from "../json.js";
 import { requireObject } from "../validate.js";
-import { CliError, readJsonArg, writeOut } from "./util.js";
+import { CliError, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
+import { quote } from "../input.js";
 
 export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace] [--table]
   Runs a fixture-format JSON ("kind": "epoch" or "trajectory"); "expected" and "trace" in the
@@ -15,14 +15,15 @@ export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace] [--tabl
 
 const KNOWN_FORMATS = new Set(["yuma-epoch-fixture/1"]);
 
+export const EPOCH_OPTIONS = {
+  check: { type: "boolean" }, trace: { type: "boolean" }, table: { type: "boolean" }, help: { type: "boolean", short: "h" },
+} satisfies OptionSpecs;
+
+/** Top-level fields of a `kind: "epoch"` file (FORMAT.md); any other key is refused. */
+const EPOCH_FILE_KEYS: ReadonlySet<string> = new Set(["format", "kind", "name", "description", "params", "inputs", "expected", "trace"]);
+
 export async function epochCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: "boolean" }, trace: { type: "boolean" }, table: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCli(argv, EPOCH_OPTIONS, "epoch");
   if (values.help) {
     await writeOut(EPOCH_USAGE + "\n");
     return 0;
@@ -30,7 +31,7 @@ export async function epochCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`expected one FILE argument, got ${positionals.length} (see yuma epoch --help)`);
   const doc = requireObject(readJsonArg(positionals[0], "FILE"), "file");
   if (doc.format !== undefined && !KNOWN_FORMATS.has(doc.format as string)) {
-    throw new CliError(`format: unknown format ${JSON.stringify(doc.format)} (expected "yuma-epoch-fixture/1")`);
+    throw new CliError(`format: unknown format ${quote(doc.format)} (expected "yuma-epoch-fixture/1")`);
   }
   const trace = values.trace === true;
   // A fixture-format file follows FORMAT.md: entries whose uid is ≥ n are ignored, as on chain.
@@ -38,13 +39,14 @@ export async function epochCommand(argv: string[]): Promise<number> {
   let outputs: EpochOutputsJson[];
   let expected: unknown[];
   if (doc.kind === "epoch") {
+    requireObject(doc, "file", EPOCH_FILE_KEYS);
     outputs = [outputsToJson(runEpoch(doc.params, doc.inputs, opts))];
     expected = [doc.expected];
   } else if (doc.kind === "trajectory") {
     outputs = runTrajectory(doc, opts).map(outputsToJson);
     expected = ((doc.epochs as Array<Record<string, unknown>>) ?? []).map((e) => e.expected);
   } else {
-    throw new CliError(`kind: must be "epoch" or "trajectory", got ${JSON.stringify(doc.kind)}`);
+    throw new CliError(`kind: must be "epoch" or "trajectory", got ${quote(doc.kind)}`);
   }
   if (values.check) return check(outputs, expected, doc.kind === "trajectory");
   if (values.table) {

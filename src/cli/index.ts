@@ -1,54 +1,66 @@
-// `yuma` command-line entry: one module per command.
+// `yuma` command-line entry: one module per command (table in commands.ts).
 
-import { emissionCommand } from "./emission.js";
-import { epochCommand } from "./epoch.js";
-import { researchCommand } from "./research.js";
-import { scenarioCommand, scenariosCommand, sweepCommand } from "./scenario.js";
-import { simulateCommand } from "./simulate.js";
-import { runCommand } from "./util.js";
+import { version } from "../../package.json";
+import { quote } from "../input.js";
+import { COMMANDS, topUsage } from "./commands.js";
+import { didYouMean, oneLine, runCommand } from "./util.js";
 
-const USAGE = `yuma — exact Yuma consensus (subtensor epoch) in WebAssembly
+/** The package version (bundled at build time from package.json). */
+export const VERSION: string = version;
 
-usage: yuma <command> [options]
-
-commands:
-  epoch FILE|-        run a fixture-format epoch or trajectory (--check, --trace)
-  emission I1 [I2..]  block emission (rao) for each total issuance (rao)
-  research FILE|-     float research kernels (YUMA1..YUMA3_LIQUID, chain-like or peer-compatible)
-  simulate [options]  simulate a network of subnets over many blocks (worker threads)
-  scenarios           list the built-in scenarios (22 classic cases, chain-realistic ones)
-  scenario NAME       run a scenario for Yuma versions: totals table, --html report, --csv, --json
-  sweep --scenario N  hyperparameter sweep on the worker pool: CSV / HTML heat map of a metric
-
-Run "yuma <command> --help" for a command's options.`;
-
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  epoch: epochCommand,
-  emission: emissionCommand,
-  research: researchCommand,
-  simulate: simulateCommand,
-  scenarios: scenariosCommand,
-  scenario: scenarioCommand,
-  sweep: sweepCommand,
+const fail = (message: string): number => {
+  process.stderr.write(`yuma: ${oneLine(message)}\n`);
+  return 2;
 };
+
+function unknownCommand(cmd: string): number {
+  return fail(`unknown command ${quote(cmd)}${didYouMean(cmd, [...COMMANDS.keys()])} (try "yuma --help")`);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
-    process.stdout.write(USAGE + "\n");
+  if (!cmd || cmd === "--help" || cmd === "-h") {
+    process.stdout.write(topUsage() + "\n");
     return cmd ? 0 : 2;
   }
-  const run = COMMANDS[cmd];
-  if (!run) {
-    process.stderr.write(`yuma: unknown command ${JSON.stringify(cmd)} (try "yuma --help")\n`);
-    return 2;
+  if (cmd === "--version" || cmd === "-V") {
+    process.stdout.write(VERSION + "\n");
+    return 0;
   }
-  return runCommand(() => run(rest));
+  if (cmd === "help") {
+    if (rest.length === 0) {
+      process.stdout.write(topUsage() + "\n");
+      return 0;
+    }
+    const c = COMMANDS.get(rest[0]!);
+    if (!c) return unknownCommand(rest[0]!);
+    if (rest.length > 1) return fail(`help takes one command name, got ${rest.length}`);
+    process.stdout.write(c.usage + "\n");
+    return 0;
+  }
+  const c = COMMANDS.get(cmd);
+  if (!c) return cmd.startsWith("-") ? fail(`unknown option ${quote(cmd)}${didYouMean(cmd.replace(/^-+/, ""), ["help", "version"], (x) => `--${x}`)} (try "yuma --help")`) : unknownCommand(cmd);
+  return runCommand(() => c.run(rest));
 }
+
+/**
+ * Output closed early (`yuma … | head`): stop quietly with status 0, as Unix tools do.
+ * Other stream errors are reported once.
+ */
+function onStreamError(stream: "stdout" | "stderr") {
+  return (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    if (stream === "stdout") process.stderr.write(`yuma: cannot write to stdout: ${err.code ?? err.message}\n`);
+    process.exit(1);
+  };
+}
+process.stdout.on("error", onStreamError("stdout"));
+process.stderr.on("error", onStreamError("stderr"));
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
+    if ((err as NodeJS.ErrnoException)?.code === "EPIPE") process.exit(0);
     process.stderr.write(`yuma: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exitCode = 1;
   },

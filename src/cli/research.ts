@@ -1,9 +1,9 @@
 // `yuma research FILE|-`: run a yuma-research-input/1 file on the float research kernels.
 
-import { parseArgs } from "node:util";
 import { runResearch } from "../research/index.js";
 import type { ResearchInput, ResearchOptions } from "../research/types.js";
-import { CliError, readJsonArg, writeOut } from "./util.js";
+import { CliError, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
+import { quote } from "../input.js";
 
 export const RESEARCH_USAGE = `usage: yuma research FILE|- [--peer-float float32|float64] [--peer-vector-bits 256|512]
   Runs a research input and prints {"epochs": [{"consensus", "incentive", "bonds",
@@ -25,16 +25,14 @@ export const RESEARCH_USAGE = `usage: yuma research FILE|- [--peer-float float32
   --peer-vector-bits  SIMD width of the torch build whose summation order is reproduced
                       (default 256: AVX2 and arm64; 512: AVX-512)`;
 
+export const RESEARCH_OPTIONS = {
+  "peer-float": { type: "string", meta: "float32|float64" },
+  "peer-vector-bits": { type: "string", meta: "256|512" },
+  help: { type: "boolean", short: "h" },
+} satisfies OptionSpecs;
+
 export async function researchCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      "peer-float": { type: "string" },
-      "peer-vector-bits": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCli(argv, RESEARCH_OPTIONS, "research");
   if (values.help) {
     await writeOut(RESEARCH_USAGE + "\n");
     return 0;
@@ -43,12 +41,12 @@ export async function researchCommand(argv: string[]): Promise<number> {
   const options: ResearchOptions = {};
   const float = values["peer-float"];
   if (float !== undefined) {
-    if (float !== "float32" && float !== "float64") throw new CliError(`--peer-float must be float32 or float64, got ${JSON.stringify(float)}`);
+    if (float !== "float32" && float !== "float64") throw new CliError(`--peer-float must be float32 or float64, got ${quote(float)}`);
     options.peerFloat = float;
   }
   const bits = values["peer-vector-bits"];
   if (bits !== undefined) {
-    if (bits !== "256" && bits !== "512") throw new CliError(`--peer-vector-bits must be 256 or 512, got ${JSON.stringify(bits)}`);
+    if (bits !== "256" && bits !== "512") throw new CliError(`--peer-vector-bits must be 256 or 512, got ${quote(bits)}`);
     options.peerVectorBits = bits === "256" ? 256 : 512;
   }
   const input = readJsonArg(positionals[0], "FILE") as ResearchInput;

@@ -2,7 +2,6 @@
 // hyperparameter sweeps.
 
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { renderScenarioHtml, totalsCsv, totalsText } from "../report/html.js";
 import { renderSweepHtml, sweepCsv, sweepText } from "../report/sweep.js";
 import { ScenarioError } from "../scenarios/exact.js";
@@ -12,7 +11,8 @@ import {
 } from "../scenarios/index.js";
 import { runScenario } from "../scenarios/run.js";
 import { SWEEP_PARAMS, parseMetric, runSweep, type SweepAxis, type SweepFlag } from "../scenarios/sweep.js";
-import { CliError, intOption, writeOut } from "./util.js";
+import { CliError, didYouMean, intOption, parseCli, writeOut, type OptionSpecs } from "./util.js";
+import { quote } from "../input.js";
 
 export const SCENARIOS_USAGE = `usage: yuma scenarios [--json]
   Lists the built-in scenarios (name and one-line description).`;
@@ -62,7 +62,7 @@ const PARAM_RANGES: Record<SweepFlag, [number, number]> = {
 
 function parseNumber(flag: string, text: string): number {
   const t = text.trim();
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new CliError(`--${flag}: not a number: ${JSON.stringify(text)}`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new CliError(`--${flag}: not a number: ${quote(text)}`);
   return Number(t);
 }
 
@@ -98,7 +98,7 @@ export function parseVersions(text: string | undefined, exact: boolean): Scenari
     const v = raw.trim().toUpperCase().replace(/-/g, "_");
     if (!v) continue;
     if (!(YUMA_VERSIONS as readonly string[]).includes(v)) {
-      throw new CliError(`--versions: unknown version ${JSON.stringify(raw.trim())} (known: ${YUMA_VERSIONS.join(", ")})`);
+      throw new CliError(`--versions: unknown version ${quote(raw.trim())} (known: ${YUMA_VERSIONS.join(", ")})`);
     }
     if (exact && !EXACT_VERSIONS.includes(v as ScenarioVersion)) {
       throw new CliError(`--exact: version ${v} has no exact engine (only ${EXACT_VERSIONS.join(", ")} run on chain); drop --exact or the version`);
@@ -112,13 +112,36 @@ export function parseVersions(text: string | undefined, exact: boolean): Scenari
 function getScenario(name: string | undefined): ScenarioSpec {
   if (!name) throw new CliError(`missing scenario NAME (see "yuma scenarios")`);
   const s = findScenario(name);
-  if (!s) throw new CliError(`unknown scenario ${JSON.stringify(name)} (see "yuma scenarios")`);
+  if (!s) {
+    const key = (x: string) => x.toLowerCase().replace(/[\s_-]+/g, "");
+    const names = SCENARIOS.map((x) => x.name);
+    const hint = didYouMean(key(name), names.map(key), (k) => names[names.map(key).indexOf(k)]!);
+    throw new CliError(`unknown scenario ${quote(name)}${hint} (see "yuma scenarios")`);
+  }
   return s;
 }
 
-const PARAM_OPTIONS = Object.fromEntries(
-  [...Object.keys(SWEEP_PARAMS), "liquid-alpha-mode"].map((k) => [k, { type: "string" as const }]),
-);
+const PARAM_OPTIONS: OptionSpecs = Object.fromEntries([
+  ...Object.keys(SWEEP_PARAMS).map((k) => [k, { type: "string" as const, meta: "X" }]),
+  ["liquid-alpha-mode", { type: "string" as const, meta: "current|previous|mixed" }],
+]);
+
+export const SCENARIOS_OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } satisfies OptionSpecs;
+
+export const SCENARIO_OPTIONS = {
+  versions: { type: "string", meta: "LIST" }, exact: { type: "boolean" }, peer: { type: "boolean" },
+  html: { type: "string", meta: "FILE" }, csv: { type: "string", meta: "FILE" }, json: { type: "boolean" },
+  "no-bond-reset": { type: "boolean" }, help: { type: "boolean", short: "h" }, ...PARAM_OPTIONS,
+} satisfies OptionSpecs;
+
+export const SWEEP_OPTIONS = {
+  scenario: { type: "string", meta: "NAME", required: true }, versions: { type: "string", meta: "LIST" },
+  metric: { type: "string", meta: "total[:V]|diff:V" }, threads: { type: "string", meta: "K" },
+  html: { type: "string", meta: "FILE" }, csv: { type: "string", meta: "FILE" }, json: { type: "boolean" },
+  peer: { type: "boolean" }, help: { type: "boolean", short: "h" },
+  ...Object.fromEntries(Object.keys(SWEEP_PARAMS).map((k) => [k, { type: "string" as const, meta: "LIST" }])),
+  "liquid-alpha-mode": PARAM_OPTIONS["liquid-alpha-mode"]!,
+} satisfies OptionSpecs;
 
 /** Single-valued parameter overrides of `yuma scenario`. */
 function paramOverrides(values: Record<string, unknown>, swept: boolean): ScenarioParamOverrides {
@@ -131,7 +154,7 @@ function paramOverrides(values: Record<string, unknown>, swept: boolean): Scenar
   }
   const mode = values["liquid-alpha-mode"];
   if (typeof mode === "string") {
-    if (!["current", "previous", "mixed"].includes(mode)) throw new CliError(`--liquid-alpha-mode must be current, previous or mixed, got ${JSON.stringify(mode)}`);
+    if (!["current", "previous", "mixed"].includes(mode)) throw new CliError(`--liquid-alpha-mode must be current, previous or mixed, got ${quote(mode)}`);
     o.liquidAlphaConsensusMode = mode;
   }
   return o as ScenarioParamOverrides;
@@ -156,12 +179,12 @@ async function asCli<T>(f: () => T | Promise<T>): Promise<T> {
 }
 
 export async function scenariosCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  const { values, positionals } = parseCli(argv, SCENARIOS_OPTIONS, "scenarios");
   if (values.help) {
     await writeOut(SCENARIOS_USAGE + "\n");
     return 0;
   }
-  if (positionals.length) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (positionals.length) throw new CliError(`unexpected argument ${quote(positionals[0])}`);
   if (values.json) {
     await writeOut(JSON.stringify(SCENARIOS.map((s) => ({
       name: s.name, title: s.title, description: s.description, group: s.group,
@@ -178,15 +201,7 @@ export async function scenariosCommand(argv: string[]): Promise<number> {
 }
 
 export async function scenarioCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      versions: { type: "string" }, exact: { type: "boolean" }, html: { type: "string" }, csv: { type: "string" },
-      json: { type: "boolean" }, "no-bond-reset": { type: "boolean" }, peer: { type: "boolean" },
-      help: { type: "boolean", short: "h" }, ...PARAM_OPTIONS,
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCli(argv, SCENARIO_OPTIONS, "scenario");
   if (values.help) {
     await writeOut(SCENARIO_USAGE + "\n");
     return 0;
@@ -207,20 +222,12 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
 }
 
 export async function sweepCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      scenario: { type: "string" }, versions: { type: "string" }, metric: { type: "string" }, threads: { type: "string" },
-      html: { type: "string" }, csv: { type: "string" }, json: { type: "boolean" }, peer: { type: "boolean" },
-      help: { type: "boolean", short: "h" }, ...PARAM_OPTIONS,
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCli(argv, SWEEP_OPTIONS, "sweep");
   if (values.help) {
     await writeOut(SWEEP_USAGE + "\n");
     return 0;
   }
-  if (positionals.length) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])} (the scenario goes in --scenario NAME)`);
+  if (positionals.length) throw new CliError(`unexpected argument ${quote(positionals[0])} (the scenario goes in --scenario NAME)`);
   if (!values.scenario) throw new CliError(`missing --scenario NAME (see "yuma scenarios")`);
   const s = getScenario(values.scenario);
   const versions = parseVersions(values.versions, false);

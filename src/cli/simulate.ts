@@ -1,20 +1,37 @@
 // `yuma simulate`: a whole network over many blocks, on a worker pool, with a progress bar.
 
 import { availableParallelism } from "node:os";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { Network, type NetworkSummary } from "../network/network.js";
 import type { NetworkConfig, SubnetConfig } from "../network/config.js";
 import { requireObject } from "../validate.js";
-import { CliError, intOption, readJsonArg, writeOut } from "./util.js";
+import { CliError, intOption, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
+import { quote } from "../input.js";
 
 export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--subnets N] [--neurons N] [--validators V]
                      [--blocks B] [--tempo T] [--threads K] [--seed S] [--issuance RAO] [--json]
+                     [--progress | --no-progress]
   Simulates a network: block emission, the coinbase split (18 % owner cut), and every
   subnet's exact epoch on its tempo schedule. Defaults: a simulated day (7200 blocks) of
   32 mainnet-like subnets (256 uids, 64 validators, tempo 360, Yuma 3).
-  --config FILE   network config JSON (see README); flags below override it
-  --json          print one JSON summary object on stdout (amounts as decimal rao strings)`;
+  --config FILE   network config JSON (see README); the flags below override it
+  --subnets N     number of subnets (1..4096; default 32, or the config's)
+  --neurons N     uids per subnet;  --validators V  validators per subnet (also their permits)
+  --blocks B      blocks to simulate (default 7200);  --tempo T  every subnet's tempo
+  --threads K     worker threads (default: the cores, at most 8)
+  --seed S        PRNG seed;  --issuance RAO  total issuance before the first block
+  --json          print one JSON summary object on stdout (amounts as decimal rao strings);
+                  per subnet also "topEarners" [{"uid", "role", "amount"}] and "nakamoto"
+  --progress      show the progress bar on stderr even when it is not a terminal
+  --no-progress   never show it (default: shown on a terminal, without --json)`;
+
+export const SIMULATE_OPTIONS = {
+  config: { type: "string", meta: "FILE" }, subnets: { type: "string", meta: "N" }, neurons: { type: "string", meta: "N" },
+  validators: { type: "string", meta: "V" }, blocks: { type: "string", meta: "B" }, tempo: { type: "string", meta: "T" },
+  threads: { type: "string", meta: "K" }, seed: { type: "string", meta: "S" }, issuance: { type: "string", meta: "RAO" },
+  json: { type: "boolean" }, progress: { type: "boolean" }, "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} satisfies OptionSpecs;
 
 const RAO_PER_TAO = 1_000_000_000n;
 
@@ -44,18 +61,52 @@ export function nakamoto(stake: bigint[]): number {
   return 0;
 }
 
+export interface TopEarner {
+  uid: number;
+  role: "validator" | "miner";
+  /** Rao earned over the run (miner plus validator emission), decimal string. */
+  amount: string;
+}
+
+/** The subnet's three biggest earners (ties: lower uid first), as the table shows them. */
+function topEarners(net: Network, netuid: number): TopEarner[] {
+  const d = net.subnetDetail(netuid);
+  return d.earned
+    .map((e, uid) => ({ uid, e }))
+    .sort((a, b) => b.e - a.e || a.uid - b.uid)
+    .slice(0, 3)
+    .map((t) => ({ uid: t.uid, role: t.uid < d.validators ? "validator" : "miner", amount: BigInt(Math.round(t.e)).toString() }));
+}
+
+function subnetNakamoto(net: Network, netuid: number): number {
+  const d = net.subnetDetail(netuid);
+  return nakamoto(d.stake.slice(0, d.validators));
+}
+
+/** The --json object: the summary, with each subnet's top earners and Nakamoto coefficient added. */
+export function jsonSummary(net: Network, s: NetworkSummary): unknown {
+  return { ...s, subnets: s.subnets.map((x) => ({ ...x, topEarners: topEarners(net, x.netuid), nakamoto: subnetNakamoto(net, x.netuid) })) };
+}
+
+/** The progress bar's ETA: "ETA --" until an estimate exists, never "INF" or "NaN". */
+export function etaText(elapsedMs: number, done: number, total: number): string {
+  if (done >= total) return "ETA 0s";
+  if (!(done > 0) || !(elapsedMs > 0)) return "ETA --";
+  const s = Math.ceil((elapsedMs * (total - done)) / done / 1000);
+  if (!Number.isFinite(s)) return "ETA --";
+  if (s < 60) return `ETA ${s}s`;
+  if (s < 3600) return `ETA ${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `ETA ${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+const SHOW_CURSOR = "\x1b[?25h", HIDE_CURSOR = "\x1b[?25l";
+
 function humanSummary(net: Network, s: NetworkSummary, seconds: number, threads: number): string {
   const rows = s.subnets.map((x) => {
-    const d = net.subnetDetail(x.netuid);
-    const top = d.earned
-      .map((e, uid) => ({ uid, e }))
-      .sort((a, b) => b.e - a.e || a.uid - b.uid)
-      .slice(0, 3)
-      .map((t) => `${t.uid}${t.uid < d.validators ? "v" : "m"}`)
-      .join(",");
+    const top = topEarners(net, x.netuid).map((t) => `${t.uid}${t.role === "validator" ? "v" : "m"}`).join(",");
     return [
       String(x.netuid), String(x.tempo), String(x.epochs), tao(x.owner), tao(x.miners), tao(x.validators), tao(x.pending),
-      top, String(nakamoto(d.stake.slice(0, d.validators))),
+      top, String(subnetNakamoto(net, x.netuid)),
     ];
   });
   const sum = (k: "owner" | "miners" | "validators" | "pending") => s.subnets.reduce((a, x) => a + BigInt(x[k]), 0n);
@@ -77,22 +128,19 @@ function humanSummary(net: Network, s: NetworkSummary, seconds: number, threads:
   return lines.join("\n");
 }
 
+/** Override fields of `target` (an object) with `o`; anything else is left for validation to refuse. */
+function withOverride(target: unknown, o: SubnetConfig): unknown {
+  return typeof target === "object" && target !== null && !Array.isArray(target) ? { ...target, ...o } : target;
+}
+
 export async function simulateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: "string" }, subnets: { type: "string" }, neurons: { type: "string" },
-      validators: { type: "string" }, blocks: { type: "string" }, tempo: { type: "string" },
-      threads: { type: "string" }, seed: { type: "string" }, issuance: { type: "string" },
-      json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCli(argv, SIMULATE_OPTIONS, "simulate");
   if (values.help) {
     await writeOut(SIMULATE_USAGE + "\n");
     return 0;
   }
-  if (positionals.length) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])} (see yuma simulate --help)`);
+  if (positionals.length) throw new CliError(`unexpected argument ${quote(positionals[0])} (see yuma simulate --help)`);
+  if (values.progress && values["no-progress"]) throw new CliError("--progress and --no-progress exclude each other");
   const config: NetworkConfig = values.config ? (requireObject(readJsonArg(values.config, "--config FILE"), "config") as NetworkConfig) : {};
   const override: SubnetConfig = {};
   const neurons = intOption(values.neurons, "neurons", 1, 65535);
@@ -107,8 +155,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const subnets = intOption(values.subnets, "subnets", 1, 4096);
   if (subnets !== undefined) config.subnets = subnets;
   else if (config.subnets === undefined) config.subnets = 32;
-  config.defaults = { ...(config.defaults ?? {}), ...override };
-  if (Array.isArray(config.subnets)) config.subnets = config.subnets.map((s) => ({ ...s, ...override }));
+  if (Object.keys(override).length > 0) {
+    config.defaults = (config.defaults === undefined ? { ...override } : withOverride(config.defaults, override)) as SubnetConfig;
+    if (Array.isArray(config.subnets)) config.subnets = config.subnets.map((s) => withOverride(s, override) as SubnetConfig);
+  }
   const seed = intOption(values.seed, "seed", 0, 2 ** 32 - 1);
   if (seed !== undefined) config.seed = seed;
   if (values.issuance !== undefined) config.issuance = values.issuance;
@@ -116,33 +166,53 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const threads = intOption(values.threads, "threads", 1, 256) ?? Math.max(1, Math.min(availableParallelism(), 8));
 
   const net = new Network(config);
-  const bar = process.stderr.isTTY && !values.json
+  const showBar = values.progress === true || (process.stderr.isTTY === true && !values.json && !values["no-progress"]);
+  const bar = showBar
     ? new cliProgress.SingleBar(
-        { format: "simulating |{bar}| {percentage}% | {value}/{total} epochs | ETA {eta}s", hideCursor: true, clearOnComplete: true },
+        {
+          format: "simulating |{bar}| {percentage}% | {value}/{total} epochs | {etaText}",
+          // The cursor is hidden and shown here (also on Ctrl-C), not by cli-progress.
+          hideCursor: false, clearOnComplete: true, noTTYOutput: values.progress === true, notTTYSchedule: 250,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
   let started = false;
   const t0 = performance.now();
+  const stopBar = () => {
+    if (!started) return;
+    started = false;
+    bar?.stop();
+    process.stderr.write(SHOW_CURSOR);
+  };
+  // Ctrl-C: put the cursor back and exit as a shell expects (128 + SIGINT).
+  const onSigint = () => {
+    stopBar();
+    process.exit(130);
+  };
+  process.on("SIGINT", onSigint);
   try {
     const summary = await net.run({
       blocks,
       threads,
       onProgress: (p) => {
         if (!bar) return;
+        const etaTextNow = etaText(performance.now() - t0, p.epochsDone, p.epochsTotal);
         if (!started) {
-          bar.start(p.epochsTotal, 0);
+          process.stderr.write(HIDE_CURSOR);
+          bar.start(p.epochsTotal, 0, { etaText: etaTextNow });
           started = true;
         }
-        bar.update(p.epochsDone);
+        bar.update(p.epochsDone, { etaText: etaTextNow });
       },
     });
-    bar?.stop();
+    stopBar();
     const seconds = (performance.now() - t0) / 1000;
-    await writeOut((values.json ? JSON.stringify(summary) : humanSummary(net, summary, seconds, threads)) + "\n");
+    await writeOut((values.json ? JSON.stringify(jsonSummary(net, summary)) : humanSummary(net, summary, seconds, threads)) + "\n");
     return 0;
   } finally {
-    bar?.stop();
+    stopBar();
+    process.removeListener("SIGINT", onSigint);
     await net.close();
   }
 }
