@@ -324,7 +324,7 @@ describe("item 8: process hygiene", () => {
     }
   });
 
-  it("Ctrl-C during simulate shows the cursor again and exits 130", async () => {
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s during simulate shows the cursor again and exits %i", async (signal, code) => {
     let sent = false;
     const r = await yuma(
       ["simulate", "--progress", "--subnets", "2", "--neurons", "64", "--validators", "8", "--tempo", "5", "--blocks", "100000000", "--threads", "1"],
@@ -332,13 +332,13 @@ describe("item 8: process hygiene", () => {
         onStderr: (child, stderr) => {
           if (!sent && stderr.includes("simulating |")) {
             sent = true;
-            child.kill("SIGINT");
+            child.kill(signal);
           }
         },
       },
     );
     expect(sent).toBe(true);
-    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect({ code: r.code, signal: r.signal }).toEqual({ code, signal: null });
     expect(r.stderr).toContain(HIDE_CURSOR);
     expect(r.stderr.endsWith(SHOW_CURSOR)).toBe(true);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

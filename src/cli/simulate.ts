@@ -185,12 +185,17 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     bar?.stop();
     process.stderr.write(SHOW_CURSOR);
   };
-  // Ctrl-C: put the cursor back and exit as a shell expects (128 + SIGINT).
+  // Ctrl-C (or a kill): put the cursor back and exit as a shell expects (128 + signal number).
   const onSigint = () => {
     stopBar();
     process.exit(130);
   };
+  const onSigterm = () => {
+    stopBar();
+    process.exit(143);
+  };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   try {
     const summary = await net.run({
       blocks,
@@ -213,6 +218,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   } finally {
     stopBar();
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigterm);
     await net.close();
   }
 }
