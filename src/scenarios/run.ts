@@ -73,9 +73,9 @@ export function researchVersionResult(
   };
 }
 
-/** Run a scenario for several versions. */
 const RUN_OPTION_KEYS: ReadonlySet<string> = new Set(["engine", "params", "bondResets", "peer"]);
 
+/** Run a scenario for several versions (options and parameter overrides checked: unknown keys refused). */
 export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
   checkKeys(opts, RUN_OPTION_KEYS, "options");
   const engine = opts.engine ?? "research";
