@@ -205,7 +205,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         const etaTextNow = etaText(performance.now() - t0, p.epochsDone, p.epochsTotal);
         if (!started) {
           process.stderr.write(HIDE_CURSOR);
-          bar.start(p.epochsTotal, 0, { etaText: etaTextNow });
+          bar.start(p.epochsTotal, p.epochsDone, { etaText: etaTextNow });
           started = true;
         }
         bar.update(p.epochsDone, { etaText: etaTextNow });
