@@ -9,6 +9,8 @@
 //   I32F32: i64 bits, 32 fractional bits     (the epoch's working type)
 //   I64F64: i128 bits, 64 fractional bits    (stake normalisation, bonds moving average)
 //   I96F32: i128 bits, 32 fractional bits    (rao emission)
+//   U96F32: u128 bits, 32 fractional bits    (the coinbase's working type, `asfloat!`)
+//   U64F64: u128 bits, 64 fractional bits    (prices, shares, the swap pallet)
 
 export type Bits = bigint;
 
@@ -28,6 +30,15 @@ export const I32F32 = fixedType("I32F32", 64n, 32n);
 export const I64F64 = fixedType("I64F64", 128n, 64n);
 export const I96F32 = fixedType("I96F32", 128n, 32n);
 
+function ufixedType(name: string, bits: bigint, frac: bigint): FixedType {
+  return { name, bits, frac, min: 0n, max: (1n << bits) - 1n };
+}
+
+// Unsigned: every rule below (exact result, then truncate toward −∞ and saturate to the
+// range) applies unchanged; a negative exact result saturates to 0.
+export const U96F32 = ufixedType("U96F32", 128n, 32n);
+export const U64F64 = ufixedType("U64F64", 128n, 64n);
+
 export const U64_MAX = (1n << 64n) - 1n;
 export const U16_MAX = 65535n;
 
@@ -36,7 +47,7 @@ const clamp = (t: FixedType, v: bigint) => (v < t.min ? t.min : v > t.max ? t.ma
 
 /** Two's-complement wrap to the type's width (Rust release-mode `+` on the bits). */
 export function wrap(t: FixedType, v: bigint): bigint {
-  return BigInt.asIntN(Number(t.bits), v);
+  return t.min === 0n ? BigInt.asUintN(Number(t.bits), v) : BigInt.asIntN(Number(t.bits), v);
 }
 
 // ---------------------------------------------------------------- construction / conversion
