@@ -9,13 +9,13 @@ import {
   SubnetState, applyDelegateTake, blockEmissionForIssuance, calculateDividendDistribution, drainSchedule,
   getShares, getSharesPriceEma, getSubnetBlockEmissions, getSubnetTerms, getTaoWeight, initialLastEpochBlock,
   minerBurned, pendingSplit, rootProportion, runCoinbaseEmission, shouldRunEpoch, updateEmaFlow, updateMovingPrice,
-  Schedule, flowOffsets, epochsDeferredThisBlock, validatorAlphaFor,
+  Schedule, flowOffsets, epochsDeferredThisBlock, validatorAlphaFor, getSharesFlow,
 } from "./coinbase.js";
 import {
   ACCURACY, Pool, adjustProtocolLiquidity, calculatePrice, currentAlphaPrice, feeAmount, powRatioScaled,
   priceLimitFromRao, swap, MAX_PRICE_RAO, MIN_PRICE_RAO, perquintillFromRational, updateWeightsForAddedLiquidity,
 } from "./swap.js";
-import { I64F64, fromInt } from "./fixed.js";
+import { I32F32, I64F64, fromInt, ln, log2, ONE } from "./fixed.js";
 
 const S32 = 1n << 32n;
 const S64 = 1n << 64n;
@@ -195,6 +195,16 @@ describe("reference helpers agree with their libraries' documented examples", ()
     expect(swap({ taoReserve: 10n ** 9n, alphaReserve: 999_999n, quoteWeight: HALF_W, feeRate: 33n, mechanism: 1 }, true, 1000n, S64 << 20n, false)).toBe("ReservesTooLow");
     expect(swap({ taoReserve: 10n, alphaReserve: 10n ** 9n, quoteWeight: HALF_W, feeRate: 33n, mechanism: 1 }, true, 100_000n, S64 << 20n, true)).toBe("SwapInputTooLarge");
   });
+  it("substrate-fixed log2 / ln on I32F32", () => {
+    expect(log2(2n * ONE)).toBe(ONE);
+    expect(log2(ONE)).toBe(0n);
+    expect(log2(ONE / 2n)).toBe(-ONE);
+    expect(log2(0n)).toBe(null);
+    expect(log2(1n)).toBe(null); // 1/2^-32 overflows I32F32
+    // LOG2_E kept to 23 fraction bits: ⌊1.4426950408…·2^23⌋ = 12 102 203, ·2^9 in I32F32.
+    expect(ln(2n * ONE)).toBe((ONE << 32n) / (12_102_203n << 9n));
+    void I32F32;
+  });
   it("the flow EMA and offsets", () => {
     const one = fromInt(I64F64, 1n);
     expect(updateEmaFlow(0n, 0n)).toBe(0n);
@@ -203,6 +213,12 @@ describe("reference helpers agree with their libraries' documented examples", ()
     expect(flowOffsets([fromInt(I64F64, 3n), fromInt(I64F64, -2n)], [0n, 0n])).toEqual([3n << 64n, 0n]);
     // A cutoff of −5: L = max(−5, −2) = −2, offsets S − L.
     expect(flowOffsets([fromInt(I64F64, 3n), fromInt(I64F64, -2n)], [0n, 0n], true, fromInt(I64F64, -5n))).toEqual([5n << 64n, 0n]);
+    // Power normalisation with p = 1: shares ∝ offsets up to I32F32 ln/exp rounding.
+    const sh = getSharesFlow([fromInt(I64F64, 3n), fromInt(I64F64, 1n), fromInt(I64F64, -4n)], [0n, 0n, 0n]);
+    expect(sh[2]).toBe(0n);
+    expect(Math.abs(Number(sh[0]!) / 2 ** 64 - 0.75)).toBeLessThan(1e-6);
+    expect(Math.abs(Number(sh[1]!) / 2 ** 64 - 0.25)).toBeLessThan(1e-6);
+    expect(getSharesFlow([0n, 0n], [0n, 0n])).toEqual([0n, 0n]);
     // Net flow: protocol EMA (2) scaled by min(Σuser⁺/Σprotocol⁺, 1) = min(3/2, 1) = 1 → 3 − 2 = 1.
     expect(flowOffsets([fromInt(I64F64, 3n)], [fromInt(I64F64, 2n)])).toEqual([1n << 64n]);
   });

@@ -13,8 +13,8 @@
 //   u16 proportions (take, owner cut)      bigint, ÷ 65535
 
 import {
-  I64F64, I96F32, U64F64, U96F32, U64_MAX,
-  checkedDiv, fromFixed, fromInt, safeDiv, saturatingAdd, saturatingMul, saturatingSub, toU64, wrappingSum,
+  I32F32, I64F64, I96F32, U64F64, U96F32, U64_MAX,
+  checkedDiv, exp, fromFixed, fromInt, ln, safeDiv, saturatingAdd, saturatingMul, saturatingSub, toU64, wrappingSum,
 } from "./fixed.js";
 import { MAX_PRICE_RAO, Pool, adjustProtocolLiquidity, currentAlphaPrice, priceLimitFromRao, swap } from "./swap.js";
 
@@ -544,7 +544,7 @@ export function updateEmaFlow(lastEma: bigint, blockFlow: bigint, smoothing: big
  * The front half of `get_shares_flow`, I64F64 → U64F64 raw: net flow = user − norm·protocol⁺
  * (norm = min(Σ user⁺ / Σ protocol⁺, 1), 0 if Σ protocol⁺ = 0; only when NetTaoFlowEnabled),
  * lower limit L = max(TaoFlowCutoff, min_i min(S_i, 0)), offset z_i = max(S_i − L, 0).
- * The power normalisation (`inplace_pow_normalize`, I32F32 ln/exp) is not transcribed.
+ * The power normalisation follows in `inplacePowNormalize`.
  */
 export function flowOffsets(userEma: bigint[], protocolEma: bigint[], netFlowEnabled = true, cutoff = 0n): bigint[] {
   let norm = 0n;
@@ -568,4 +568,64 @@ export function flowOffsets(userEma: bigint[], protocolEma: bigint[], netFlowEna
   const minFlow = net.reduce((m, s) => (s < 0n && s < m ? s : m), 0n);
   const L = cutoff > minFlow ? cutoff : minFlow;
   return net.map((s) => (s > L ? fromFixed(U64F64, I64F64, saturatingSub(I64F64, s, L)) : 0n));
+}
+
+const I32F32_MAX_INT = 2_147_483_647n; // i32::MAX
+
+/**
+ * subnet_emissions.rs `safe_pow(val, p)` (U64F64 in and out): exp(p·ln(val)) in I32F32 —
+ * val and p converted with saturating_from_num (fraction truncated to 32 bits, clamped); ln
+ * failing (val ≤ 2^−32 … 0) → 0; exp failing → I32F32 of i32::MAX.
+ */
+export function safePow(val: bigint, p: bigint): bigint {
+  const l = ln(fromFixed(I32F32, U64F64, val));
+  if (l === null) return 0n;
+  const e = exp(saturatingMul(I32F32, fromFixed(I32F32, U64F64, p), l)) ?? fromInt(I32F32, I32F32_MAX_INT);
+  return fromFixed(U64F64, I32F32, e);
+}
+
+/** safe_math `checked_sqrt(epsilon)` on U64F64: bisection until |x/m − m| ≤ ε or 128 rounds. */
+export function checkedSqrtU64F64(x: bigint, epsilon: bigint): bigint {
+  const one = U64F64_ONE, two = fromInt(U64F64, 2n);
+  let hi: bigint, lo: bigint;
+  if (x > one) { hi = x; lo = 0n; } else { hi = one; lo = x; }
+  let mid = safeDiv(U64F64, saturatingAdd(U64F64, hi, lo), two);
+  let check = safeDiv(U64F64, x, mid);
+  let it = 0;
+  while ((check > mid ? check - mid : mid - check) > epsilon) {
+    if (check < mid) hi = mid; else lo = mid;
+    mid = safeDiv(U64F64, saturatingAdd(U64F64, hi, lo), two);
+    check = safeDiv(U64F64, x, mid);
+    it++;
+    if (it > 128) break;
+  }
+  return mid;
+}
+
+/**
+ * subnet_emissions.rs `inplace_scale` + `inplace_pow_normalize(z, p)` on U64F64 raw offsets:
+ * scale so max = 1 (factor 1/max, `safe_div`); if n·max² ≥ i32::MAX/u64::MAX, f = sqrt(i32::MAX /
+ * (n·max²)) (checked_sqrt, ε = 1/1000) and z_i = safe_pow(f·z_i, p) / Σ_j safe_pow(f·z_j, p)
+ * (sum wraps, quotient `safe_div`); otherwise the scaled values are returned un-normalised.
+ */
+export function inplacePowNormalize(z: bigint[], p: bigint = U64F64_ONE): bigint[] {
+  const max0 = z.reduce((m, v) => (v > m ? v : m), 0n);
+  const f0 = safeDiv(U64F64, U64F64_ONE, max0);
+  const scaled = z.map((v) => saturatingMul(U64F64, f0, v));
+  const max = scaled.reduce((m, v) => (v > m ? v : m), 0n);
+  const est = saturatingMul(U64F64, max, max);
+  const mtc = saturatingMul(U64F64, fromInt(U64F64, BigInt(scaled.length)), est);
+  const i32max = fromInt(U64F64, I32F32_MAX_INT);
+  const precisionMin = safeDiv(U64F64, i32max, fromInt(U64F64, U64_MAX));
+  if (mtc < precisionMin) return scaled;
+  const eps = safeDiv(U64F64, U64F64_ONE, fromInt(U64F64, 1000n));
+  const f = checkedSqrtU64F64(safeDiv(U64F64, i32max, mtc), eps);
+  const pw = scaled.map((v) => safePow(saturatingMul(U64F64, f, v), p));
+  const sum = wrappingSum(U64F64, pw);
+  return pw.map((v) => safeDiv(U64F64, v, sum));
+}
+
+/** `get_shares_flow` after the EMAs: offsets (`flowOffsets`) then `inplacePowNormalize` (U64F64 shares). */
+export function getSharesFlow(userEma: bigint[], protocolEma: bigint[], netFlowEnabled = true, cutoff = 0n, p: bigint = U64F64_ONE): bigint[] {
+  return inplacePowNormalize(flowOffsets(userEma, protocolEma, netFlowEnabled, cutoff), p);
 }
