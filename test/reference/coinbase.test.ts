@@ -107,6 +107,19 @@ describe("hand-worked case 2: a swap with the fee on a w = 1/2 pool", () => {
   });
 });
 
+describe("hand-worked case 2b: a buy stopped by its limit price", () => {
+  it("20 TAO with limit 0.51005 on y = 1000, x = 2000 (p = 0.5)", () => {
+    const pool: Pool = { taoReserve: 10n ** 12n, alphaReserve: 2n * 10n ** 12n, quoteWeight: HALF_W, feeRate: 33n, mechanism: 1 };
+    const lim = (51_005n << 128n) / (100_000n << 64n);
+    expect(lim).toBe(9_408_761_814_795_556_801n);
+    const r = swap(pool, true, 20_000_000_000n, lim, false);
+    if (typeof r === "string") throw new Error(r);
+    expect(r.amountPaidIn).toBe(9_999_999_999n);
+    expect(r.feePaid).toBe(5_038_014n);
+    expect(r.amountPaidOut).toBe(19_801_980_196n);
+  });
+});
+
 describe("hand-worked case 3: one moving-price update", () => {
   it("P = 0.25, spot 0.5, block 1000, first emission block 1", () => {
     expect(updateMovingPrice(1n << 30n, 1n << 63n, 1, 1000n, 1n)).toBe(1_073_741_839n);
