@@ -216,6 +216,15 @@ describe("reference helpers agree with their libraries' documented examples", ()
     expect(log2(1n)).toBe(null); // 1/2^-32 overflows I32F32
     // LOG2_E kept to 23 fraction bits: ⌊1.4426950408…·2^23⌋ = 12 102 203, ·2^9 in I32F32.
     expect(ln(2n * ONE)).toBe((ONE << 32n) / (12_102_203n << 9n));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n, max: (1n << 63n) - 1n }), (x) => {
+        const l = log2(x);
+        if (l === null) return; // 1/x overflows for x < 2^-31
+        const want = Math.log2(Number(x) / 2 ** 32);
+        expect(Math.abs(Number(l) / 2 ** 32 - want)).toBeLessThan(2 ** -28);
+      }),
+      { seed: 106, numRuns: 300 },
+    );
     void I32F32;
   });
   it("the flow EMA and offsets", () => {
