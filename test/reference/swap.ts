@@ -365,12 +365,3 @@ function applySwap(pool: Pool, buy: boolean, paidIn: bigint, paidOut: bigint): P
 export function priceLimitFromRao(rao: bigint): bigint {
   return safeDiv(U64F64, fromInt(U64F64, rao), fromInt(U64F64, 1_000_000_000n));
 }
-
-/**
- * The weighted-product invariant x^w1 · y^w2, as ln for comparisons in tests (a float: only a
- * property-test aid, not a chain quantity).
- */
-export function lnInvariant(pool: Pool): number {
-  const w2 = Number(pool.quoteWeight) / 1e18;
-  return (1 - w2) * Math.log(Number(pool.alphaReserve)) + w2 * Math.log(Number(pool.taoReserve));
-}
