@@ -9,6 +9,8 @@
 //   I32F32: i64 bits, 32 fractional bits     (the epoch's working type)
 //   I64F64: i128 bits, 64 fractional bits    (stake normalisation, bonds moving average)
 //   I96F32: i128 bits, 32 fractional bits    (rao emission)
+//   U96F32: u128 bits, 32 fractional bits    (the coinbase's working type, `asfloat!`)
+//   U64F64: u128 bits, 64 fractional bits    (prices, shares, the swap pallet)
 
 export type Bits = bigint;
 
@@ -28,6 +30,15 @@ export const I32F32 = fixedType("I32F32", 64n, 32n);
 export const I64F64 = fixedType("I64F64", 128n, 64n);
 export const I96F32 = fixedType("I96F32", 128n, 32n);
 
+function ufixedType(name: string, bits: bigint, frac: bigint): FixedType {
+  return { name, bits, frac, min: 0n, max: (1n << bits) - 1n };
+}
+
+// Unsigned: every rule below (exact result, then truncate toward −∞ and saturate to the
+// range) applies unchanged; a negative exact result saturates to 0.
+export const U96F32 = ufixedType("U96F32", 128n, 32n);
+export const U64F64 = ufixedType("U64F64", 128n, 64n);
+
 export const U64_MAX = (1n << 64n) - 1n;
 export const U16_MAX = 65535n;
 
@@ -36,7 +47,7 @@ const clamp = (t: FixedType, v: bigint) => (v < t.min ? t.min : v > t.max ? t.ma
 
 /** Two's-complement wrap to the type's width (Rust release-mode `+` on the bits). */
 export function wrap(t: FixedType, v: bigint): bigint {
-  return BigInt.asIntN(Number(t.bits), v);
+  return t.min === 0n ? BigInt.asUintN(Number(t.bits), v) : BigInt.asIntN(Number(t.bits), v);
 }
 
 // ---------------------------------------------------------------- construction / conversion
@@ -197,4 +208,53 @@ export function exp(operand: Bits): Bits | null {
     result = r;
   }
   return result;
+}
+
+// ---------------------------------------------------------------- transcendental::log2 / ln
+
+// consts::LOG2_E is a U1F127; transcendental.rs keeps it as an I9F23 (`bits >> 104`), widened
+// losslessly to I32F32 (23 → 32 fractional bits).
+const LOG2_E_U1F127 = 0xb8aa3b295c17f0bbbe87fed0691d3e88n;
+export const LOG2_E_I32F32 = (LOG2_E_U1F127 >> 104n) << 9n;
+
+/**
+ * `log2_inner` for an I32F32 operand ≥ 1: the integer part counts halvings (`rs`: x/2 with the
+ * dropped bit added back, i.e. rounding half up) while x ≥ 2; then 32 squarings, each giving
+ * one fraction bit (x·x floored; ≥ 2 → bit set and x halved by `rs`).
+ */
+function log2Inner(x: Bits): Bits {
+  const two = 2n << 32n;
+  let result = 0n;
+  while (x >= two) {
+    result += 1n;
+    x = (x >> 1n) + (x & 1n);
+  }
+  if (x === ONE) return result << 32n; // D::from_num(count)
+  for (let i = 0; i < 32; i++) {
+    x = (x * x) >> 32n;
+    result <<= 1n;
+    if (x >= two) {
+      result |= 1n;
+      x = (x >> 1n) + (x & 1n);
+    }
+  }
+  return result;
+}
+
+/** `transcendental::log2::<I32F32, I32F32>`: null (Err) for x ≤ 0 or when 1/x overflows. */
+export function log2(x: Bits): Bits | null {
+  if (x <= 0n) return null;
+  if (x < ONE) {
+    const inv = checkedDiv(I32F32, ONE, x);
+    if (inv === null) return null;
+    return -log2Inner(inv);
+  }
+  return log2Inner(x);
+}
+
+/** `transcendental::ln::<I32F32, I32F32>` = log2(x) / LOG2_E with the `/` operator (truncating). */
+export function ln(x: Bits): Bits | null {
+  const l = log2(x);
+  if (l === null) return null;
+  return wrap(I32F32, (l << 32n) / LOG2_E_I32F32);
 }
