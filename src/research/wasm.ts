@@ -71,9 +71,10 @@ export function instantiateResearch(module: WebAssembly.Module = getResearchModu
       },
     },
   });
-  const exp = instance.exports as unknown as ResearchExports;
-  if (typeof exp._start === "function") exp._start();
-  return exp;
+  const raw = instance.exports as unknown as ResearchExports;
+  if (typeof raw._start === "function") raw._start();
+  // The table pointer is a u32 (read as a signed i32 by JS: negative above 2 GiB).
+  return { ...raw, init: (v, n, version, flags, simd) => raw.init(v, n, version, flags, simd) >>> 0 };
 }
 
 let shared: ResearchExports | undefined;
