@@ -3,6 +3,7 @@
 // it is deprecated since AS 0.20, and the module exchanges only numbers and pointers into its
 // linear memory (no managed strings or arrays), which a dozen lines below handle directly.
 
+import { RETAINED_MEMORY_LIMIT } from "./memory.js";
 import { YUMA_WASM as WASM_BASE64, YUMA_WASM_SIMD as WASM_SIMD_BASE64 } from "./generated/wasm.js";
 
 export interface YumaExports {
@@ -124,4 +125,13 @@ let shared: YumaExports | undefined;
 export function engine(): YumaExports {
   if (!shared) shared = instantiate();
   return shared;
+}
+
+/**
+ * Give memory back after a call: WASM memory can only grow, so a shared instance that grew
+ * past RETAINED_MEMORY_LIMIT (a large subnet) is dropped, and the next call gets a fresh
+ * small one. Called by the synchronous API when it is done with the instance.
+ */
+export function releaseEngine(): void {
+  if (shared && shared.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) shared = undefined;
 }

@@ -13,7 +13,7 @@ import { YumaInputError } from "../errors.js";
 import { flatOnBuffer, flatToOutput, runFlat } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, type EncodedResearch } from "./validate.js";
-import { getResearchModule, researchEngine } from "./wasm.js";
+import { getResearchModule, releaseResearchEngine, researchEngine } from "./wasm.js";
 
 export type {
   ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams, YumaVersion,
@@ -50,7 +50,17 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  * the module is not allowed there).
  */
 export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
-  return flatToOutput(runFlat(researchEngine(), encodeResearch(input, options)));
+  const enc = encodeResearch(input, options);
+  return flatToOutput(runFlatReleasing(enc));
+}
+
+/** One run on the thread's shared instance, which is dropped afterwards if it grew large. */
+function runFlatReleasing(enc: EncodedResearch) {
+  try {
+    return runFlat(researchEngine(), enc);
+  } finally {
+    releaseResearchEngine();
+  }
 }
 
 /** A task for the research worker (src/research/worker.ts). */
@@ -111,7 +121,7 @@ export async function runResearchBatch(
     throw new YumaInputError("threads", `must be a positive integer, got ${String(opts.threads)}`);
   }
   const threads = Math.min(opts.threads ?? (await coreCount()), encoded.length);
-  if (threads === 1) return encoded.map((enc) => flatToOutput(runFlat(researchEngine(), enc)));
+  if (threads === 1) return encoded.map((enc) => flatToOutput(runFlatReleasing(enc)));
   const pool = await createResearchPool(threads);
   try {
     return await runOnPool(pool, encoded);

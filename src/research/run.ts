@@ -1,6 +1,7 @@
 // Encoded input → WASM research kernels → flat results → output objects. No numerics here:
 // the kernels compute everything; this file only moves arrays in and out of linear memory.
 
+import { checkResearchMemory } from "../memory.js";
 import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
 import type { EncodedResearch } from "./validate.js";
 import { PARAM_SLOT, RFLAGS, TABLE, TABLE_SLOTS, VERSION_CODE, type ResearchExports } from "./wasm.js";
@@ -41,6 +42,7 @@ export function flatOnBuffer(V: number, N: number, E: number, buffer?: ArrayBuff
 
 export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
   const V = enc.validators, N = enc.servers, E = enc.epochs;
+  if (E > 0) checkResearchMemory(V, N, "W"); // encodeResearch checked it; an EncodedResearch built by hand too
   const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
   const p = enc.params;

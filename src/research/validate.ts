@@ -2,6 +2,7 @@
 // kernels. Errors name the field and the rule (YumaInputError); nothing invalid goes further.
 
 import { YumaInputError } from "../errors.js";
+import { checkResearchMemory } from "../memory.js";
 import type { ResearchInput, ResearchOptions, ResearchParams, YumaVersion } from "./types.js";
 
 export const RESEARCH_FORMAT = "yuma-research-input/1";
@@ -172,6 +173,8 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       if (!Array.isArray(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
       N = first.length;
       if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
+      // Before anything of that size is allocated (here or in WASM).
+      checkResearchMemory(V, N, `${ef}.W`);
       W = new Float64Array(epochs.length * V * N);
       S = new Float64Array(epochs.length * V);
     } else if (rows.length !== V) {

@@ -4,6 +4,7 @@
 
 import { RESEARCH_WASM, RESEARCH_WASM_SIMD } from "../generated/wasm.js";
 import { decodeBase64 } from "../wasm.js";
+import { RETAINED_MEMORY_LIMIT } from "../memory.js";
 
 export interface ResearchExports {
   memory: WebAssembly.Memory;
@@ -83,4 +84,10 @@ let shared: ResearchExports | undefined;
 export function researchEngine(): ResearchExports {
   if (!shared) shared = instantiateResearch();
   return shared;
+}
+
+/** Drop the shared instance if it grew past RETAINED_MEMORY_LIMIT (WASM memory cannot
+ *  shrink): the next run gets a fresh small one. */
+export function releaseResearchEngine(): void {
+  if (shared && shared.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) shared = undefined;
 }
