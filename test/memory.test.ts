@@ -140,6 +140,21 @@ describe("the memory bound of an epoch", () => {
     }
   });
 
+  it("covers the heap's peak where the per-uid vectors dominate (n = 65535, few sparse rows)", () => {
+    let seed = 100;
+    for (const [yuma3, liquid] of [[false, false], [true, false], [true, true]] as const) {
+      for (const shuffle of [false, true]) {
+        const e = denseSubnet(65535, 48, { yuma3, liquid, bp: 32768, shuffle, density: 0.004, seed: seed++ });
+        for (const trace of [false, true]) {
+          const w = instantiate();
+          runEncoded(w, e, trace);
+          const used = w.heapEnd(), bound = epochMemoryBytes(e, trace);
+          expect(used, JSON.stringify({ yuma3, liquid, shuffle, trace, used, bound })).toBeLessThanOrEqual(bound);
+        }
+      }
+    }
+  });
+
   it("covers the heap's peak on the differential test's hard cases (owner, commit-reveal, unsorted and foreign bond rows, short lastUpdate)", () => {
     const w = instantiate();
     fc.assert(
