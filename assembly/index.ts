@@ -6,7 +6,7 @@ import {
   safeDiv, shareOf, udiv128, u16ToProportion,
 } from "./fixed";
 
-import { allocRaw, heapReset } from "./mem";
+import { allocRaw, heapReset, heapTop } from "./mem";
 
 export { epoch, PARAMS_SIZE, setReferenceKernels } from "./epoch";
 export { blockEmission, ownerCut } from "./emission";
@@ -20,6 +20,12 @@ export function reset(): void {
 /** Allocate `bytes` on the heap; the pointer stays valid until the next reset. */
 export function alloc(bytes: usize): usize {
   return allocRaw(bytes);
+}
+
+/** The end of the heap (the next allocation's address): the peak of the last call's use,
+ *  since nothing is freed before the next reset. */
+export function heapEnd(): usize {
+  return heapTop();
 }
 
 // --- fixed-point primitives, for tests against BigInt ---

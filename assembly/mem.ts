@@ -13,18 +13,30 @@ export function heapReset(): void {
   top = heapStart;
 }
 
-/** Allocate `bytes` without clearing; grows memory (doubling) when needed. */
+/** The end of the heap: a wasm32 memory holds at most 65536 pages (4 GiB); the last 16
+ *  bytes stay unused so that an allocation's end, rounded up to 16, still fits in a usize. */
+const heapEnd: usize = 0xffff_fff0;
+
+/** Allocate `bytes` without clearing; grows memory (doubling) when needed. Traps
+ *  (`unreachable`) when the heap cannot hold them: past 4 GiB, or the engine refuses to grow. */
 export function allocRaw(bytes: usize): usize {
   const p = top;
+  if (bytes > heapEnd - p) unreachable(); // p + bytes would pass 4 GiB (and wrap around)
   const end = (p + bytes + 15) & ~15;
-  const have = <usize>memory.size() << 16;
-  if (end > have) {
-    const needed = <i32>((end - have + 0xffff) >> 16);
+  // In 64 bits: at 65536 pages the size in bytes, 2^32, does not fit in a usize.
+  const have = <u64>memory.size() << 16;
+  if (<u64>end > have) {
+    const needed = <i32>((<u64>end - have + 0xffff) >> 16);
     const wanted = max(needed, memory.size());
     if (memory.grow(wanted) < 0 && memory.grow(needed) < 0) unreachable();
   }
   top = end;
   return p;
+}
+
+/** The heap's current end (the next allocation's address), for measuring a call's use. */
+export function heapTop(): usize {
+  return top;
 }
 
 /** Allocate `bytes`, zero-filled. */

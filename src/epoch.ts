@@ -4,10 +4,9 @@ import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
 import type { CsrU16, EncodedEpoch, OutOfRangeUids } from "./validate.js";
 import { encodeEpoch, requireArray, requireTrajectory, requireTrajectoryEpoch, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
 import type { EpochOptions, EpochOutputs, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
-import { engine, type YumaExports } from "./wasm.js";
+import { engine, releaseEngine, type YumaExports } from "./wasm.js";
+import { checkEpochMemory, epochInputSizes } from "./memory.js";
 import { YumaInputError } from "./errors.js";
-
-const align8 = (x: number) => (x + 7) & ~7;
 
 /** Raw outputs as typed arrays (views copied out of WASM memory). */
 export interface RawEpochOutputs {
@@ -42,11 +41,10 @@ export function runEncodedInPlace(wasm: YumaExports, e: EncodedEpoch, trace = fa
   const n = e.n;
   const wn = e.weights.col.length, bn = e.bonds.col.length;
   const luLen = e.lastUpdate.length;
+  // Refused before anything is written if a wasm32 memory cannot hold the epoch.
+  checkEpochMemory(e, trace);
   // One allocation for the whole input block, so memory can only grow once before writing.
-  const sizes = [
-    PARAMS.size, n * 8, luLen * 8, n * 8, n, e.commitBlocks ? n * 8 : 0,
-    (n + 1) * 4, wn * 2, wn * 2, (n + 1) * 4, bn * 2, bn * 2,
-  ].map(align8);
+  const sizes = epochInputSizes(e);
   const total = sizes.reduce((a, b) => a + b, 0);
   wasm.reset();
   const base = wasm.alloc(total);
@@ -200,7 +198,11 @@ function outOfRangeOption(o: EpochOptions): OutOfRangeUids {
  */
 export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions = {}): EpochOutputs {
   const encoded = encodeEpoch(params, inputs, outOfRangeOption(options));
-  return rawToOutputs(runEncoded(engine(), encoded, options.trace === true));
+  try {
+    return rawToOutputs(runEncoded(engine(), encoded, options.trace === true));
+  } finally {
+    releaseEngine();
+  }
 }
 
 /**
@@ -212,34 +214,39 @@ export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): 
   const epochs = requireArray(t.epochs, "epochs");
   const outOfRange = outOfRangeOption(options);
   const base = encodeEpoch(t.params, t.inputs, outOfRange);
-  const wasm = engine();
   const results: EpochOutputs[] = [];
   let state: EncodedEpoch = { ...base };
   const n = base.n;
-  for (let k = 0; k < epochs.length; k++) {
-    const ep = requireTrajectoryEpoch(epochs[k], k);
-    const f = (name: string) => `epochs[${k}].${name}`;
-    const next: EncodedEpoch = { ...state };
-    if (ep.currentBlock === undefined) throw new YumaInputError(f("currentBlock"), "is required");
-    next.currentBlock = requireU64(ep.currentBlock, f("currentBlock"));
-    if (ep.lastMechanismStepBlock !== undefined) next.lastMechanismStepBlock = requireU64(ep.lastMechanismStepBlock, f("lastMechanismStepBlock"));
-    else if (k === 0) next.lastMechanismStepBlock = base.lastMechanismStepBlock;
-    else next.lastMechanismStepBlock = state.currentBlock;
-    next.raoEmission = ep.raoEmission !== undefined ? requireRao(ep.raoEmission, f("raoEmission")) : base.raoEmission;
-    if (ep.stake !== undefined) next.stake = encodeStake(ep.stake, f("stake"), n);
-    if (ep.lastUpdate !== undefined) next.lastUpdate = encodeLastUpdate(ep.lastUpdate, f("lastUpdate"), n);
-    if (ep.blockAtRegistration !== undefined) {
-      const arr = requireArray(ep.blockAtRegistration, f("blockAtRegistration"), n);
-      next.blockAtRegistration = BigUint64Array.from(arr, (v, i) => requireU64(v, `${f("blockAtRegistration")}[${i}]`));
+  const wasm = engine();
+  try {
+    for (let k = 0; k < epochs.length; k++) {
+      const ep = requireTrajectoryEpoch(epochs[k], k);
+      const f = (name: string) => `epochs[${k}].${name}`;
+      const next: EncodedEpoch = { ...state };
+      if (ep.currentBlock === undefined) throw new YumaInputError(f("currentBlock"), "is required");
+      next.currentBlock = requireU64(ep.currentBlock, f("currentBlock"));
+      if (ep.lastMechanismStepBlock !== undefined) next.lastMechanismStepBlock = requireU64(ep.lastMechanismStepBlock, f("lastMechanismStepBlock"));
+      else if (k === 0) next.lastMechanismStepBlock = base.lastMechanismStepBlock;
+      else next.lastMechanismStepBlock = state.currentBlock;
+      next.raoEmission = ep.raoEmission !== undefined ? requireRao(ep.raoEmission, f("raoEmission")) : base.raoEmission;
+      if (ep.stake !== undefined) next.stake = encodeStake(ep.stake, f("stake"), n);
+      if (ep.lastUpdate !== undefined) next.lastUpdate = encodeLastUpdate(ep.lastUpdate, f("lastUpdate"), n);
+      if (ep.blockAtRegistration !== undefined) {
+        const arr = requireArray(ep.blockAtRegistration, f("blockAtRegistration"), n);
+        next.blockAtRegistration = BigUint64Array.from(arr, (v, i) => requireU64(v, `${f("blockAtRegistration")}[${i}]`));
+      }
+      if (ep.weights !== undefined) next.weights = encodeSparse(ep.weights, f("weights"), n, outOfRange, false);
+      if (ep.commitBlocks !== undefined) next.commitBlocks = encodeCommitBlocks(ep.commitBlocks, f("commitBlocks"), n);
+      checkEpochMemory(next, options.trace === true, k === 0 && ep.weights === undefined ? "inputs" : `epochs[${k}]`);
+      const raw = runEncoded(wasm, next, options.trace === true);
+      results.push(rawToOutputs(raw));
+      // Carry-over: the bonds and permits this epoch wrote are the next epoch's inputs.
+      next.bonds = raw.bonds;
+      next.validatorPermit = raw.newValidatorPermit;
+      state = next;
     }
-    if (ep.weights !== undefined) next.weights = encodeSparse(ep.weights, f("weights"), n, outOfRange, false);
-    if (ep.commitBlocks !== undefined) next.commitBlocks = encodeCommitBlocks(ep.commitBlocks, f("commitBlocks"), n);
-    const raw = runEncoded(wasm, next, options.trace === true);
-    results.push(rawToOutputs(raw));
-    // Carry-over: the bonds and permits this epoch wrote are the next epoch's inputs.
-    next.bonds = raw.bonds;
-    next.validatorPermit = raw.newValidatorPermit;
-    state = next;
+  } finally {
+    releaseEngine();
   }
   return results;
 }

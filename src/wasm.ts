@@ -3,12 +3,15 @@
 // it is deprecated since AS 0.20, and the module exchanges only numbers and pointers into its
 // linear memory (no managed strings or arrays), which a dozen lines below handle directly.
 
+import { RETAINED_MEMORY_LIMIT } from "./memory.js";
 import { YUMA_WASM as WASM_BASE64, YUMA_WASM_SIMD as WASM_SIMD_BASE64 } from "./generated/wasm.js";
 
 export interface YumaExports {
   memory: WebAssembly.Memory;
   reset(): void;
   alloc(bytes: number): number;
+  /** The end of the heap: the peak use of the last call (nothing is freed before a reset). */
+  heapEnd(): number;
   epoch(paramsPtr: number): number;
   blockEmission(issuance: bigint): bigint;
   ownerCut(amount: bigint, cutU16: bigint): bigint;
@@ -86,6 +89,7 @@ export function setModule(module: WebAssembly.Module): void {
 
 function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return "";
+  ptr >>>= 0;
   const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0]! >>> 1;
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
 }
@@ -102,9 +106,17 @@ export function instantiate(module: WebAssembly.Module = getModule()): YumaExpor
       },
     },
   });
-  const exp = instance.exports as unknown as YumaExports;
-  memory = exp.memory;
-  return exp;
+  const raw = instance.exports as unknown as YumaExports;
+  memory = raw.memory;
+  // Pointers are u32, but JS reads an i32 result as signed: above 2 GiB it would come out
+  // negative. Every export that returns a pointer goes through `>>> 0` here, once.
+  return {
+    ...raw,
+    alloc: (bytes: number) => raw.alloc(bytes) >>> 0,
+    epoch: (paramsPtr: number) => raw.epoch(paramsPtr) >>> 0,
+    sha256Final: () => raw.sha256Final() >>> 0,
+    heapEnd: () => raw.heapEnd() >>> 0,
+  };
 }
 
 let shared: YumaExports | undefined;
@@ -113,4 +125,13 @@ let shared: YumaExports | undefined;
 export function engine(): YumaExports {
   if (!shared) shared = instantiate();
   return shared;
+}
+
+/**
+ * Give memory back after a call: WASM memory can only grow, so a shared instance that grew
+ * past RETAINED_MEMORY_LIMIT (a large subnet) is dropped, and the next call gets a fresh
+ * small one. Called by the synchronous API when it is done with the instance.
+ */
+export function releaseEngine(): void {
+  if (shared && shared.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) shared = undefined;
 }

@@ -32,6 +32,26 @@ import {
   return b == 0 ? 0 : a / b;
 }
 
+/**
+ * x / Σx for `count` non-negative finite values at src, into dst (0s if the sum is 0). If
+ * the sum overflows to Infinity (values near f64's maximum), the values are divided by their
+ * maximum first, so the sum is at most `count` and the result that of the scaled-down input;
+ * otherwise (every ordinary input) the plain sequential sum, as before.
+ */
+function normaliseInto(src: usize, dst: usize, count: i32): void {
+  let total: f64 = 0;
+  for (let k = 0; k < count; k++) total += ld<f64>(src, k);
+  if (isFinite(total)) {
+    for (let k = 0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k), total));
+    return;
+  }
+  let top: f64 = 0;
+  for (let k = 0; k < count; k++) top = max(top, ld<f64>(src, k));
+  total = 0;
+  for (let k = 0; k < count; k++) total += ld<f64>(src, k) / top;
+  for (let k = 0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k) / top, total));
+}
+
 /** Columns of m scaled to sum 1 (zero columns stay zero), into out (may alias m). */
 function colNormalise(m: usize, out: usize): void {
   for (let j = 0; j < N; j++) st<f64>(vCol, j, 0);
@@ -109,14 +129,8 @@ export function chainStep(): void {
   const VN = V * N;
   resetBondColumns<f64>();
   // Stake and weights.
-  let sTotal: f64 = 0;
-  for (let i = 0; i < V; i++) sTotal += ld<f64>(inS, i);
-  for (let i = 0; i < V; i++) st<f64>(vSn, i, safeDiv(ld<f64>(inS, i), sTotal));
-  for (let i = 0; i < V; i++) {
-    let row: f64 = 0;
-    for (let j = 0; j < N; j++) row += ld<f64>(inW, i * N + j);
-    for (let j = 0; j < N; j++) st<f64>(mWn, i * N + j, safeDiv(ld<f64>(inW, i * N + j), row));
-  }
+  normaliseInto(inS, vSn, V);
+  for (let i = 0; i < V; i++) normaliseInto(inW + (<usize>(i * N) << 3), mWn + (<usize>(i * N) << 3), N);
 
   consensus(mWn, vSn, vC);
 

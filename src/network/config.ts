@@ -2,6 +2,7 @@
 // like mainnet (256 uids, 64 validators, tempo 360, kappa 32767, bonds moving average 0.9,
 // Yuma 3 on).
 
+import { checkSubnetMemory } from "../memory.js";
 import { YumaInputError } from "../errors.js";
 import { checkKeys as checkOwnKeys, keyPath, quote } from "../input.js";
 import { requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
@@ -168,6 +169,12 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
   const validatorStake = requireRao(g("validatorStake", SUBNET_DEFAULTS.validatorStake), `${field}.validatorStake`);
   if (validatorStake >= 1n << 62n) fail(`${field}.validatorStake`, "must be below 2^62 rao (room for compounding below the chain's 2^63 limit)");
   const weightsInterval = requireInt(g("weightsInterval", Math.max(1, tempo)), `${field}.weightsInterval`, 1, 2 ** 32);
+  const bondsPenalty = requireU16(g("bondsPenalty", SUBNET_DEFAULTS.bondsPenalty), `${field}.bondsPenalty`);
+  const yuma3 = requireBool(g("yuma3", SUBNET_DEFAULTS.yuma3), `${field}.yuma3`);
+  const liquidAlpha = requireBool(g("liquidAlpha", SUBNET_DEFAULTS.liquidAlpha), `${field}.liquidAlpha`);
+  const maxAllowedValidators = requireU16(g("maxAllowedValidators", SUBNET_DEFAULTS.maxAllowedValidators), `${field}.maxAllowedValidators`);
+  // Refused here, before any block runs, if an epoch of this subnet may not fit in WASM memory.
+  checkSubnetMemory({ neurons, validators, maxAllowedValidators, yuma3, liquidAlpha, bondsPenalty }, field);
   return {
     netuid,
     tempo,
@@ -175,14 +182,14 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
     validators,
     share: requireInt(g("share", SUBNET_DEFAULTS.share), `${field}.share`, 0, 2 ** 31),
     kappa: requireU16(g("kappa", SUBNET_DEFAULTS.kappa), `${field}.kappa`),
-    bondsPenalty: requireU16(g("bondsPenalty", SUBNET_DEFAULTS.bondsPenalty), `${field}.bondsPenalty`),
+    bondsPenalty,
     bondsMovingAverage: requireInt(g("bondsMovingAverage", SUBNET_DEFAULTS.bondsMovingAverage), `${field}.bondsMovingAverage`, 0, 1_000_000),
-    yuma3: requireBool(g("yuma3", SUBNET_DEFAULTS.yuma3), `${field}.yuma3`),
-    liquidAlpha: requireBool(g("liquidAlpha", SUBNET_DEFAULTS.liquidAlpha), `${field}.liquidAlpha`),
+    yuma3,
+    liquidAlpha,
     alphaLow,
     alphaHigh,
     alphaSigmoidSteepness: requireInt(g("alphaSigmoidSteepness", SUBNET_DEFAULTS.alphaSigmoidSteepness), `${field}.alphaSigmoidSteepness`, -32768, 32767),
-    maxAllowedValidators: requireU16(g("maxAllowedValidators", SUBNET_DEFAULTS.maxAllowedValidators), `${field}.maxAllowedValidators`),
+    maxAllowedValidators,
     activityCutoff: requireInt(g("activityCutoff", SUBNET_DEFAULTS.activityCutoff), `${field}.activityCutoff`, 0, Number.MAX_SAFE_INTEGER),
     stakeThreshold: requireRao(g("stakeThreshold", SUBNET_DEFAULTS.stakeThreshold), `${field}.stakeThreshold`).toString(),
     ownerUid,

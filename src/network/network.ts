@@ -4,7 +4,7 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
-import { engine, getModule, type YumaExports } from "../wasm.js";
+import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
 import {
@@ -199,9 +199,12 @@ export class Network {
       records = runShard(wasm, input);
     } catch (e) {
       this.states = backup;
+      releaseEngine();
       throw e;
     }
-    return this.commit(to, issuance, dust, records);
+    const summary = this.commit(to, issuance, dust, records);
+    releaseEngine();
+    return summary;
   }
 
   /** Advance `blocks` blocks with the subnets sharded over worker threads. */

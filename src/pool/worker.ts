@@ -5,6 +5,7 @@ import type { MessagePort } from "node:worker_threads";
 import { runShard } from "../network/runner.js";
 import { buffersOf } from "../network/state.js";
 import { instantiate, type YumaExports } from "../wasm.js";
+import { RETAINED_MEMORY_LIMIT } from "../memory.js";
 import type { ShardTaskMessage } from "./pool.js";
 
 let wasm: YumaExports | undefined;
@@ -25,6 +26,8 @@ export default function shardTask(task: ShardTaskMessage): boolean {
       if (fault && fault.netuid === netuid && fault.block === block) process.exit(1);
     },
   });
+  // WASM memory cannot shrink: after a large subnet, the next task starts on a fresh instance.
+  if (wasm.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) wasm = undefined;
   const transfer = task.input.states.flatMap(buffersOf);
   port.postMessage({ type: "done", states: task.input.states, records }, transfer);
   port.close();

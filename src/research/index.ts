@@ -10,10 +10,10 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
-import { flatOnBuffer, flatToOutput, runFlat } from "./run.js";
+import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, type EncodedResearch } from "./validate.js";
-import { getResearchModule, researchEngine } from "./wasm.js";
+import { getResearchModule, releaseResearchEngine, researchEngine } from "./wasm.js";
 
 export type {
   ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams, YumaVersion,
@@ -50,7 +50,18 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  * the module is not allowed there).
  */
 export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
-  return flatToOutput(runFlat(researchEngine(), encodeResearch(input, options)));
+  const flat = runFlatReleasing(encodeResearch(input, options));
+  checkFiniteResults(flat);
+  return flatToOutput(flat);
+}
+
+/** One run on the thread's shared instance, which is dropped afterwards if it grew large. */
+function runFlatReleasing(enc: EncodedResearch) {
+  try {
+    return runFlat(researchEngine(), enc);
+  } finally {
+    releaseResearchEngine();
+  }
 }
 
 /** A task for the research worker (src/research/worker.ts). */
@@ -111,7 +122,13 @@ export async function runResearchBatch(
     throw new YumaInputError("threads", `must be a positive integer, got ${String(opts.threads)}`);
   }
   const threads = Math.min(opts.threads ?? (await coreCount()), encoded.length);
-  if (threads === 1) return encoded.map((enc) => flatToOutput(runFlat(researchEngine(), enc)));
+  if (threads === 1) {
+    return encoded.map((enc, k) => {
+      const flat = runFlatReleasing(enc);
+      checkFiniteResults(flat, `inputs[${k}].`);
+      return flatToOutput(flat);
+    });
+  }
   const pool = await createResearchPool(threads);
   try {
     return await runOnPool(pool, encoded);
@@ -124,12 +141,14 @@ export async function runResearchBatch(
  *  as transfers (no copies). */
 async function runOnPool(pool: Piscina, encoded: EncodedResearch[], module?: WebAssembly.Module): Promise<ResearchOutput[]> {
   return Promise.all(
-    encoded.map(async (enc) => {
+    encoded.map(async (enc, k) => {
       const task: ResearchTask = module ? { enc, module } : { enc };
       const transferList = [enc.W.buffer as ArrayBuffer, enc.S.buffer as ArrayBuffer];
       if (enc.R) transferList.push(enc.R.buffer as ArrayBuffer);
       const buffer = (await pool.run(task, { transferList })) as ArrayBuffer;
-      return flatToOutput(flatOnBuffer(enc.validators, enc.servers, enc.epochs, buffer));
+      const flat = flatOnBuffer(enc.validators, enc.servers, enc.epochs, buffer);
+      checkFiniteResults(flat, `inputs[${k}].`);
+      return flatToOutput(flat);
     }),
   );
 }

@@ -1,6 +1,8 @@
 // Encoded input → WASM research kernels → flat results → output objects. No numerics here:
 // the kernels compute everything; this file only moves arrays in and out of linear memory.
 
+import { YumaInputError } from "../errors.js";
+import { checkResearchMemory } from "../memory.js";
 import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
 import type { EncodedResearch } from "./validate.js";
 import { PARAM_SLOT, RFLAGS, TABLE, TABLE_SLOTS, VERSION_CODE, type ResearchExports } from "./wasm.js";
@@ -41,6 +43,7 @@ export function flatOnBuffer(V: number, N: number, E: number, buffer?: ArrayBuff
 
 export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
   const V = enc.validators, N = enc.servers, E = enc.epochs;
+  if (E > 0) checkResearchMemory(V, N, "W"); // encodeResearch checked it; an EncodedResearch built by hand too
   const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
   const p = enc.params;
@@ -76,6 +79,23 @@ export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResear
     res.dividendsPer1000Tao.set(q, e * V);
   }
   return res;
+}
+
+/**
+ * Refuse results that are not finite numbers (JSON has none, and a reader would take the
+ * null for data). With validated inputs only the dividends per 1000 TAO can overflow:
+ * ratio·Dn·totalEpochEmission divided by a stake share of totalSubnetStake above f64's range.
+ */
+export function checkFiniteResults(r: FlatResearchResult, prefix = ""): void {
+  const per = r.dividendsPer1000Tao;
+  for (let k = 0; k < per.length; k++) {
+    if (Number.isFinite(per[k]!)) continue;
+    const e = Math.floor(k / r.validators), i = k % r.validators;
+    throw new YumaInputError(
+      `${prefix}params.totalEpochEmission`,
+      `makes epochs[${e}]'s dividendsPer1000Tao of validator ${i} overflow float64 (totalEpochEmission / totalSubnetStake too large)`,
+    );
+  }
 }
 
 /** Flat results → the output shape of the file format. */

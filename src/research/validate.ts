@@ -3,6 +3,7 @@
 
 import { YumaInputError } from "../errors.js";
 import { hasOwn, keyPath, ownRecord, quote } from "../input.js";
+import { checkResearchMemory } from "../memory.js";
 import type { ResearchInput, ResearchOptions, ResearchParams, YumaVersion } from "./types.js";
 
 export const RESEARCH_FORMAT = "yuma-research-input/1";
@@ -82,6 +83,12 @@ function requireNumber(v: unknown, field: string, min: number, max: number): num
 function requireBoolean(v: unknown, field: string): boolean {
   if (typeof v !== "boolean") fail(field, `must be a boolean, got ${typeName(v)}`);
   return v as boolean;
+}
+
+/** The rule of a sum that overflows the peer's float type. */
+function overflowRule(what: string, value: number, peerFloat: "float32" | "float64"): string {
+  const shown = Number.isFinite(value) ? value.toPrecision(4) : "beyond float64's range";
+  return `${what} ${shown} overflows ${peerFloat} (the peer-compatible kernels compute in it, as the peer does): scale the values down`;
 }
 
 /** The rule a weight or stake breaks (called only for a refused value). */
@@ -174,6 +181,14 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   if (peerVectorBits !== 256 && peerVectorBits !== 512) fail("options.peerVectorBits", `must be 256 or 512, got ${quote(peerVectorBits)}`);
   const float32 = peerCompat && peerFloat === "float32";
   const limit = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
+  if (float32) {
+    // The peer computes with its parameters as float32 scalars too: beyond float32's range
+    // they would be Infinity.
+    for (const key of ["totalEpochEmission", "totalSubnetStake", "alphaSigmoidSteepness"] as const) {
+      const v = params[key];
+      if (!(Math.abs(v) <= FLOAT32_MAX)) fail(at(`params.${key}`), `must be at most ${FLOAT32_MAX} in magnitude (float32) with peerCompat, got ${v}`);
+    }
+  }
 
   if (!Array.isArray(doc.epochs)) return fail(at("epochs"), `must be an array, got ${typeName(doc.epochs)}`);
   const epochs = doc.epochs as unknown[];
@@ -193,6 +208,8 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       if (!Array.isArray(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
       N = first.length;
       if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
+      // Before anything of that size is allocated (here or in WASM).
+      checkResearchMemory(V, N, `${ef}.W`);
       W = new Float64Array(epochs.length * V * N);
       S = new Float64Array(epochs.length * V);
     } else if (rows.length !== V) {
@@ -205,12 +222,18 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       if (!Array.isArray(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
       if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
       let at = wBase + i * N;
+      let rowSum = 0;
       for (let j = 0; j < N; j++) {
         const x = row[j];
         // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
         if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
         W[at++] = x as number;
+        rowSum += float32 ? Math.fround(x as number) : (x as number);
       }
+      // Peer-compatible kernels sum the row as the peer does, in its float type: past its
+      // maximum the sum is Infinity and the row normalises to zeros. (Chain-like kernels scale
+      // such a row by its maximum first.)
+      if (peerCompat && !(rowSum <= limit)) fail(`${ef}.W[${i}]`, overflowRule("row sum", rowSum, peerFloat));
     }
     let total = 0;
     for (let i = 0; i < V; i++) {
@@ -220,6 +243,16 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
       total += float32 ? Math.fround(x as number) : (x as number);
     }
     if (!(total > 0)) fail(`${ef}.S`, "must have a positive total stake");
+    if (peerCompat) {
+      if (!(total <= limit)) fail(`${ef}.S`, overflowRule("total stake", total, peerFloat));
+      // The peer's dividends per 1000 TAO divide by S_i·totalSubnetStake (in its float type):
+      // Infinity there would pay 0.
+      for (let i = 0; i < V; i++) {
+        const s = S[e * V + i]!;
+        const units = float32 ? Math.fround(s) * Math.fround(params.totalSubnetStake) : s * params.totalSubnetStake;
+        if (!(units <= limit)) fail(`${ef}.S[${i}]`, overflowRule("S[i] × params.totalSubnetStake", units, peerFloat));
+      }
+    }
     const resets = ep.resetBonds;
     if (resets !== undefined) {
       if (!Array.isArray(resets)) return fail(`${ef}.resetBonds`, `must be an array of server indices, got ${typeName(resets)}`);

@@ -4,6 +4,7 @@
 
 import { RESEARCH_WASM, RESEARCH_WASM_SIMD } from "../generated/wasm.js";
 import { decodeBase64 } from "../wasm.js";
+import { RETAINED_MEMORY_LIMIT } from "../memory.js";
 
 export interface ResearchExports {
   memory: WebAssembly.Memory;
@@ -71,9 +72,10 @@ export function instantiateResearch(module: WebAssembly.Module = getResearchModu
       },
     },
   });
-  const exp = instance.exports as unknown as ResearchExports;
-  if (typeof exp._start === "function") exp._start();
-  return exp;
+  const raw = instance.exports as unknown as ResearchExports;
+  if (typeof raw._start === "function") raw._start();
+  // The table pointer is a u32 (read as a signed i32 by JS: negative above 2 GiB).
+  return { ...raw, init: (v, n, version, flags, simd) => raw.init(v, n, version, flags, simd) >>> 0 };
 }
 
 let shared: ResearchExports | undefined;
@@ -82,4 +84,10 @@ let shared: ResearchExports | undefined;
 export function researchEngine(): ResearchExports {
   if (!shared) shared = instantiateResearch();
   return shared;
+}
+
+/** Drop the shared instance if it grew past RETAINED_MEMORY_LIMIT (WASM memory cannot
+ *  shrink): the next run gets a fresh small one. */
+export function releaseResearchEngine(): void {
+  if (shared && shared.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) shared = undefined;
 }

@@ -6,7 +6,7 @@ import { move } from "piscina";
 import { workerData } from "node:worker_threads";
 import { runFlat } from "./run.js";
 import type { ResearchTask } from "./index.js";
-import { researchEngine, setResearchModule } from "./wasm.js";
+import { releaseResearchEngine, researchEngine, setResearchModule } from "./wasm.js";
 
 const fromPool = (workerData as { researchModule?: WebAssembly.Module } | undefined)?.researchModule;
 if (fromPool) setResearchModule(fromPool);
@@ -14,6 +14,11 @@ if (fromPool) setResearchModule(fromPool);
 /** Returns the buffer of the flat result (see flatOnBuffer), transferred. */
 export default function researchTask(task: ResearchTask): unknown {
   if (task.module) setResearchModule(task.module);
-  const res = runFlat(researchEngine(), task.enc);
+  let res;
+  try {
+    res = runFlat(researchEngine(), task.enc);
+  } finally {
+    releaseResearchEngine();
+  }
   return move(res.consensus.buffer as ArrayBuffer);
 }
