@@ -53,7 +53,9 @@ export interface RunProgress {
 }
 
 /** Emission shares per block: one non-negative integer per subnet (config order), or
- *  undefined to keep the configured shares. Called once per block, on the calling thread. */
+ *  undefined for the configured shares at that block (not "keep the last value": the schedule
+ *  is evaluated per block, so splitting a run into several calls never changes it). Called
+ *  once per block, on the calling thread. */
 export type ShareSchedule = (block: number) => readonly number[] | undefined;
 
 export interface StepOptions {
@@ -137,12 +139,14 @@ export class Network {
     let total = shares.reduce((a, x) => a + BigInt(x), 0n);
     for (let b = this.blockNo + 1; b <= to; b++) {
       const e = BigInt.asUintN(64, wasm.blockEmission(issuance));
-      const wanted = schedule?.(b);
-      if (wanted !== undefined && wanted !== shares) {
-        if (!sameShares(wanted, shares)) {
-          shares = checkShares(wanted, this.staticShares.length, b);
-          total = shares.reduce((a, x) => a + BigInt(x), 0n);
-        }
+      // undefined means the configured shares for this block: a schedule is a pure function
+      // of the block, so where a run is split into calls (or snapshots) never matters.
+      const wanted = schedule?.(b) ?? this.staticShares;
+      if (wanted !== shares && !(Array.isArray(wanted) && sameShares(wanted, shares))) {
+        shares = Array.isArray(wanted) && sameShares(wanted, this.staticShares)
+          ? this.staticShares
+          : checkShares(wanted, this.staticShares.length, b);
+        total = shares.reduce((a, x) => a + BigInt(x), 0n);
       }
       const last = segments[segments.length - 1];
       if (last && last.emission === e && last.shares === shares) last.count++;
