@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createPool, Network, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  createPool, Network, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
@@ -120,5 +120,185 @@ describe("any split of a run into calls gives the same result (property)", () =>
     const s = await net.run({ blocks: BLOCKS - 12, threads: 2, shares });
     await net.close();
     expect(s).toEqual(want);
+  });
+});
+
+// A config whose full run takes minutes (about 1 ms per block on one thread here, so
+// 300 000 blocks are minutes even on 2 threads): a run that returns within seconds was stopped.
+const heavy: NetworkConfig = {
+  seed: 5,
+  defaults: { neurons: 256, validators: 64, maxAllowedValidators: 64, tempo: 2, activityCutoff: 200 },
+  subnets: 4,
+};
+const HEAVY_BLOCKS = 300_000;
+
+/** Live worker threads of this process (every Worker announces itself on process "worker"). */
+function workerCounter() {
+  let live = 0, made = 0;
+  const onWorker = (w: import("node:worker_threads").Worker) => {
+    live++;
+    made++;
+    w.once("exit", () => live--);
+  };
+  process.on("worker", onWorker);
+  return {
+    get live() { return live; },
+    get made() { return made; },
+    stop: () => process.off("worker", onWorker),
+  };
+}
+
+describe("run(): a throwing onProgress", () => {
+  it("rejects with that same error, stops the workers, leaves the network unchanged", async () => {
+    const pool = await createPool(2);
+    try {
+      const net = new Network(heavy);
+      net.step(30); // some state to keep: epochs, pending, weights
+      const before = net.snapshot();
+      const boom = new Error("progress callback failed");
+      let calls = 0;
+      const t0 = Date.now();
+      const err = await net
+        .run({ blocks: HEAVY_BLOCKS, pool, onProgress: () => { calls++; throw boom; } })
+        .then(() => null, (e: unknown) => e);
+      const elapsed = Date.now() - t0;
+      expect(err).toBe(boom);
+      expect(calls).toBe(1);
+      // The workers stopped at their next epoch: the run settled long before its 400 000
+      // epochs could have run, and nothing is left running or queued on the pool.
+      expect(elapsed).toBeLessThan(20_000);
+      expect(pool.queueSize).toBe(0);
+      expect(pool.idleThreads).toBe(pool.threads.length);
+      expect(net.block).toBe(30);
+      expect(net.snapshot()).toEqual(before);
+      // Same network, same pool: a later run gives what an uninterrupted network gives.
+      const reference = new Network(heavy);
+      reference.step(30);
+      expect(await net.run({ blocks: 40, pool })).toEqual(reference.step(40));
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it("a throw in the last progress report also leaves the network unchanged", async () => {
+    const cfg: NetworkConfig = { subnets: 2, defaults: { neurons: 8, validators: 2, tempo: 3 } };
+    const net = new Network(cfg);
+    const before = net.snapshot();
+    const boom = new Error("late");
+    // The run is too short for the 100 ms timer: the only report is the final one.
+    const err = await net.run({ blocks: 10, threads: 1, onProgress: () => { throw boom; } }).then(() => null, (e: unknown) => e);
+    expect(err).toBe(boom);
+    expect(net.snapshot()).toEqual(before);
+    expect(await net.run({ blocks: 10, threads: 1 })).toEqual(new Network(cfg).step(10));
+    await net.close();
+  });
+});
+
+describe("run(): calls while a run is in flight", () => {
+  const cfg: NetworkConfig = { seed: 9, subnets: 3, defaults: { neurons: 16, validators: 4, tempo: 6 } };
+
+  it("refuses step, run, snapshot and subnetDetail with NetworkBusyError, and all work after it settles", async () => {
+    const net = new Network(cfg);
+    net.step(4);
+    const before = net.snapshot();
+    const running = net.run({ blocks: 60, threads: 2 });
+    const busy = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    for (const [op, f] of [
+      ["step", () => net.step(1)],
+      ["snapshot", () => net.snapshot()],
+      ["subnetDetail", () => net.subnetDetail(1)],
+    ] as const) {
+      const e = busy(f);
+      expect(e).toBeInstanceOf(NetworkBusyError);
+      expect((e as NetworkBusyError).operation).toBe(op);
+    }
+    await expect(net.run({ blocks: 5, threads: 2 })).rejects.toBeInstanceOf(NetworkBusyError);
+    // What the running network reports meanwhile is its state before the run.
+    expect(net.block).toBe(4);
+    const s = await running;
+    const reference = new Network(before);
+    expect(s).toEqual(reference.step(60));
+    expect(net.snapshot()).toEqual(reference.snapshot());
+    expect(net.step(3)).toEqual(reference.step(3));
+    expect(await net.run({ blocks: 7, threads: 2 })).toEqual(reference.step(7));
+    expect(net.subnetDetail(1)).toEqual(reference.subnetDetail(1));
+    await net.close();
+  });
+
+  it("a refused run does not disturb the one in flight (no 'Unable to deserialize cloned data')", async () => {
+    const net = new Network(cfg);
+    const [a, b] = await Promise.allSettled([net.run({ blocks: 50, threads: 2 }), net.run({ blocks: 50, threads: 2 })]);
+    expect(a.status).toBe("fulfilled");
+    expect(b.status).toBe("rejected");
+    expect((b as PromiseRejectedResult).reason).toBeInstanceOf(NetworkBusyError);
+    expect((a as PromiseFulfilledResult<unknown>).value).toEqual(new Network(cfg).step(50));
+    await net.close();
+  });
+});
+
+describe("close(): no worker thread outlives it", () => {
+  const cfgs = [1, 2, 3].map((seed): NetworkConfig => ({ seed, subnets: 5, defaults: { neurons: 16, validators: 4, tempo: 5 } }));
+
+  it("three concurrent run({threads: 4}), awaited, then closed", async () => {
+    const workers = workerCounter();
+    try {
+      const nets = cfgs.map((c) => new Network(c));
+      const out = await Promise.all(nets.map((n) => n.run({ blocks: 40, threads: 4 })));
+      await Promise.all(nets.map((n) => n.close()));
+      expect(workers.made).toBe(12);
+      expect(workers.live).toBe(0);
+      out.forEach((s, i) => expect(s).toEqual(new Network(cfgs[i]!).step(40)));
+    } finally {
+      workers.stop();
+    }
+  });
+
+  it("three concurrent run({threads: 4}) closed while in flight: cancelled, unchanged, nothing left", async () => {
+    const workers = workerCounter();
+    try {
+      const nets = cfgs.map((c) => new Network(c));
+      const runs = Promise.allSettled(nets.map((n) => n.run({ blocks: 40, threads: 4 })));
+      await Promise.all(nets.map((n) => n.close()));
+      expect(workers.live).toBe(0);
+      const settled = await runs;
+      for (const r of settled) {
+        expect(r.status).toBe("rejected");
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NetworkClosedError);
+      }
+      expect(workers.live).toBe(0);
+      for (const n of nets) expect(n.block).toBe(0);
+      // Closed networks run again (on a new pool), and close again to nothing.
+      const again = await Promise.all(nets.map((n) => n.run({ blocks: 20, threads: 2 })));
+      await Promise.all(nets.map((n) => n.close()));
+      expect(workers.live).toBe(0);
+      again.forEach((s, i) => expect(s).toEqual(new Network(cfgs[i]!).step(20)));
+    } finally {
+      workers.stop();
+    }
+  });
+
+  it("close() mid-run on a heavy network stops the workers promptly", async () => {
+    const workers = workerCounter();
+    try {
+      const net = new Network(heavy);
+      let closing: Promise<void> | undefined;
+      const t0 = Date.now();
+      const run = net.run({ blocks: HEAVY_BLOCKS, threads: 2, onProgress: (p) => { if (p.epochsDone > 0) closing ??= net.close(); } });
+      const err = await run.then(() => null, (e: unknown) => e);
+      await closing;
+      expect(err).toBeInstanceOf(NetworkClosedError);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(workers.live).toBe(0);
+      expect(net.block).toBe(0);
+    } finally {
+      workers.stop();
+    }
   });
 });

@@ -86,6 +86,35 @@ export class NetworkWorkerError extends Error {
   }
 }
 
+/** Refused because a `run()` of this network is in flight (its subnet state is on the worker
+ *  threads): `step()`, `run()`, `snapshot()` and `subnetDetail()` wait until it settles. */
+export class NetworkBusyError extends Error {
+  readonly operation: string;
+  constructor(operation: string) {
+    super(`${operation}() refused: a run() of this network is in flight; await it first`);
+    this.name = "NetworkBusyError";
+    this.operation = operation;
+  }
+}
+
+/** `run()` was cancelled by `close()`; the network is left as before the run. */
+export class NetworkClosedError extends Error {
+  constructor() {
+    super("run() cancelled: the network was closed while it ran");
+    this.name = "NetworkClosedError";
+  }
+}
+
+/** The in-flight run: how to cancel it, and when it has settled. */
+interface RunControl {
+  aborted: boolean;
+  reason: unknown;
+  /** Cancels the workers' tasks (set once they are submitted). */
+  cancel: Array<() => void>;
+  abort(reason: unknown): void;
+  settled: Promise<void>;
+}
+
 const ZERO_DIGEST = new Uint8Array(32);
 
 export class Network {
@@ -98,6 +127,7 @@ export class Network {
   private ownPool: Piscina | undefined;
   private ownPoolSize = 0;
   private readonly staticShares: number[];
+  private inflight: RunControl | undefined;
 
   constructor(config: NetworkConfig | NetworkSnapshot = {}) {
     if ((config as NetworkSnapshot).format === "yuma-network-snapshot/1") {
@@ -182,8 +212,13 @@ export class Network {
     return this.summary();
   }
 
+  private assertIdle(operation: string): void {
+    if (this.inflight) throw new NetworkBusyError(operation);
+  }
+
   /** Advance `blocks` blocks on this thread. */
   step(blocks: number, options: StepOptions = {}): NetworkSummary {
+    this.assertIdle("step");
     this.checkBlocks(blocks);
     const wasm = engine();
     const to = this.blockNo + blocks;
@@ -208,9 +243,41 @@ export class Network {
     return this.commit(to, issuance, dust, records);
   }
 
-  /** Advance `blocks` blocks with the subnets sharded over worker threads. */
+  /**
+   * Advance `blocks` blocks with the subnets sharded over worker threads. While it is in
+   * flight, `step()`, `run()`, `snapshot()` and `subnetDetail()` throw `NetworkBusyError`.
+   * If it fails (a worker dies, `onProgress` throws, `close()` is called) the workers stop at
+   * their next epoch, it rejects, and the network is left exactly as before it.
+   */
   async run(options: RunOptions): Promise<NetworkSummary> {
+    this.assertIdle("run");
+    let settle!: () => void;
+    const ctl: RunControl = {
+      aborted: false,
+      reason: undefined,
+      cancel: [],
+      abort(reason) {
+        if (ctl.aborted) return;
+        ctl.aborted = true;
+        ctl.reason = reason;
+        for (const c of ctl.cancel) c();
+      },
+      settled: new Promise<void>((r) => (settle = r)),
+    };
+    this.inflight = ctl;
+    try {
+      return await this.runSharded(options, ctl);
+    } finally {
+      this.inflight = undefined;
+      settle();
+    }
+  }
+
+  private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary> {
     const blocks = this.checkBlocks(options.blocks);
+    const check = () => {
+      if (ctl.aborted) throw ctl.reason;
+    };
     let pool = options.pool;
     let threads: number;
     if (pool) {
@@ -222,12 +289,17 @@ export class Network {
       }
       threads = t;
       if (!this.ownPool || this.ownPoolSize !== threads) {
-        await this.ownPool?.destroy();
+        const old = this.ownPool;
+        this.ownPool = undefined;
+        this.ownPoolSize = 0;
+        await old?.destroy();
+        // Owned from here on: close() (which waits for this run to settle) ends it.
         this.ownPool = await (await import("../pool/pool.js")).createPool(threads);
         this.ownPoolSize = threads;
       }
       pool = this.ownPool;
     }
+    check();
     const wasm = engine();
     const from = this.blockNo, to = from + blocks;
     const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
@@ -249,59 +321,81 @@ export class Network {
     for (const sh of shards) sh.sort((a, b) => a - b);
 
     const epochsTotal = this.config.subnets.reduce((a, s) => a + countEpochs(s.netuid, s.tempo, from, to), 0);
-    const backup = this.states.map(cloneState);
     const module = getModule();
     // Loaded on demand: piscina and worker_threads exist only in Node.
     const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
     await loadNodeModules();
-    const tasks = shards.map((idx) => {
-      const input: ShardInput = {
-        seed: this.config.seed,
-        subnets: idx.map((i) => this.config.subnets[i]!),
-        states: idx.map((i) => this.states[i]!),
-        indices: idx,
-        from,
-        to,
-        segments,
-      };
-      const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
-        faultInjection: options.faultInjection,
+    check();
+    // From here on the states' buffers move to the workers: on any failure the backup is
+    // restored, so the network is exactly as before the run.
+    const backup = this.states.map(cloneState);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    try {
+      const tasks = shards.map((idx) => {
+        const input: ShardInput = {
+          seed: this.config.seed,
+          subnets: idx.map((i) => this.config.subnets[i]!),
+          states: idx.map((i) => this.states[i]!),
+          indices: idx,
+          from,
+          to,
+          segments,
+        };
+        const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
+          faultInjection: options.faultInjection,
+        });
+        ctl.cancel.push(task.cancel);
+        return {
+          finished: task.finished,
+          result: task.result.then(
+            (r) => ({ idx, r }),
+            (e: { netuid?: number; block?: number; cause?: unknown }) => {
+              throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+            },
+          ),
+        };
       });
-      return {
-        finished: task.finished,
-        result: task.result.then(
-          (r) => ({ idx, r }),
-          (e: { netuid?: number; block?: number; cause?: unknown }) => {
-            throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
-          },
-        ),
+      // Progress is polled from the workers' shared counters a few times a second. A throwing
+      // callback cancels the run (it never escapes from the timer).
+      let reported = -1;
+      const report = () => {
+        const done = tasks.reduce((a, t) => a + t.finished(), 0);
+        if (done !== reported) {
+          reported = done;
+          options.onProgress?.({ epochsDone: done, epochsTotal });
+        }
       };
-    });
-    // Progress is polled from the workers' shared counters a few times a second.
-    let reported = -1;
-    const report = () => {
-      const done = tasks.reduce((a, t) => a + t.finished(), 0);
-      if (done !== reported) {
-        reported = done;
-        options.onProgress?.({ epochsDone: done, epochsTotal });
+      if (options.onProgress) {
+        timer = setInterval(() => {
+          try {
+            report();
+          } catch (e) {
+            clearInterval(timer);
+            ctl.abort(e);
+          }
+        }, 100);
       }
-    };
-    const timer = options.onProgress ? setInterval(report, 100) : undefined;
-    const settled = await Promise.allSettled(tasks.map((t) => t.result));
-    if (timer) clearInterval(timer);
-    const failed = settled.find((s) => s.status === "rejected");
-    if (failed) {
+      // Rejects only once every task has settled: no worker still holds this run's work.
+      const settled = await Promise.allSettled(tasks.map((t) => t.result));
+      clearInterval(timer);
+      check();
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      if (options.onProgress) report();
+      const records: EpochRecord[] = [];
+      const states = this.states.slice();
+      for (const s of settled) {
+        const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;
+        idx.forEach((i, k) => (states[i] = r.states[k]!));
+        records.push(...r.records);
+      }
+      this.states = states;
+      return this.commit(to, issuance, dust, records);
+    } catch (e) {
+      clearInterval(timer);
       this.states = backup;
-      throw (failed as PromiseRejectedResult).reason;
+      throw e;
     }
-    if (options.onProgress) report();
-    const records: EpochRecord[] = [];
-    for (const s of settled) {
-      const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;
-      idx.forEach((i, k) => (this.states[i] = r.states[k]!));
-      records.push(...r.records);
-    }
-    return this.commit(to, issuance, dust, records);
   }
 
   /** Totals so far, in the `yuma simulate --json` shape. */
@@ -332,6 +426,7 @@ export class Network {
 
   /** Per-uid view of one subnet (stake, cumulative earnings), for reports. */
   subnetDetail(netuid: number): { stake: bigint[]; earned: number[]; permit: boolean[]; validators: number } {
+    this.assertIdle("subnetDetail");
     const i = this.config.subnets.findIndex((s) => s.netuid === netuid);
     if (i < 0) throw new YumaInputError("netuid", `no subnet ${netuid}`);
     const s = this.states[i]!;
@@ -345,6 +440,7 @@ export class Network {
 
   /** All state, JSON-serialisable; `new Network(snapshot)` resumes with identical results. */
   snapshot(): NetworkSnapshot {
+    this.assertIdle("snapshot");
     return {
       format: "yuma-network-snapshot/1",
       config: this.config,
@@ -356,8 +452,15 @@ export class Network {
     };
   }
 
-  /** End this network's own worker pool (a caller-supplied pool is left alone). */
+  /** End this network's own worker pool (a caller-supplied pool is left alone). A run in
+   *  flight is cancelled first (it rejects with `NetworkClosedError`, the network unchanged);
+   *  when this resolves, none of the network's worker threads remains. */
   async close(): Promise<void> {
+    const run = this.inflight;
+    if (run) {
+      run.abort(new NetworkClosedError());
+      await run.settled;
+    }
     const p = this.ownPool;
     this.ownPool = undefined;
     this.ownPoolSize = 0;
