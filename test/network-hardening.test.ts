@@ -2,8 +2,10 @@
 // validated input, and process hygiene of run() (throwing callbacks, concurrent calls, threads).
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issuanceAfter } from "../src/network/snapshot.js";
+import { engine } from "../src/wasm.js";
 import {
-  createPool, Network, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  blockEmission, createPool, Network, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
@@ -299,6 +301,142 @@ describe("close(): no worker thread outlives it", () => {
       expect(net.block).toBe(0);
     } finally {
       workers.stop();
+    }
+  });
+});
+
+describe("snapshots are input", () => {
+  // Two subnets with epochs, weights and bonds by block 40; subnet 2 compounds its stake.
+  const cfg: NetworkConfig = {
+    seed: 11,
+    issuance: "5000000000",
+    startBlock: 100,
+    defaults: { neurons: 8, validators: 3, maxAllowedValidators: 3, tempo: 6, weightsInterval: 3 },
+    subnets: [{ netuid: 1 }, { netuid: 2, share: 2, stakeMode: "compound", policies: { selfish: 1 } }],
+  };
+  const net = new Network(cfg);
+  net.step(40);
+  const good = JSON.parse(JSON.stringify(net.snapshot())) as Record<string, unknown>;
+  type Snap = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  const typed = {
+    stake: BigUint64Array, lastUpdate: BigUint64Array, registration: BigUint64Array, permit: Uint8Array,
+    wStart: Uint32Array, wCol: Uint16Array, earned: Float64Array,
+  } as const;
+  /** Decode a state buffer, edit it, encode it back. */
+  function edit<K extends keyof typeof typed>(s: Snap, i: number, f: K, fn: (a: InstanceType<(typeof typed)[K]>) => void): void {
+    const bytes = Buffer.from(s.subnets[i][f] as string, "base64");
+    const a = new typed[f](bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) as InstanceType<(typeof typed)[K]>;
+    fn(a);
+    s.subnets[i][f] = Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+  }
+
+  it("the untouched snapshot resumes, and matches the network", () => {
+    const resumed = new Network(structuredClone(good) as never);
+    expect(resumed.snapshot()).toEqual(good);
+    expect(resumed.step(20)).toEqual(net.step(20));
+  });
+
+  it("snapshot() hands out a copy of the config", () => {
+    const n = new Network(cfg);
+    const snap = n.snapshot();
+    snap.config.subnets[0]!.tempo = 1;
+    expect(n.config.subnets[0]!.tempo).toBe(6);
+  });
+
+  const cases: Array<[string, (s: Snap) => void, string]> = [
+    ["block as a string (500 + 100 would concatenate)", (s) => (s.block = "500"), "snapshot.block"],
+    ["block not an integer", (s) => (s.block = 140.5), "snapshot.block"],
+    ["block before the start block", (s) => (s.block = 99), "snapshot.block"],
+    ["block that the issuance and state disagree with", (s) => (s.block = 500), "snapshot.issuance"],
+    ["negative issuance", (s) => (s.issuance = "-5"), "snapshot.issuance"],
+    ["hex issuance", (s) => (s.issuance = "0x10"), "snapshot.issuance"],
+    ["issuance as a number", (s) => (s.issuance = Number(s.issuance)), "snapshot.issuance"],
+    ["issuance off by one rao", (s) => (s.issuance = String(BigInt(s.issuance) + 1n)), "snapshot.issuance"],
+    ["splitDust not an integer", (s) => (s.splitDust = "1.5"), "snapshot.splitDust"],
+    ["splitDust off by one rao", (s) => (s.splitDust = String(BigInt(s.splitDust) + 1n)), "snapshot.subnets"],
+    ["digest not hex", (s) => (s.digest = "zz".repeat(32)), "snapshot.digest"],
+    ["digest too short", (s) => (s.digest = (s.digest as string).slice(2)), "snapshot.digest"],
+    ["digest missing", (s) => delete s.digest, "snapshot.digest"],
+    ["wrong format tag", (s) => (s.format = "yuma-network-snapshot/2"), "snapshot.format"],
+    ["format missing", (s) => delete s.format, "snapshot.format"],
+    ["unknown field", (s) => (s.extra = 1), "snapshot.extra"],
+    ["config missing", (s) => delete s.config, "snapshot.config"],
+    ["config not an object", (s) => (s.config = 3), "snapshot.config"],
+    ["config with a bad tempo (validated as a fresh config)", (s) => (s.config.subnets[0].tempo = -1), "snapshot.config.subnets[0].tempo"],
+    ["config with an unknown field", (s) => (s.config.tempoo = 1), "snapshot.config.tempoo"],
+    ["config whose neurons disagree with the state", (s) => (s.config.subnets[0].neurons = 10), "snapshot.subnets[0].n"],
+    ["config whose netuid disagrees with the state", (s) => (s.config.subnets[1].netuid = 9), "snapshot.subnets[1].netuid"],
+    ["subnets not an array", (s) => (s.subnets = {}), "snapshot.subnets"],
+    ["one subnet state missing", (s) => s.subnets.pop(), "snapshot.subnets"],
+    ["a subnet state that is null", (s) => (s.subnets[0] = null), "snapshot.subnets[0]"],
+    ["unknown state field", (s) => (s.subnets[0].extra = 1), "snapshot.subnets[0].extra"],
+    ["state field missing", (s) => delete s.subnets[1].dust, "snapshot.subnets[1].dust"],
+    ["n as a string", (s) => (s.subnets[0].n = "8"), "snapshot.subnets[0].n"],
+    ["epochs not an integer", (s) => (s.subnets[0].epochs = 1.5), "snapshot.subnets[0].epochs"],
+    ["epochs off by one", (s) => (s.subnets[0].epochs += 1), "snapshot.subnets[0].epochs"],
+    ["lastEpochBlock as a string", (s) => (s.subnets[1].lastEpochBlock = String(s.subnets[1].lastEpochBlock)), "snapshot.subnets[1].lastEpochBlock"],
+    ["negative pending", (s) => (s.subnets[0].pending = "-1"), "snapshot.subnets[0].pending"],
+    ["owner not an integer", (s) => (s.subnets[1].owner = 1.5), "snapshot.subnets[1].owner"],
+    ["owner off by one rao", (s) => (s.subnets[1].owner = String(BigInt(s.subnets[1].owner) + 1n)), "snapshot.subnets"],
+    ["stake summing past 2^63", (s) => edit(s, 1, "stake", (a) => a.fill(1n << 61n)), "snapshot.subnets[1].stake[3]"],
+    ["stake not base64", (s) => (s.subnets[0].stake = "!!!!"), "snapshot.subnets[0].stake"],
+    ["stake with a wrong length", (s) => (s.subnets[0].stake = Buffer.alloc(7 * 8).toString("base64")), "snapshot.subnets[0].stake"],
+    ["stake changed under stakeMode fixed", (s) => edit(s, 0, "stake", (a) => (a[2] = a[2]! + 1n)), "snapshot.subnets[0].stake[2]"],
+    ["stake below the configured one under compound", (s) => edit(s, 1, "stake", (a) => (a[0] = 0n)), "snapshot.subnets[1].stake[0]"],
+    ["a miner's lastUpdate set", (s) => edit(s, 0, "lastUpdate", (a) => (a[5] = 120n)), "snapshot.subnets[0].lastUpdate[5]"],
+    ["a validator's lastUpdate after the last epoch", (s) => edit(s, 0, "lastUpdate", (a) => (a[0] = 10_000n)), "snapshot.subnets[0].lastUpdate[0]"],
+    ["registration changed", (s) => edit(s, 0, "registration", (a) => (a[4] = 0n)), "snapshot.subnets[0].registration[4]"],
+    ["permit not 0/1", (s) => edit(s, 1, "permit", (a) => (a[6] = 2)), "snapshot.subnets[1].permit[6]"],
+    ["weight row offsets decreasing", (s) => edit(s, 0, "wStart", (a) => (a[1] = a[2]! + 1)), "snapshot.subnets[0].wStart[2]"],
+    ["weight uid past n", (s) => edit(s, 0, "wCol", (a) => (a[0] = 8)), "snapshot.subnets[0].wCol[0]"],
+    ["weight uid twice in a row", (s) => edit(s, 0, "wCol", (a) => (a[1] = a[0]!)), "snapshot.subnets[0].wCol[1]"],
+    ["earned not a whole number", (s) => edit(s, 0, "earned", (a) => (a[0] = 0.5)), "snapshot.subnets[0].earned[0]"],
+    ["earned NaN", (s) => edit(s, 1, "earned", (a) => (a[3] = NaN)), "snapshot.subnets[1].earned[3]"],
+  ];
+  for (const [what, corrupt, field] of cases) {
+    it(`refuses ${what}: YumaInputError at ${field}`, () => {
+      const s = structuredClone(good) as Snap;
+      corrupt(s);
+      let err: unknown;
+      try {
+        new Network(s as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(YumaInputError);
+      expect((err as YumaInputError).field).toBe(field);
+    });
+  }
+
+  it("resumes across a halving: the issuance check follows the emission schedule", () => {
+    // The first halving (near 10.5M TAO): 30 blocks from 10 TAO below it cross it.
+    const c: NetworkConfig = { issuance: "10499999990000000", subnets: 1, defaults: { neurons: 4, validators: 1, tempo: 7 } };
+    const a = new Network(c);
+    a.step(30);
+    let issuance = 10_499_999_990_000_000n;
+    const minted = new Set<bigint>();
+    for (let b = 0; b < 30; b++) {
+      const e = blockEmission(issuance);
+      minted.add(e);
+      issuance += e;
+    }
+    expect([...minted]).toEqual([1_000_000_000n, 500_000_000n]);
+    expect(a.issuance).toBe(issuance);
+    const snap = JSON.parse(JSON.stringify(a.snapshot()));
+    expect(new Network(snap).issuance).toBe(issuance);
+    expect(() => new Network({ ...snap, issuance: String(issuance - 500_000_000n) })).toThrow(YumaInputError);
+  });
+
+  it("issuanceAfter (bisection over constant-emission stretches) equals the block-by-block sum", () => {
+    const wasm = engine();
+    const starts = [0n, 10_499_999_990_000_000n, 10_499_999_999_999_999n, 15_749_999_000_000_000n, 20_999_999_999_000_000n, 21_000_000_000_000_000n];
+    for (const start of starts) {
+      let issuance = start;
+      for (let b = 0; b <= 3000; b++) {
+        if (b % 97 === 0 || b < 5) expect({ start, b, i: issuanceAfter(wasm, start, b) }).toEqual({ start, b, i: issuance });
+        issuance += blockEmission(issuance);
+      }
     }
   });
 });

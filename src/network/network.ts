@@ -7,10 +7,9 @@ import { YumaInputError } from "../errors.js";
 import { engine, getModule, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
-import {
-  buffersOf, cloneState, createSubnetState, stateFromJson, stateToJson, type SubnetState, type SubnetStateJson,
-} from "./state.js";
-import { fromHex, sha256, toHex } from "../digest.js";
+import { buffersOf, cloneState, createSubnetState, stateToJson, type SubnetState, type SubnetStateJson } from "./state.js";
+import { isSnapshotLike, parseSnapshot } from "./snapshot.js";
+import { sha256, toHex } from "../digest.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -129,18 +128,17 @@ export class Network {
   private readonly staticShares: number[];
   private inflight: RunControl | undefined;
 
+  /** A fresh network from a config, or a resumed one from a `snapshot()` (validated as input:
+   *  a corrupted snapshot throws YumaInputError naming its field, e.g. `snapshot.subnets[0].stake[3]`). */
   constructor(config: NetworkConfig | NetworkSnapshot = {}) {
-    if ((config as NetworkSnapshot).format === "yuma-network-snapshot/1") {
-      const s = config as NetworkSnapshot;
-      this.config = resolveConfig(stripResolved(s.config));
+    if (isSnapshotLike(config)) {
+      const s = parseSnapshot(engine(), config);
+      this.config = s.config;
       this.blockNo = s.block;
-      this.issuanceNow = BigInt(s.issuance);
-      this.splitDust = BigInt(s.splitDust);
-      this.digestNow = fromHex(s.digest);
-      if (!Array.isArray(s.subnets) || s.subnets.length !== this.config.subnets.length) {
-        throw new YumaInputError("snapshot.subnets", "must hold one state per configured subnet");
-      }
-      this.states = s.subnets.map((j, i) => stateFromJson(j, `snapshot.subnets[${i}]`));
+      this.issuanceNow = s.issuance;
+      this.splitDust = s.splitDust;
+      this.digestNow = s.digest;
+      this.states = s.states;
     } else {
       this.config = resolveConfig(config);
       this.blockNo = this.config.startBlock;
@@ -443,7 +441,8 @@ export class Network {
     this.assertIdle("snapshot");
     return {
       format: "yuma-network-snapshot/1",
-      config: this.config,
+      // A copy: the snapshot is the caller's to keep or edit, the network's config is not.
+      config: structuredClone(this.config),
       block: this.blockNo,
       issuance: this.issuanceNow.toString(),
       splitDust: this.splitDust.toString(),
@@ -486,7 +485,3 @@ function checkShares(x: unknown, n: number, block: number): number[] {
   return x.slice();
 }
 
-/** A resolved config is also a valid input config (all fields explicit). */
-function stripResolved(c: ResolvedNetwork): NetworkConfig {
-  return { seed: c.seed, issuance: c.issuance, startBlock: c.startBlock, subnets: c.subnets.map((s) => ({ ...s })) };
-}
