@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuanceAfter } from "../src/network/snapshot.js";
 import { engine } from "../src/wasm.js";
 import {
-  blockEmission, createPool, Network, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  blockEmission, createPool, Network, NetworkWorkerError, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
@@ -193,6 +193,28 @@ describe("run(): a throwing onProgress", () => {
     expect(net.snapshot()).toEqual(before);
     expect(await net.run({ blocks: 10, threads: 1 })).toEqual(new Network(cfg).step(10));
     await net.close();
+  });
+});
+
+describe("run(): a dying worker", () => {
+  it("stops the other shards instead of waiting for them, and reports the dead one", async () => {
+    const pool = await createPool(2);
+    try {
+      const net = new Network(heavy);
+      const t0 = Date.now();
+      // Netuids 1 and 3 share one worker, 2 and 4 the other; netuid 1's first epoch is block 1.
+      const err = await net
+        .run({ blocks: HEAVY_BLOCKS, pool, faultInjection: { netuid: 1, block: 1 } })
+        .then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkWorkerError);
+      expect({ netuid: (err as NetworkWorkerError).netuid, block: (err as NetworkWorkerError).block }).toEqual({ netuid: 1, block: 1 });
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(pool.queueSize).toBe(0);
+      expect(net.block).toBe(0);
+      expect(await net.run({ blocks: 12, pool })).toEqual(new Network(heavy).step(12));
+    } finally {
+      await pool.destroy();
+    }
   });
 });
 

@@ -328,6 +328,7 @@ export class Network {
     // restored, so the network is exactly as before the run.
     const backup = this.states.map(cloneState);
     let timer: ReturnType<typeof setInterval> | undefined;
+    let firstFailure: NetworkWorkerError | undefined;
     try {
       const tasks = shards.map((idx) => {
         const input: ShardInput = {
@@ -348,7 +349,13 @@ export class Network {
           result: task.result.then(
             (r) => ({ idx, r }),
             (e: { netuid?: number; block?: number; cause?: unknown }) => {
-              throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+              const err = new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+              // The first failure is the run's error; the other shards are stopped, not waited for.
+              if (!firstFailure) {
+                firstFailure = err;
+                for (const c of ctl.cancel) c();
+              }
+              throw err;
             },
           ),
         };
@@ -377,8 +384,7 @@ export class Network {
       const settled = await Promise.allSettled(tasks.map((t) => t.result));
       clearInterval(timer);
       check();
-      const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
+      if (firstFailure) throw firstFailure;
       if (options.onProgress) report();
       const records: EpochRecord[] = [];
       const states = this.states.slice();
