@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuanceAfter } from "../src/network/snapshot.js";
 import { engine } from "../src/wasm.js";
 import {
-  blockEmission, createPool, Network, NetworkWorkerError, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  blockEmission, createPool, Network, NetworkWorkerError, TOTAL_SUPPLY, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
@@ -459,6 +459,20 @@ describe("snapshots are input", () => {
         if (b % 97 === 0 || b < 5) expect({ start, b, i: issuanceAfter(wasm, start, b) }).toEqual({ start, b, i: issuance });
         issuance += blockEmission(issuance);
       }
+    }
+    // Far past the last halvings (2^53 blocks would overflow u64 if the probes were not
+    // bounded): the supply is approached, never passed, and emission ends at 0.
+    const end = issuanceAfter(wasm, 0n, Number.MAX_SAFE_INTEGER);
+    expect(end <= TOTAL_SUPPLY && end > TOTAL_SUPPLY - 1_000_000_000n).toBe(true);
+    expect(blockEmission(end)).toBe(0n);
+    // A block count whose first probe, (left − 1) · 1e9 rao, is 1024 mod 2^64: wrapped, it would
+    // claim that every block mints 1 TAO.
+    const left = 4_394_217_352_542_427;
+    expect((BigInt(left - 1) * 1_000_000_000n) % (1n << 64n)).toBe(1024n);
+    expect(issuanceAfter(wasm, 0n, left)).toBe(end);
+    // Splitting the blocks anywhere gives the same issuance.
+    for (const [a, b] of [[1, 2], [10_000_000, 5_000_000], [123_456_789, 987_654_321], [2 ** 40, 2 ** 52]] as const) {
+      expect(issuanceAfter(wasm, issuanceAfter(wasm, 0n, a), b)).toBe(issuanceAfter(wasm, 0n, a + b));
     }
   });
 });

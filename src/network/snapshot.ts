@@ -42,12 +42,18 @@ export function issuanceAfter(wasm: YumaExports, issuance: bigint, blocks: numbe
   while (left > 0) {
     const e = emission(issuance);
     if (e === 0n) break;
-    // The largest k ≤ left such that block k of this stretch still mints e.
+    // Whether block k of this stretch still mints e. Past 2^63 rao (far beyond the supply, where
+    // emission is 0 ≠ e) the probe is not handed to the u64 WASM call, which would wrap it.
+    const mints = (k: number) => {
+      const x = issuance + BigInt(k - 1) * e;
+      return x < 1n << 63n && emission(x) === e;
+    };
+    // The largest k ≤ left with mints(k).
     let lo = 1, hi = left;
-    if (emission(issuance + BigInt(hi - 1) * e) !== e) {
+    if (!mints(hi)) {
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (emission(issuance + BigInt(mid - 1) * e) === e) lo = mid;
+        if (mints(mid)) lo = mid;
         else hi = mid;
       }
       hi = lo;
