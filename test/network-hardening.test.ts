@@ -431,6 +431,43 @@ describe("snapshots are input", () => {
     });
   }
 
+  it("any field replaced by any JSON value: YumaInputError or a sound resume, never another error", () => {
+    // Every path of the snapshot: its fields, the config's, and every subnet state's.
+    const paths: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      paths.push(path);
+      if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(good, []);
+    fc.assert(
+      fc.property(fc.constantFrom(...paths.slice(1)), fc.jsonValue({ maxDepth: 2 }), (path, value) => {
+        const s = structuredClone(good) as Snap;
+        let o = s;
+        for (const k of path.slice(0, -1)) o = o[k];
+        o[path[path.length - 1]!] = value;
+        let resumed: Network | undefined;
+        try {
+          resumed = new Network(s as never);
+        } catch (e) {
+          expect(e).toBeInstanceOf(YumaInputError);
+          expect((e as YumaInputError).field.startsWith("snapshot")).toBe(true);
+          return;
+        }
+        if (path[0] !== "config") {
+          // A state field is accepted only with a value that means the same (e.g. 5 for "5").
+          expect(resumed.snapshot()).toEqual(good);
+        } else {
+          // A config change the state allows (say kappa) continues as that network: it runs,
+          // and its own snapshots resume.
+          resumed.step(7);
+          const again = resumed.snapshot();
+          expect(new Network(again).snapshot()).toEqual(again);
+        }
+      }),
+      { numRuns: 600, seed: 0x5a95 },
+    );
+  });
+
   it("resumes across a halving: the issuance check follows the emission schedule", () => {
     // The first halving (near 10.5M TAO): 30 blocks from 10 TAO below it cross it.
     const c: NetworkConfig = { issuance: "10499999990000000", subnets: 1, defaults: { neurons: 4, validators: 1, tempo: 7 } };
