@@ -150,6 +150,9 @@ function workerCounter() {
   };
 }
 
+/** Handles of worker threads and their message ports still open in this process. */
+const threadHandles = () => process.getActiveResourcesInfo().filter((r) => /Worker|MessagePort/.test(r));
+
 describe("run(): a throwing onProgress", () => {
   it("rejects with that same error, stops the workers, leaves the network unchanged", async () => {
     const pool = await createPool(2);
@@ -278,6 +281,7 @@ describe("close(): no worker thread outlives it", () => {
       await Promise.all(nets.map((n) => n.close()));
       expect(workers.made).toBe(12);
       expect(workers.live).toBe(0);
+      expect(threadHandles()).toEqual([]);
       out.forEach((s, i) => expect(s).toEqual(new Network(cfgs[i]!).step(40)));
     } finally {
       workers.stop();
@@ -292,6 +296,7 @@ describe("close(): no worker thread outlives it", () => {
       await Promise.all(nets.map((n) => n.close()));
       expect(workers.live).toBe(0);
       const settled = await runs;
+      expect(threadHandles()).toEqual([]);
       for (const r of settled) {
         expect(r.status).toBe("rejected");
         expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NetworkClosedError);
@@ -302,6 +307,7 @@ describe("close(): no worker thread outlives it", () => {
       const again = await Promise.all(nets.map((n) => n.run({ blocks: 20, threads: 2 })));
       await Promise.all(nets.map((n) => n.close()));
       expect(workers.live).toBe(0);
+      expect(threadHandles()).toEqual([]);
       again.forEach((s, i) => expect(s).toEqual(new Network(cfgs[i]!).step(20)));
     } finally {
       workers.stop();
