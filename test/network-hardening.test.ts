@@ -270,6 +270,43 @@ describe("run(): calls while a run is in flight", () => {
   });
 });
 
+describe("step() / run() options are input", () => {
+  const cfg: NetworkConfig = { subnets: 2, defaults: { neurons: 4, validators: 1, tempo: 3 } };
+  const bad: Array<[string, unknown, string]> = [
+    ["run() without options", undefined, "options"],
+    ["run(null)", null, "options"],
+    ["shares not a function", { blocks: 3, shares: [1, 0] }, "options.shares"],
+    ["onProgress not a function", { blocks: 3, onProgress: true }, "options.onProgress"],
+    ["pool not a pool", { blocks: 3, pool: {} }, "options.pool"],
+  ];
+  for (const [what, options, field] of bad) {
+    it(`refuses ${what}: YumaInputError at ${field}, network unchanged`, async () => {
+      const net = new Network(cfg);
+      const err = await (net.run as (o: unknown) => Promise<unknown>)(options).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(YumaInputError);
+      expect((err as YumaInputError).field).toBe(field);
+      expect(net.block).toBe(0);
+      expect(await net.run({ blocks: 3 })).toEqual(new Network(cfg).step(3));
+      await net.close();
+    });
+  }
+  it("refuses step() options that are not an object, or shares that are not a function", () => {
+    const net = new Network(cfg);
+    const field = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(YumaInputError);
+        return (e as YumaInputError).field;
+      }
+      return null;
+    };
+    expect(field(() => (net.step as (b: number, o: unknown) => unknown)(3, null))).toBe("options");
+    expect(field(() => net.step(3, { shares: 5 as never }))).toBe("options.shares");
+    expect(net.block).toBe(0);
+  });
+});
+
 describe("close(): no worker thread outlives it", () => {
   const cfgs = [1, 2, 3].map((seed): NetworkConfig => ({ seed, subnets: 5, defaults: { neurons: 16, validators: 4, tempo: 5 } }));
 

@@ -218,6 +218,7 @@ export class Network {
   step(blocks: number, options: StepOptions = {}): NetworkSummary {
     this.assertIdle("step");
     this.checkBlocks(blocks);
+    checkOptions(options, "options", false);
     const wasm = engine();
     const to = this.blockNo + blocks;
     const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
@@ -272,6 +273,7 @@ export class Network {
   }
 
   private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary> {
+    checkOptions(options, "options", true);
     const blocks = this.checkBlocks(options.blocks);
     const check = () => {
       if (ctl.aborted) throw ctl.reason;
@@ -470,6 +472,24 @@ export class Network {
     this.ownPool = undefined;
     this.ownPoolSize = 0;
     await p?.destroy();
+  }
+}
+
+/** Options of step() / run(): an object whose callbacks are functions and whose pool is a pool. */
+function checkOptions(o: unknown, field: string, isRun: boolean): void {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw new YumaInputError(field, isRun ? "must be an object such as { blocks: 100 }" : "must be an object such as { shares }");
+  }
+  const r = o as Record<string, unknown>;
+  const fns = isRun ? ["shares", "onProgress"] : ["shares"];
+  for (const k of fns) {
+    if (r[k] !== undefined && typeof r[k] !== "function") throw new YumaInputError(`${field}.${k}`, `must be a function, got ${typeof r[k]}`);
+  }
+  if (isRun && r.pool !== undefined) {
+    const p = r.pool as { run?: unknown; options?: { maxThreads?: unknown } } | null;
+    if (typeof p !== "object" || p === null || typeof p.run !== "function" || typeof p.options?.maxThreads !== "number") {
+      throw new YumaInputError(`${field}.pool`, "must be a piscina pool from createPool()");
+    }
   }
 }
 
