@@ -15,6 +15,7 @@ export { runEncoded, rawToOutputs, type RawEpochOutputs } from "./epoch.js";
 export { getModule, instantiate, setModule, wasmBuildBytes, type YumaExports } from "./wasm.js";
 export { blockEmission, ownerCut, TOTAL_SUPPLY, SUBNET_OWNER_CUT } from "./emission.js";
 export { Network, NetworkWorkerError, type NetworkSummary, type NetworkSnapshot, type RunOptions, type RunProgress, type SubnetSummary, type StepOptions, type ShareSchedule } from "./network/network.js";
+export { NetworkBusyError, NetworkClosedError } from "./network/network.js";
 export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, type ResolvedNetwork, type ResolvedSubnet, type PolicyName } from "./network/config.js";
 export { createPool } from "./pool/index.js";
 

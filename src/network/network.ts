@@ -7,10 +7,9 @@ import { YumaInputError } from "../errors.js";
 import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
-import {
-  buffersOf, cloneState, createSubnetState, stateFromJson, stateToJson, type SubnetState, type SubnetStateJson,
-} from "./state.js";
-import { fromHex, sha256, toHex } from "../digest.js";
+import { buffersOf, cloneState, createSubnetState, stateToJson, type SubnetState, type SubnetStateJson } from "./state.js";
+import { isSnapshotLike, parseSnapshot } from "./snapshot.js";
+import { sha256, toHex } from "../digest.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -53,7 +52,9 @@ export interface RunProgress {
 }
 
 /** Emission shares per block: one non-negative integer per subnet (config order), or
- *  undefined to keep the configured shares. Called once per block, on the calling thread. */
+ *  undefined for the configured shares at that block (not "keep the last value": the schedule
+ *  is evaluated per block, so splitting a run into several calls never changes it). Called
+ *  once per block, on the calling thread. */
 export type ShareSchedule = (block: number) => readonly number[] | undefined;
 
 export interface StepOptions {
@@ -84,6 +85,35 @@ export class NetworkWorkerError extends Error {
   }
 }
 
+/** Refused because a `run()` of this network is in flight (its subnet state is on the worker
+ *  threads): `step()`, `run()`, `snapshot()` and `subnetDetail()` wait until it settles. */
+export class NetworkBusyError extends Error {
+  readonly operation: string;
+  constructor(operation: string) {
+    super(`${operation}() refused: a run() of this network is in flight; await it first`);
+    this.name = "NetworkBusyError";
+    this.operation = operation;
+  }
+}
+
+/** `run()` was cancelled by `close()`; the network is left as before the run. */
+export class NetworkClosedError extends Error {
+  constructor() {
+    super("run() cancelled: the network was closed while it ran");
+    this.name = "NetworkClosedError";
+  }
+}
+
+/** The in-flight run: how to cancel it, and when it has settled. */
+interface RunControl {
+  aborted: boolean;
+  reason: unknown;
+  /** Cancels the workers' tasks (set once they are submitted). */
+  cancel: Array<() => void>;
+  abort(reason: unknown): void;
+  settled: Promise<void>;
+}
+
 const ZERO_DIGEST = new Uint8Array(32);
 
 export class Network {
@@ -96,19 +126,19 @@ export class Network {
   private ownPool: Piscina | undefined;
   private ownPoolSize = 0;
   private readonly staticShares: number[];
+  private inflight: RunControl | undefined;
 
+  /** A fresh network from a config, or a resumed one from a `snapshot()` (validated as input:
+   *  a corrupted snapshot throws YumaInputError naming its field, e.g. `snapshot.subnets[0].stake[3]`). */
   constructor(config: NetworkConfig | NetworkSnapshot = {}) {
-    if ((config as NetworkSnapshot).format === "yuma-network-snapshot/1") {
-      const s = config as NetworkSnapshot;
-      this.config = resolveConfig(stripResolved(s.config));
+    if (isSnapshotLike(config)) {
+      const s = parseSnapshot(engine(), config);
+      this.config = s.config;
       this.blockNo = s.block;
-      this.issuanceNow = BigInt(s.issuance);
-      this.splitDust = BigInt(s.splitDust);
-      this.digestNow = fromHex(s.digest);
-      if (!Array.isArray(s.subnets) || s.subnets.length !== this.config.subnets.length) {
-        throw new YumaInputError("snapshot.subnets", "must hold one state per configured subnet");
-      }
-      this.states = s.subnets.map((j, i) => stateFromJson(j, `snapshot.subnets[${i}]`));
+      this.issuanceNow = s.issuance;
+      this.splitDust = s.splitDust;
+      this.digestNow = s.digest;
+      this.states = s.states;
     } else {
       this.config = resolveConfig(config);
       this.blockNo = this.config.startBlock;
@@ -137,12 +167,14 @@ export class Network {
     let total = shares.reduce((a, x) => a + BigInt(x), 0n);
     for (let b = this.blockNo + 1; b <= to; b++) {
       const e = BigInt.asUintN(64, wasm.blockEmission(issuance));
-      const wanted = schedule?.(b);
-      if (wanted !== undefined && wanted !== shares) {
-        if (!sameShares(wanted, shares)) {
-          shares = checkShares(wanted, this.staticShares.length, b);
-          total = shares.reduce((a, x) => a + BigInt(x), 0n);
-        }
+      // undefined means the configured shares for this block: a schedule is a pure function
+      // of the block, so where a run is split into calls (or snapshots) never matters.
+      const wanted = schedule?.(b) ?? this.staticShares;
+      if (wanted !== shares && !(Array.isArray(wanted) && sameShares(wanted, shares))) {
+        shares = Array.isArray(wanted) && sameShares(wanted, this.staticShares)
+          ? this.staticShares
+          : checkShares(wanted, this.staticShares.length, b);
+        total = shares.reduce((a, x) => a + BigInt(x), 0n);
       }
       const last = segments[segments.length - 1];
       if (last && last.emission === e && last.shares === shares) last.count++;
@@ -178,9 +210,15 @@ export class Network {
     return this.summary();
   }
 
+  private assertIdle(operation: string): void {
+    if (this.inflight) throw new NetworkBusyError(operation);
+  }
+
   /** Advance `blocks` blocks on this thread. */
   step(blocks: number, options: StepOptions = {}): NetworkSummary {
+    this.assertIdle("step");
     this.checkBlocks(blocks);
+    checkOptions(options, "options", false);
     const wasm = engine();
     const to = this.blockNo + blocks;
     const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
@@ -207,9 +245,42 @@ export class Network {
     return summary;
   }
 
-  /** Advance `blocks` blocks with the subnets sharded over worker threads. */
+  /**
+   * Advance `blocks` blocks with the subnets sharded over worker threads. While it is in
+   * flight, `step()`, `run()`, `snapshot()` and `subnetDetail()` throw `NetworkBusyError`.
+   * If it fails (a worker dies, `onProgress` throws, `close()` is called) the workers stop at
+   * their next epoch, it rejects, and the network is left exactly as before it.
+   */
   async run(options: RunOptions): Promise<NetworkSummary> {
+    this.assertIdle("run");
+    let settle!: () => void;
+    const ctl: RunControl = {
+      aborted: false,
+      reason: undefined,
+      cancel: [],
+      abort(reason) {
+        if (ctl.aborted) return;
+        ctl.aborted = true;
+        ctl.reason = reason;
+        for (const c of ctl.cancel) c();
+      },
+      settled: new Promise<void>((r) => (settle = r)),
+    };
+    this.inflight = ctl;
+    try {
+      return await this.runSharded(options, ctl);
+    } finally {
+      this.inflight = undefined;
+      settle();
+    }
+  }
+
+  private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary> {
+    checkOptions(options, "options", true);
     const blocks = this.checkBlocks(options.blocks);
+    const check = () => {
+      if (ctl.aborted) throw ctl.reason;
+    };
     let pool = options.pool;
     let threads: number;
     if (pool) {
@@ -221,12 +292,17 @@ export class Network {
       }
       threads = t;
       if (!this.ownPool || this.ownPoolSize !== threads) {
-        await this.ownPool?.destroy();
+        const old = this.ownPool;
+        this.ownPool = undefined;
+        this.ownPoolSize = 0;
+        await old?.destroy();
+        // Owned from here on: close() (which waits for this run to settle) ends it.
         this.ownPool = await (await import("../pool/pool.js")).createPool(threads);
         this.ownPoolSize = threads;
       }
       pool = this.ownPool;
     }
+    check();
     const wasm = engine();
     const from = this.blockNo, to = from + blocks;
     const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
@@ -248,59 +324,87 @@ export class Network {
     for (const sh of shards) sh.sort((a, b) => a - b);
 
     const epochsTotal = this.config.subnets.reduce((a, s) => a + countEpochs(s.netuid, s.tempo, from, to), 0);
-    const backup = this.states.map(cloneState);
     const module = getModule();
     // Loaded on demand: piscina and worker_threads exist only in Node.
     const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
     await loadNodeModules();
-    const tasks = shards.map((idx) => {
-      const input: ShardInput = {
-        seed: this.config.seed,
-        subnets: idx.map((i) => this.config.subnets[i]!),
-        states: idx.map((i) => this.states[i]!),
-        indices: idx,
-        from,
-        to,
-        segments,
-      };
-      const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
-        faultInjection: options.faultInjection,
+    check();
+    // From here on the states' buffers move to the workers: on any failure the backup is
+    // restored, so the network is exactly as before the run.
+    const backup = this.states.map(cloneState);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let firstFailure: NetworkWorkerError | undefined;
+    try {
+      const tasks = shards.map((idx) => {
+        const input: ShardInput = {
+          seed: this.config.seed,
+          subnets: idx.map((i) => this.config.subnets[i]!),
+          states: idx.map((i) => this.states[i]!),
+          indices: idx,
+          from,
+          to,
+          segments,
+        };
+        const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
+          faultInjection: options.faultInjection,
+        });
+        ctl.cancel.push(task.cancel);
+        return {
+          finished: task.finished,
+          result: task.result.then(
+            (r) => ({ idx, r }),
+            (e: { netuid?: number; block?: number; cause?: unknown }) => {
+              const err = new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
+              // The first failure is the run's error; the other shards are stopped, not waited for.
+              if (!firstFailure) {
+                firstFailure = err;
+                for (const c of ctl.cancel) c();
+              }
+              throw err;
+            },
+          ),
+        };
       });
-      return {
-        finished: task.finished,
-        result: task.result.then(
-          (r) => ({ idx, r }),
-          (e: { netuid?: number; block?: number; cause?: unknown }) => {
-            throw new NetworkWorkerError(e.netuid ?? input.subnets[0]!.netuid, e.block ?? from + 1, e.cause ?? e);
-          },
-        ),
+      // Progress is polled from the workers' shared counters a few times a second. A throwing
+      // callback cancels the run (it never escapes from the timer).
+      let reported = -1;
+      const report = () => {
+        const done = tasks.reduce((a, t) => a + t.finished(), 0);
+        if (done !== reported) {
+          reported = done;
+          options.onProgress?.({ epochsDone: done, epochsTotal });
+        }
       };
-    });
-    // Progress is polled from the workers' shared counters a few times a second.
-    let reported = -1;
-    const report = () => {
-      const done = tasks.reduce((a, t) => a + t.finished(), 0);
-      if (done !== reported) {
-        reported = done;
-        options.onProgress?.({ epochsDone: done, epochsTotal });
+      if (options.onProgress) {
+        timer = setInterval(() => {
+          try {
+            report();
+          } catch (e) {
+            clearInterval(timer);
+            ctl.abort(e);
+          }
+        }, 100);
       }
-    };
-    const timer = options.onProgress ? setInterval(report, 100) : undefined;
-    const settled = await Promise.allSettled(tasks.map((t) => t.result));
-    if (timer) clearInterval(timer);
-    const failed = settled.find((s) => s.status === "rejected");
-    if (failed) {
+      // Rejects only once every task has settled: no worker still holds this run's work.
+      const settled = await Promise.allSettled(tasks.map((t) => t.result));
+      clearInterval(timer);
+      check();
+      if (firstFailure) throw firstFailure;
+      if (options.onProgress) report();
+      const records: EpochRecord[] = [];
+      const states = this.states.slice();
+      for (const s of settled) {
+        const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;
+        idx.forEach((i, k) => (states[i] = r.states[k]!));
+        records.push(...r.records);
+      }
+      this.states = states;
+      return this.commit(to, issuance, dust, records);
+    } catch (e) {
+      clearInterval(timer);
       this.states = backup;
-      throw (failed as PromiseRejectedResult).reason;
+      throw e;
     }
-    if (options.onProgress) report();
-    const records: EpochRecord[] = [];
-    for (const s of settled) {
-      const { idx, r } = (s as PromiseFulfilledResult<{ idx: number[]; r: { states: SubnetState[]; records: EpochRecord[] } }>).value;
-      idx.forEach((i, k) => (this.states[i] = r.states[k]!));
-      records.push(...r.records);
-    }
-    return this.commit(to, issuance, dust, records);
   }
 
   /** Totals so far, in the `yuma simulate --json` shape. */
@@ -331,6 +435,7 @@ export class Network {
 
   /** Per-uid view of one subnet (stake, cumulative earnings), for reports. */
   subnetDetail(netuid: number): { stake: bigint[]; earned: number[]; permit: boolean[]; validators: number } {
+    this.assertIdle("subnetDetail");
     const i = this.config.subnets.findIndex((s) => s.netuid === netuid);
     if (i < 0) throw new YumaInputError("netuid", `no subnet ${netuid}`);
     const s = this.states[i]!;
@@ -344,9 +449,11 @@ export class Network {
 
   /** All state, JSON-serialisable; `new Network(snapshot)` resumes with identical results. */
   snapshot(): NetworkSnapshot {
+    this.assertIdle("snapshot");
     return {
       format: "yuma-network-snapshot/1",
-      config: this.config,
+      // A copy: the snapshot is the caller's to keep or edit, the network's config is not.
+      config: structuredClone(this.config),
       block: this.blockNo,
       issuance: this.issuanceNow.toString(),
       splitDust: this.splitDust.toString(),
@@ -355,12 +462,37 @@ export class Network {
     };
   }
 
-  /** End this network's own worker pool (a caller-supplied pool is left alone). */
+  /** End this network's own worker pool (a caller-supplied pool is left alone). A run in
+   *  flight is cancelled first (it rejects with `NetworkClosedError`, the network unchanged);
+   *  when this resolves, none of the network's worker threads remains. */
   async close(): Promise<void> {
+    const run = this.inflight;
+    if (run) {
+      run.abort(new NetworkClosedError());
+      await run.settled;
+    }
     const p = this.ownPool;
     this.ownPool = undefined;
     this.ownPoolSize = 0;
     await p?.destroy();
+  }
+}
+
+/** Options of step() / run(): an object whose callbacks are functions and whose pool is a pool. */
+function checkOptions(o: unknown, field: string, isRun: boolean): void {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw new YumaInputError(field, isRun ? "must be an object such as { blocks: 100 }" : "must be an object such as { shares }");
+  }
+  const r = o as Record<string, unknown>;
+  const fns = isRun ? ["shares", "onProgress"] : ["shares"];
+  for (const k of fns) {
+    if (r[k] !== undefined && typeof r[k] !== "function") throw new YumaInputError(`${field}.${k}`, `must be a function, got ${typeof r[k]}`);
+  }
+  if (isRun && r.pool !== undefined) {
+    const p = r.pool as { run?: unknown; options?: { maxThreads?: unknown } } | null;
+    if (typeof p !== "object" || p === null || typeof p.run !== "function" || typeof p.options?.maxThreads !== "number") {
+      throw new YumaInputError(`${field}.pool`, "must be a piscina pool from createPool()");
+    }
   }
 }
 
@@ -382,7 +514,3 @@ function checkShares(x: unknown, n: number, block: number): number[] {
   return x.slice();
 }
 
-/** A resolved config is also a valid input config (all fields explicit). */
-function stripResolved(c: ResolvedNetwork): NetworkConfig {
-  return { seed: c.seed, issuance: c.issuance, startBlock: c.startBlock, subnets: c.subnets.map((s) => ({ ...s })) };
-}

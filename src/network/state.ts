@@ -1,9 +1,11 @@
 // Per-subnet simulation state: flat typed arrays (transferable to and from workers) plus a
-// few bigint counters. Everything here is JSON-serialisable through snapshot.ts.
+// few bigint counters. JSON form (stateToJson / stateFromJson) for snapshots.
 
 import type { ResolvedSubnet } from "./config.js";
 import { key, Rng, STREAM } from "./prng.js";
 import { fromBase64, toBase64 } from "../digest.js";
+import { YumaInputError } from "../errors.js";
+import { requireInt, requireObject, requireRao } from "../validate.js";
 
 export interface SubnetState {
   netuid: number;
@@ -37,7 +39,7 @@ export interface SubnetState {
 }
 
 /** Heavy-tailed (Pareto) validator stakes summing to `total` rao; miners hold none. */
-function initialStake(cfg: ResolvedSubnet, seed: number): BigUint64Array {
+export function initialStake(cfg: ResolvedSubnet, seed: number): BigUint64Array {
   const n = cfg.neurons, v = cfg.validators;
   const stake = new BigUint64Array(n);
   if (v === 0) return stake;
@@ -129,18 +131,126 @@ export function stateToJson(s: SubnetState): SubnetStateJson {
   return j;
 }
 
-export function stateFromJson(j: SubnetStateJson, field: string): SubnetState {
+/** What a subnet's state must agree with when a snapshot is resumed. */
+export interface StateContext {
+  cfg: ResolvedSubnet;
+  seed: number;
+  startBlock: number;
+  /** The snapshot's block (last simulated block). */
+  block: number;
+  /** Epochs of this subnet in blocks (startBlock, block], and the block of the last one (0 if none). */
+  epochs: number;
+  lastEpochBlock: number;
+}
+
+const STATE_KEYS = new Set<string>([
+  "netuid", "n", "lastEpochBlock", "epochs", "pending", "pendingOwner", "owner", "miners", "validators", "dust",
+  ...ARRAY_FIELDS,
+]);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const STAKE_LIMIT = 1n << 63n;
+
+const fail = (field: string, rule: string): never => {
+  throw new YumaInputError(field, rule);
+};
+
+/** A typed array of `length` entries from its base64 bytes (padded base64, as stateToJson writes). */
+function typedFrom<F extends (typeof ARRAY_FIELDS)[number]>(v: unknown, f: F, field: string, length: number): InstanceType<(typeof TYPED)[F]> {
+  if (typeof v !== "string") return fail(field, `must be a base64 string, got ${v === null ? "null" : typeof v}`);
+  if (!BASE64.test(v)) return fail(field, "must be padded base64");
+  const bytes = fromBase64(v);
+  const size = TYPED[f].BYTES_PER_ELEMENT;
+  if (bytes.length !== length * size) fail(field, `must hold ${length} entries of ${size} bytes, got ${bytes.length} bytes`);
+  return new TYPED[f](bytes.buffer as ArrayBuffer) as InstanceType<(typeof TYPED)[F]>;
+}
+
+/** Row offsets of a CSR over n rows: start at 0, never decrease, end at `nnz`. */
+function checkCsr(start: Uint32Array, col: Uint16Array, n: number, field: string, startName: string, colName: string, rowsWithEntries: number): void {
+  if (start[0] !== 0) fail(`${field}.${startName}[0]`, `must be 0, got ${start[0]}`);
+  for (let i = 0; i < n; i++) {
+    const a = start[i]!, b = start[i + 1]!;
+    if (b < a) fail(`${field}.${startName}[${i + 1}]`, `row offsets must not decrease (${b} < ${a})`);
+    if (b > col.length) fail(`${field}.${startName}[${i + 1}]`, `row offset ${b} is past the ${col.length} entries`);
+    if (b > a && i >= rowsWithEntries) fail(`${field}.${startName}[${i + 1}]`, `row ${i} must be empty (only the first ${rowsWithEntries} uids set weights)`);
+  }
+  const seen = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const a = start[i]!, b = start[i + 1]!;
+    for (let k = a; k < b; k++) {
+      const u = col[k]!;
+      if (u >= n) fail(`${field}.${colName}[${k}]`, `uid must be below n = ${n}, got ${u}`);
+      if (seen[u] === i) fail(`${field}.${colName}[${k}]`, `uid ${u} appears twice in row ${i}`);
+      seen[u] = i;
+    }
+  }
+  if (start[n] !== col.length) fail(`${field}.${startName}[${n}]`, `must equal the number of entries (${col.length}), got ${start[n]}`);
+}
+
+/**
+ * A subnet's state from its snapshot JSON, every field checked: types and lengths, and
+ * agreement with the config and the snapshot's block (the state a run from the config would
+ * have). Throws YumaInputError naming the field, e.g. `snapshot.subnets[0].stake[3]`.
+ */
+export function stateFromJson(input: unknown, field: string, ctx: StateContext): SubnetState {
+  const j = requireObject(input, field);
+  for (const k of Object.keys(j)) if (!STATE_KEYS.has(k)) fail(`${field}.${k}`, "unknown field");
+  const { cfg, block } = ctx;
+  const netuid = requireInt(j.netuid, `${field}.netuid`, 0, 65535);
+  if (netuid !== cfg.netuid) fail(`${field}.netuid`, `must equal the config's netuid ${cfg.netuid}, got ${netuid}`);
+  const n = requireInt(j.n, `${field}.n`, 1, 65535);
+  if (n !== cfg.neurons) fail(`${field}.n`, `must equal the config's neurons = ${cfg.neurons}, got ${n}`);
+  const epochs = requireInt(j.epochs, `${field}.epochs`, 0, Number.MAX_SAFE_INTEGER);
+  if (epochs !== ctx.epochs) fail(`${field}.epochs`, `must be ${ctx.epochs} (epochs of netuid ${netuid} at tempo ${cfg.tempo} up to block ${block}), got ${epochs}`);
+  const lastEpochBlock = requireInt(j.lastEpochBlock, `${field}.lastEpochBlock`, 0, Number.MAX_SAFE_INTEGER);
+  if (lastEpochBlock !== ctx.lastEpochBlock) fail(`${field}.lastEpochBlock`, `must be ${ctx.lastEpochBlock} (the last epoch block up to ${block}), got ${lastEpochBlock}`);
+  const rao = (k: string) => requireRao(j[k], `${field}.${k}`);
   const s = {
-    netuid: Number(j.netuid), n: Number(j.n), lastEpochBlock: Number(j.lastEpochBlock), epochs: Number(j.epochs),
-    pending: BigInt(j.pending!), pendingOwner: BigInt(j.pendingOwner!), owner: BigInt(j.owner!),
-    miners: BigInt(j.miners!), validators: BigInt(j.validators!), dust: BigInt(j.dust!),
+    netuid, n, lastEpochBlock, epochs,
+    pending: rao("pending"), pendingOwner: rao("pendingOwner"), owner: rao("owner"),
+    miners: rao("miners"), validators: rao("validators"), dust: rao("dust"),
   } as SubnetState;
-  for (const f of ARRAY_FIELDS) {
-    const v = j[f];
-    if (typeof v !== "string") throw new TypeError(`${field}.${f}: missing`);
-    const bytes = fromBase64(v);
-    if (bytes.length % TYPED[f].BYTES_PER_ELEMENT !== 0) throw new TypeError(`${field}.${f}: bad length`);
-    (s as unknown as Record<string, ArrayBufferView>)[f] = new TYPED[f](bytes.buffer as ArrayBuffer);
+  const arr = <F extends (typeof ARRAY_FIELDS)[number]>(f: F, length: number) => typedFrom(j[f], f, `${field}.${f}`, length);
+
+  const stake = (s.stake = arr("stake", n));
+  let total = 0n;
+  for (let i = 0; i < n; i++) {
+    total += stake[i]!;
+    if (total >= STAKE_LIMIT) fail(`${field}.stake[${i}]`, `total stake must stay below 2^63 rao, reaches ${total} here`);
+  }
+  const initial = initialStake(cfg, ctx.seed);
+  for (let i = 0; i < n; i++) {
+    if (cfg.stakeMode === "fixed" ? stake[i] !== initial[i] : stake[i]! < initial[i]!) {
+      fail(`${field}.stake[${i}]`, cfg.stakeMode === "fixed"
+        ? `must be the configured stake ${initial[i]} (stakeMode "fixed"), got ${stake[i]}`
+        : `must not be below the configured stake ${initial[i]} (stakeMode "compound" only adds), got ${stake[i]}`);
+    }
+  }
+  const lastUpdate = (s.lastUpdate = arr("lastUpdate", n));
+  for (let i = 0; i < n; i++) {
+    const max = i < cfg.validators ? BigInt(lastEpochBlock) : 0n;
+    if (lastUpdate[i]! > max) fail(`${field}.lastUpdate[${i}]`, `must be at most ${max} (${i < cfg.validators ? "weights are set at epochs" : "miners never set weights"}), got ${lastUpdate[i]}`);
+  }
+  const registration = (s.registration = arr("registration", n));
+  for (let i = 0; i < n; i++) {
+    if (registration[i] !== BigInt(ctx.startBlock)) fail(`${field}.registration[${i}]`, `must be the start block ${ctx.startBlock}, got ${registration[i]}`);
+  }
+  const permit = (s.permit = arr("permit", n));
+  for (let i = 0; i < n; i++) if (permit[i]! > 1) fail(`${field}.permit[${i}]`, `must be 0 or 1, got ${permit[i]}`);
+  s.wStart = arr("wStart", n + 1);
+  const nnzW = s.wStart[n]!;
+  s.wCol = arr("wCol", nnzW);
+  s.wVal = arr("wVal", nnzW);
+  checkCsr(s.wStart, s.wCol, n, field, "wStart", "wCol", cfg.validators);
+  s.bStart = arr("bStart", n + 1);
+  const nnzB = s.bStart[n]!;
+  s.bCol = arr("bCol", nnzB);
+  s.bVal = arr("bVal", nnzB);
+  checkCsr(s.bStart, s.bCol, n, field, "bStart", "bCol", n);
+  s.consensus = arr("consensus", n);
+  const earned = (s.earned = arr("earned", n));
+  for (let i = 0; i < n; i++) {
+    const x = earned[i]!;
+    if (!Number.isInteger(x) || x < 0) fail(`${field}.earned[${i}]`, `must be a non-negative whole number of rao, got ${x}`);
   }
   return s;
 }

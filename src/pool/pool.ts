@@ -31,11 +31,16 @@ export async function createPool(threads: number): Promise<Piscina> {
   return new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
 }
 
+/** Cells of the shared progress buffer (BigInt64): started, netuid, block, cancel. */
+export const PROGRESS_CELLS = 4;
+export const CANCEL_CELL = 3;
+
 export interface ShardTaskMessage {
   module: WebAssembly.Module;
   input: ShardInput;
   port: MessagePort | import("node:worker_threads").MessagePort;
-  /** Shared progress cell: [epochs started, netuid, block] of the epoch being run. */
+  /** Shared progress cell: [epochs started, netuid, block] of the epoch being run, then a
+   *  cancel flag the main thread sets to make the worker stop before its next epoch. */
   progress: SharedArrayBuffer;
   faultInjection?: { netuid: number; block: number };
 }
@@ -49,6 +54,8 @@ export interface ShardTask {
   result: Promise<ShardTaskResult>;
   /** Epochs of this shard finished so far (read without any message from the worker). */
   finished(): number;
+  /** Ask the worker to stop before its next epoch (`result` then rejects). */
+  cancel(): void;
 }
 
 /**
@@ -65,7 +72,7 @@ export function runShardTask(
 ): ShardTask {
   if (!node) throw new Error("runShardTask: call loadNodeModules() first");
   const { port1, port2 } = new node.MessageChannel();
-  const progress = new SharedArrayBuffer(24);
+  const progress = new SharedArrayBuffer(8 * PROGRESS_CELLS);
   const cell = new BigInt64Array(progress);
   let complete = false;
   let resolveDone!: (r: ShardTaskResult) => void;
@@ -98,6 +105,9 @@ export function runShardTask(
     finished() {
       const started = Number(Atomics.load(cell, 0));
       return complete ? started : Math.max(0, started - 1);
+    },
+    cancel() {
+      Atomics.store(cell, CANCEL_CELL, 1n);
     },
   };
 }

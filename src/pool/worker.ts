@@ -6,7 +6,7 @@ import { runShard } from "../network/runner.js";
 import { buffersOf } from "../network/state.js";
 import { instantiate, type YumaExports } from "../wasm.js";
 import { RETAINED_MEMORY_LIMIT } from "../memory.js";
-import type { ShardTaskMessage } from "./pool.js";
+import { CANCEL_CELL, type ShardTaskMessage } from "./pool.js";
 
 let wasm: YumaExports | undefined;
 
@@ -16,8 +16,12 @@ export default function shardTask(task: ShardTaskMessage): boolean {
   const fault = task.faultInjection;
   const cell = new BigInt64Array(task.progress);
   let started = 0n;
+  // Cancelled by the main thread (its run failed or was closed): stop before the next epoch.
+  const cancelled = () => cell.length > CANCEL_CELL && Atomics.load(cell, CANCEL_CELL) !== 0n;
+  if (cancelled()) throw new Error("shard task cancelled");
   const records = runShard(wasm, task.input, {
     beforeEpoch(netuid, block) {
+      if (cancelled()) throw new Error("shard task cancelled");
       // The epoch being run, for progress and for naming it if this worker dies.
       Atomics.store(cell, 1, BigInt(netuid));
       Atomics.store(cell, 2, BigInt(block));

@@ -1,0 +1,114 @@
+// Snapshots are input: `new Network(snapshot)` checks every field the way a config is
+// checked, and that the state is the one a run from the snapshot's config reaches at its
+// block (epoch counts, issuance, rao accounting), so a corrupted snapshot never runs.
+
+import { YumaInputError } from "../errors.js";
+import { requireInt, requireObject, requireRao, requireU64 } from "../validate.js";
+import type { YumaExports } from "../wasm.js";
+import { resolveConfig, type ResolvedNetwork } from "./config.js";
+import { countEpochs, nextEpochBlock } from "./runner.js";
+import { stateFromJson, type SubnetState } from "./state.js";
+import { fromHex } from "../digest.js";
+
+export const SNAPSHOT_FORMAT = "yuma-network-snapshot/1";
+
+const SNAPSHOT_KEYS = new Set<string>(["format", "config", "block", "issuance", "splitDust", "digest", "subnets"]);
+
+const fail = (field: string, rule: string): never => {
+  throw new YumaInputError(field, rule);
+};
+
+const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Whether `new Network(x)` got a snapshot rather than a config (configs have neither key). */
+export function isSnapshotLike(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && (own(x, "format") || own(x, "config"));
+}
+
+export interface ParsedSnapshot {
+  config: ResolvedNetwork;
+  block: number;
+  issuance: bigint;
+  splitDust: bigint;
+  digest: Uint8Array;
+  states: SubnetState[];
+}
+
+/** Issuance after `blocks` blocks from `issuance`. Emission is a non-increasing step function
+ *  of issuance (halvings), so each run of blocks with the same emission is found by bisection. */
+export function issuanceAfter(wasm: YumaExports, issuance: bigint, blocks: number): bigint {
+  const emission = (i: bigint) => BigInt.asUintN(64, wasm.blockEmission(i));
+  let left = blocks;
+  while (left > 0) {
+    const e = emission(issuance);
+    if (e === 0n) break;
+    // Whether block k of this stretch still mints e. Past 2^63 rao (far beyond the supply, where
+    // emission is 0 ≠ e) the probe is not handed to the u64 WASM call, which would wrap it.
+    const mints = (k: number) => {
+      const x = issuance + BigInt(k - 1) * e;
+      return x < 1n << 63n && emission(x) === e;
+    };
+    // The largest k ≤ left with mints(k).
+    let lo = 1, hi = left;
+    if (!mints(hi)) {
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (mints(mid)) lo = mid;
+        else hi = mid;
+      }
+      hi = lo;
+    }
+    issuance += BigInt(hi) * e;
+    left -= hi;
+  }
+  return issuance;
+}
+
+/** Validate a snapshot (typically parsed JSON); every error names its field under `snapshot`. */
+export function parseSnapshot(wasm: YumaExports, input: unknown): ParsedSnapshot {
+  const s = requireObject(input, "snapshot");
+  for (const k of Object.keys(s)) if (!SNAPSHOT_KEYS.has(k)) fail(`snapshot.${k}`, "unknown field");
+  if (s.format !== SNAPSHOT_FORMAT) fail("snapshot.format", `must be ${JSON.stringify(SNAPSHOT_FORMAT)}, got ${JSON.stringify(s.format) ?? "undefined"}`);
+  if (s.config === undefined) fail("snapshot.config", "is required");
+  let config: ResolvedNetwork;
+  try {
+    config = resolveConfig(s.config);
+  } catch (e) {
+    // The same validation as a fresh config, reported under the snapshot.
+    if (e instanceof YumaInputError) throw new YumaInputError(`snapshot.${e.field}`, e.rule);
+    throw e;
+  }
+  const block = requireInt(s.block, "snapshot.block", config.startBlock, Number.MAX_SAFE_INTEGER);
+  const issuance = requireU64(s.issuance, "snapshot.issuance");
+  if (typeof s.issuance !== "string") fail("snapshot.issuance", "must be a decimal string of rao");
+  const splitDust = requireRao(s.splitDust, "snapshot.splitDust");
+  if (typeof s.digest !== "string" || !/^[0-9a-f]{64}$/i.test(s.digest)) {
+    fail("snapshot.digest", `must be 64 hex digits (a SHA-256), got ${JSON.stringify(s.digest) ?? "undefined"}`);
+  }
+  const digest = fromHex(s.digest as string);
+  const blocks = block - config.startBlock;
+  const expected = issuanceAfter(wasm, BigInt(config.issuance), blocks);
+  if (issuance !== expected) {
+    fail("snapshot.issuance", `must be ${expected}, the issuance ${blocks} blocks after config.issuance = ${config.issuance} (block ${block}), got ${issuance}`);
+  }
+  if (!Array.isArray(s.subnets)) fail("snapshot.subnets", "must be an array of subnet states");
+  const list = s.subnets as unknown[];
+  if (list.length !== config.subnets.length) {
+    fail("snapshot.subnets", `must hold one state per configured subnet (${config.subnets.length}), got ${list.length}`);
+  }
+  const states = config.subnets.map((cfg, i) => {
+    const epochs = countEpochs(cfg.netuid, cfg.tempo, config.startBlock, block);
+    const lastEpochBlock = epochs === 0 ? 0 : nextEpochBlock(cfg.netuid, cfg.tempo, config.startBlock) + (epochs - 1) * (cfg.tempo + 1);
+    return stateFromJson(list[i], `snapshot.subnets[${i}]`, {
+      cfg, seed: config.seed, startBlock: config.startBlock, block, epochs, lastEpochBlock,
+    });
+  });
+  // Every rao minted since the start is somewhere: paid, pending, or dust.
+  let accounted = splitDust;
+  for (const st of states) accounted += st.owner + st.miners + st.validators + st.pending + st.pendingOwner + st.dust;
+  const minted = issuance - BigInt(config.issuance);
+  if (accounted !== minted) {
+    fail("snapshot.subnets", `rao do not add up: owner + miners + validators + pending + pendingOwner + dust over the subnets, plus splitDust, is ${accounted}, but ${minted} were minted`);
+  }
+  return { config, block, issuance, splitDust, digest, states };
+}
