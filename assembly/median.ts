@@ -6,6 +6,68 @@ import { ssub } from "./fixed";
 import { allocRaw, allocZeroed, getI32, getI64, getU32, setI32, setI64, setU32 } from "./mem";
 import { Csr, colAt, inplace_normalize, rowLen, rowStart, sum, valAt } from "./sparse";
 
+// Testing aids (never set by the API): force the sort fallback after `fallbackAfter`
+// partition passes (-1: automatic), force the column-bucket gather, and count the pairs the
+// selections visit (and the voter cursors the blocked gather looks at), so tests can check cost and both paths against the chain's algorithm.
+let fallbackAfter: i32 = -1;
+let forceBuckets: bool = false;
+let visits: u64 = 0;
+
+export function setMedianTuning(fallback: i32, buckets: bool): void {
+  fallbackAfter = fallback;
+  forceBuckets = buckets;
+}
+
+export function medianVisits(): u64 {
+  return visits;
+}
+
+@inline function swapPairs(a: usize, b: usize): void {
+  const s = load<i64>(a), w = load<i64>(a, 8);
+  store<i64>(a, load<i64>(b));
+  store<i64>(a, load<i64>(b, 8), 8);
+  store<i64>(b, s);
+  store<i64>(b, w, 8);
+}
+
+function siftDown(base: usize, root: i32, n: i32): void {
+  while (true) {
+    let child = (root << 1) + 1;
+    if (child >= n) return;
+    if (child + 1 < n && load<i64>(base + (<usize>(child + 1) << 4)) > load<i64>(base + (<usize>child << 4))) child++;
+    const r = base + (<usize>root << 4), c = base + (<usize>child << 4);
+    if (load<i64>(r) >= load<i64>(c)) return;
+    swapPairs(r, c);
+    root = child;
+  }
+}
+
+/**
+ * The fallback when quickselect keeps picking bad pivots (adversarial orderings): heapsort the
+ * partition's pairs by score, O(n log n) whatever the order, then walk the scores upwards to
+ * v* = the smallest score whose cumulative stake (with `below`) exceeds the minority, or the
+ * largest score if none does: the value `selectWeighted`'s loop converges to.
+ */
+function selectBySort(cur: usize, n: i32, below: i64, minority: i64): i64 {
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(cur, i, n);
+  for (let end = n - 1; end > 0; end--) {
+    swapPairs(cur, cur + (<usize>end << 4));
+    siftDown(cur, 0, end);
+  }
+  visits += <u64>n * <u64>(32 - clz<i32>(n));
+  let acc = below;
+  let i = 0;
+  while (i < n) {
+    const s = load<i64>(cur + (<usize>i << 4));
+    while (i < n && load<i64>(cur + (<usize>i << 4)) == s) {
+      acc += load<i64>(cur + (<usize>i << 4), 8);
+      i++;
+    }
+    if (acc > minority) return s;
+  }
+  return load<i64>(cur + (<usize>(n - 1) << 4));
+}
+
 /**
  * The value the chain's `weighted_median` returns, found by a different (faster) route.
  *
@@ -26,8 +88,14 @@ import { Csr, colAt, inplace_normalize, rowLen, rowStart, sum, valAt } from "./s
 function selectWeighted(cur: usize, len: i32, total: i64, minority: i64, bufL: usize, bufU: usize): i64 {
   let below: i64 = 0; // W(score < every score in cur)
   let n = len;
+  // Introselect: a fair run needs about log2(len) passes; past twice that (+ slack) the
+  // pivots are being defeated, and the sort bounds the cost at O(len log len).
+  const budget = fallbackAfter >= 0 ? fallbackAfter : ((32 - clz<i32>(len)) << 1) + 4;
+  let passes = 0;
   while (true) {
     if (n == 1) return load<i64>(cur);
+    if (passes++ >= budget) return selectBySort(cur, n, below, minority);
+    visits += <u64>n;
     let pivot = load<i64>(cur + (<usize>(n >> 1) << 4));
     if (n >= 16) {
       // Median of the first, middle and last scores (fewer passes on average).
@@ -84,6 +152,26 @@ function votingRowsAscending(m: Csr, voterOf: usize, columns: i32): bool {
   return true;
 }
 
+/** Columns per block of `medianBlocked`: ~256 KiB of (k + 1)-slot buckets, 1..=64. */
+function blockWidth(k: i32): i32 {
+  let block = <i32>((<usize>1 << 18) / (<usize>(k + 1) << 4));
+  if (block < 1) block = 1;
+  if (block > 64) block = 64;
+  return block;
+}
+
+function blockPasses(k: i32, columns: i32): i32 {
+  const b = blockWidth(k);
+  return (columns + b - 1) / b;
+}
+
+/** Stored entries of the voting rows. */
+function votingEntries(m: Csr, voterOf: usize): u64 {
+  let t: u64 = 0;
+  for (let i = 0; i < m.rows; i++) if (getI32(voterOf, i) >= 0) t += <u64>getU32(m.len, i);
+  return t;
+}
+
 /**
  * The median for sorted voting rows, a block of columns at a time: each voter's cursor
  * advances through its row, so the (score, stake) buckets of one block (k + 1 slots per
@@ -103,9 +191,7 @@ function medianBlocked(
     setU32(end, v, s + getU32(len, i));
   }
   const slot = <usize>(k + 1) << 4; // bytes per column bucket
-  let block = <i32>((<usize>1 << 18) / slot); // ~256 KiB of buckets
-  if (block < 1) block = 1;
-  if (block > 64) block = 64;
+  const block = blockWidth(k);
   const buckets = allocRaw(slot * <usize>block);
   const cnt = allocRaw(<usize>block << 2);
   const colW = allocRaw(<usize>block << 3);
@@ -115,6 +201,7 @@ function medianBlocked(
     const width = c1 - c0;
     memory.fill(cnt, 0, <usize>width << 2);
     memory.fill(colW, 0, <usize>width << 3);
+    visits += <u64>k; // every voter's cursor is looked at once per block
     for (let v = 0; v < k; v++) {
       let e = <i32>getU32(cur, v);
       const e1 = <i32>getU32(end, v);
@@ -181,7 +268,11 @@ export function weighted_median_col_sparse(
   const stakeSum = sum(useStake, k);
   const minority = ssub(stakeSum, majority);
 
-  if (votingRowsAscending(m, voterOf, columns)) {
+  // The blocked gather walks every voter once per block of columns: worth it only while that
+  // costs no more than the entries themselves (many voters and sparse rows make blocks of
+  // one column and a columns × voters scan; the buckets below are O(entries + columns)).
+  if (!forceBuckets && <u64>blockPasses(k, columns) * <u64>k <= (votingEntries(m, voterOf) << 1) + <u64>columns
+      && votingRowsAscending(m, voterOf, columns)) {
     medianBlocked(m, voterOf, useStake, k, stakeSum, minority, columns, out);
     return;
   }

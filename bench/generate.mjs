@@ -195,3 +195,77 @@ export function warmSubnet(runEpoch, opts = {}) {
   }
   return subnet;
 }
+
+/**
+ * Adversarial input for the consensus median. Ranks (0 = smallest) in voter order that defeat the engine's pivot rule: each pass takes the
+ * median of the first, middle and last score (the middle one under 16), so giving the smallest
+ * free ranks to the first and middle entries makes the pivot the partition's second smallest,
+ * and a pass removes two entries. Built by replaying the partitioning on positions.
+ */
+export function killerRanks(n) {
+  const rank = new Array(n).fill(-1);
+  let next = 0;
+  let seq = Array.from({ length: n }, (_, i) => i);
+  while (seq.length > 1 && next < n) {
+    const len = seq.length;
+    const a = seq[0], m = seq[len >> 1];
+    if (len >= 16) {
+      rank[a] = next++;
+      rank[m] = next++;
+      seq = seq.filter((p) => p !== a && p !== m);
+    } else {
+      rank[m] = next++;
+      seq = seq.filter((p) => p !== m);
+    }
+  }
+  for (const p of seq) if (rank[p] < 0) rank[p] = next++;
+  return rank;
+}
+
+/**
+ * The two adversarial subnets of the bench (and of test/median-adversarial.test.ts):
+ * - "median-killer": n voters (all permitted, equal stake) whose column-0 scores come in the
+ *   `killerRanks` order (column 1 holds the rest of each row); `shuffle: true` gives the same
+ *   values in a random order, the benign twin;
+ * - "sparse-one-weight": n uids that each set one weight (65534 voters at n = 65535), the
+ *   top 64 by stake permitted: entries ≈ n, columns n.
+ */
+export function adversarialSubnet(kind, n, { shuffle = false, seed = 1 } = {}) {
+  const r = rng(seed);
+  const params = {
+    n, currentBlock: 1000, tempo: 100, activityCutoff: 5000, kappa: 32767, bondsPenalty: 65535,
+    bondsMovingAverage: 900000, yuma3: false, liquidAlpha: false, alphaLow: 45875, alphaHigh: 58982,
+    alphaSigmoidSteepness: 1000, maxAllowedValidators: n, stakeThreshold: "0", ownerUid: null,
+    lastMechanismStepBlock: 900, raoEmission: "1000000000", commitBlocks: null,
+  };
+  const common = {
+    lastUpdate: Array.from({ length: n }, () => 990),
+    blockAtRegistration: Array.from({ length: n }, () => 1),
+    validatorPermit: Array.from({ length: n }, () => true),
+    bonds: Array.from({ length: n }, () => []),
+  };
+  if (kind === "median-killer") {
+    const ranks = killerRanks(n);
+    if (shuffle) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [ranks[i], ranks[j]] = [ranks[j], ranks[i]];
+      }
+    }
+    return {
+      params,
+      inputs: { ...common, stake: Array.from({ length: n }, () => "1000000000"), weights: ranks.map((k) => [[0, 1 + k * 15], [1, 65534 - k * 15]]) },
+    };
+  }
+  if (kind === "sparse-one-weight") {
+    return {
+      params: { ...params, maxAllowedValidators: 64 },
+      inputs: {
+        ...common,
+        stake: Array.from({ length: n }, () => String(1_000_000_000 + Math.floor(r() * 1e9))),
+        weights: Array.from({ length: n }, (_, i) => (i === n - 1 ? [] : [[(i * 31 + 7) % n, 1 + Math.floor(r() * 65535)]])),
+      },
+    };
+  }
+  throw new Error(`unknown adversarial subnet ${kind}`);
+}

@@ -4,7 +4,7 @@
 //   npm run bench                       full run, table on stdout
 //   npm run bench -- --json FILE        also write the results as JSON to FILE
 //   npm run bench -- --quick            short run (fewer samples, shorter memory and network runs)
-//   npm run bench -- --only epoch,memory,network   run a subset of the sections
+//   npm run bench -- --only epoch,adversarial,memory,network   run a subset of the sections
 //
 // Runs against ../dist (built by `npm run build`, which `npm run bench` does first).
 // Timings are wall clock on one thread (the network section also with worker threads).
@@ -14,7 +14,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, availableParallelism, loadavg, totalmem } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { generateSubnet, warmSubnet } from "./generate.mjs";
+import { adversarialSubnet, generateSubnet, warmSubnet } from "./generate.mjs";
 
 const require = createRequire(import.meta.url);
 const Benchmark = require("benchmark");
@@ -32,7 +32,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--quick") opt.quick = true;
   else if (a === "--only") opt.only = new Set(argv[++i].split(","));
   else if (a === "--help" || a === "-h") {
-    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,memory,network]");
+    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,adversarial,memory,network]");
     process.exit(0);
   } else {
     console.error(`unknown argument ${a}`);
@@ -136,7 +136,7 @@ const WORKLOADS = [
 ];
 const MODES = ["yuma2", "yuma3-liquid"];
 
-const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], network: null, memory: null };
+const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], adversarial: [], network: null, memory: null };
 
 if (want("epoch")) {
   log(`epoch workloads (${opt.quick ? "quick" : "full"}), main build: ${mainBuild}${simdNote ? ` (${simdNote})` : ""}`);
@@ -168,6 +168,42 @@ if (want("epoch")) {
       result.epoch.push(row);
       log(`  ${wl.n}x${wl.validators} ${mode}: ${fmt(row.msPerEpoch, 3)} ms ±${fmt(row.rme, 1)}%`);
     }
+  }
+}
+
+// ------------------------------------------------------------------ adversarial epochs
+
+// Inputs built to defeat the consensus median: a median-of-three killer ordering of a column
+// (against the same values in a random order), and n = 65535 uids that each set one weight.
+// `medianWork` is the engine's deterministic count of pairs visited and voter cursors read.
+const ADVERSARIAL = [
+  { name: "median-killer", n: 4096, benign: { shuffle: true } },
+  { name: "sparse-one-weight", n: 65535 },
+];
+
+if (want("epoch") || want("adversarial")) {
+  log("adversarial epochs");
+  const wasm = builds[mainBuild];
+  for (const a of ADVERSARIAL) {
+    const one = (opts) => {
+      const s = adversarialSubnet(a.name, a.n, opts);
+      const enc = encodeEpoch(s.params, s.inputs);
+      runEncoded(wasm, enc, false); // warm-up
+      const w0 = wasm.medianVisits();
+      runEncoded(wasm, enc, false);
+      const work = Number(wasm.medianVisits() - w0);
+      const m = measure(`${a.name} ${a.n}`, () => runEncoded(wasm, enc, false));
+      return { ms: m.ms, rme: m.rme, work, entries: enc.weights.col.length };
+    };
+    const hit = one({});
+    const row = { name: a.name, n: a.n, entries: hit.entries, msPerEpoch: hit.ms, rme: hit.rme, medianWork: hit.work };
+    if (a.benign) {
+      const base = one(a.benign);
+      row.benignMsPerEpoch = base.ms;
+      row.benignMedianWork = base.work;
+    }
+    result.adversarial.push(row);
+    log(`  ${a.name} n=${a.n}: ${fmt(row.msPerEpoch, 3)} ms${row.benignMsPerEpoch ? ` (benign order ${fmt(row.benignMsPerEpoch, 3)} ms)` : ""}`);
   }
 }
 
@@ -359,6 +395,13 @@ if (result.epoch.length) {
   if (simdNote) out.push(`* ${simdNote}.`);
   out.push("");
 }
+if (result.adversarial.length) {
+  out.push("Adversarial epochs (one thread; medianWork = pairs visited by the selections + voter cursors read):");
+  out.push(table(["input", "n", "entries", "ms/epoch", "±%", "benign order ms", "medianWork", "benign work"],
+    result.adversarial.map((r) => [r.name, r.n, r.entries, fmt(r.msPerEpoch, 3), fmt(r.rme, 1), fmt(r.benignMsPerEpoch, 3), r.medianWork, r.benignMedianWork ?? "-"]),
+    ["l"]));
+  out.push("");
+}
 if (result.memory) {
   const m = result.memory;
   out.push(`Memory over ${m.epochs} epochs of n = 256 (after ${m.warmupEpochs} warm-up epochs): WASM pages ${m.pagesAfterWarmup} -> ${m.pagesEnd}, ` +
@@ -385,6 +428,7 @@ if (opt.json) {
     machine: result.machine,
     builds: result.builds,
     epoch: result.epoch,
+    adversarial: result.adversarial,
     network: result.network,
     memory: result.memory,
     quick: opt.quick,

@@ -32,6 +32,10 @@ export interface YumaExports {
   fxProportionToU16(x: bigint): number;
   fxTimesRao(x: bigint, rao: bigint): bigint;
   fxShareOf(num: bigint, den: bigint): bigint;
+  /** Testing aids of the consensus median: force the sort fallback after `fallback` partition
+   *  passes (-1: automatic) and the column-bucket gather; pairs visited since instantiation. */
+  setMedianTuning(fallback: number, buckets: number): void;
+  medianVisits(): bigint;
   [name: string]: unknown;
 }
 
