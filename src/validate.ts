@@ -190,8 +190,11 @@ export function encodeStake(v: unknown, field: string, n: number): BigUint64Arra
   return out;
 }
 
-/** Validate params + inputs and flatten them for the WASM epoch. */
-export function encodeEpoch(paramsIn: unknown, inputsIn: unknown, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
+/**
+ * Validate params + inputs (throwing a YumaInputError naming the field) and flatten them into
+ * typed arrays for the WASM epoch; `runEncoded(instantiate(), encoded)` then runs it.
+ */
+export function encodeEpoch(paramsIn: EpochParams, inputsIn: EpochInputs, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
   const p = requireObject(paramsIn, "params");
   const inp = requireObject(inputsIn, "inputs");
   const n = requireInt(p.n, "params.n", 0, 65535);

@@ -9,7 +9,7 @@ import { computeTotals, epochMetrics, scenarioInfo, type ScenarioResult, type Ve
 import { resolveParams, type ScenarioParams } from "./params.js";
 import { VERSION_LABELS, type BondReset, type ScenarioParamOverrides, type ScenarioSpec, type ScenarioVersion } from "./types.js";
 
-export interface RunOptions {
+export interface ScenarioRunOptions {
   engine?: "research" | "exact";
   /** User overrides on top of the version defaults and the scenario's own parameters. */
   params?: ScenarioParamOverrides;
@@ -72,7 +72,7 @@ export function researchVersionResult(
 }
 
 /** Run a scenario for several versions. */
-export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
+export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: ScenarioRunOptions = {}): ScenarioResult {
   const engine = opts.engine ?? "research";
   const bondResets = opts.bondResets !== false;
   const results = versions.map((version) => {
