@@ -2,10 +2,10 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    // Library + worker entry: ESM and CJS, types for the public API.
+    // Library + worker entry: ESM and CJS, types for the public API and the worker entry.
     entry: { index: "src/index.ts", worker: "src/pool/worker.ts", "research-worker": "src/research/worker.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    dts: { entry: { index: "src/index.ts", worker: "src/pool/worker.ts" } },
     platform: "neutral",
     target: "node20",
     sourcemap: false,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the published package: `npm pack`, install the tarball into a fresh project,
-# then run golden fixtures through the ESM import, the CJS require and the `yuma` bin.
+# then run golden fixtures through the ESM import, the CJS require and the `yuma` bin, check the
+# types (yuma-wasm and yuma-wasm/worker, ESM and CJS) with tsc, and run the shipped example.
 # Uses the existing dist/ (run `npm run build` first; it is built here only if missing).
 # Exits non-zero on any failure; the last line is `pack-smoke: ok` on success.
 set -euo pipefail
@@ -25,7 +26,11 @@ tgz="$work/$(node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")
 # The package must ship the built library, CLI and types, and not the sources or tests.
 node -e '
 const files = JSON.parse(require("fs").readFileSync(0, "utf8"))[0].files.map((f) => f.path);
-const need = ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js", "package.json"];
+const need = [
+  "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js",
+  "dist/worker.js", "dist/worker.cjs", "dist/worker.d.ts", "dist/worker.d.cts",
+  "examples/library.mjs", "examples/epoch-n4.json", "LICENSE", "README.md", "package.json",
+];
 const missing = need.filter((f) => !files.includes(f));
 const stray = files.filter((f) => /^(src|test|assembly|scripts)\//.test(f));
 if (missing.length || stray.length) {
@@ -78,7 +83,49 @@ try { runEpoch(fx.params, { ...fx.inputs, stake: ["1"] }); throw new Error("no e
 catch (e) { if (!(e instanceof YumaInputError) || e.field !== "inputs.stake") throw e; }
 ') || fail "CJS require of yuma-wasm"
 
-# 5. The bin, through npx (never fetched: --no).
+# 5. Types as a consumer sees them: tsc (this repository's) on an ESM and a CJS file importing
+# "yuma-wasm" and "yuma-wasm/worker" from the installed package; a wrong call must be an error.
+mkdir -p "$app/types"
+cat >"$app/types/esm.mts" <<'EOF'
+import { runEpoch, createPool, type EpochParams, type EpochInputs, type EpochOutputs, type NetworkSummary } from "yuma-wasm";
+import shardTask from "yuma-wasm/worker";
+declare const params: EpochParams, inputs: EpochInputs;
+const out: EpochOutputs = runEpoch(params, inputs);
+const rao: bigint = out.emission[0]!;
+const pool: Promise<{ destroy(): Promise<void> }> = createPool(1);
+const pending: (s: NetworkSummary) => string = (s) => s.subnets[0]!.pending;
+const task: (t: Parameters<typeof shardTask>[0]) => boolean = shardTask;
+// @ts-expect-error params must be an EpochParams
+runEpoch({ n: 4 }, inputs);
+export { rao, pool, pending, task };
+EOF
+cat >"$app/types/cjs.cts" <<'EOF'
+import yuma = require("yuma-wasm");
+import worker = require("yuma-wasm/worker");
+const out: yuma.EpochOutputs[] = yuma.runTrajectory({} as yuma.Trajectory);
+const task: (t: Parameters<typeof worker.default>[0]) => boolean = worker.default;
+// @ts-expect-error runEpoch takes EpochParams and EpochInputs
+yuma.runEpoch(1, 2);
+export { out, task };
+EOF
+cat >"$app/types/tsconfig.json" <<EOF
+{ "compilerOptions": { "strict": true, "noEmit": true, "target": "ES2022", "module": "NodeNext",
+  "moduleResolution": "NodeNext", "types": ["node"], "typeRoots": ["$root/node_modules/@types"],
+  "skipLibCheck": false }, "files": ["esm.mts", "cjs.cts"] }
+EOF
+tsc_out="$(node "$root/node_modules/typescript/bin/tsc" -p "$app/types/tsconfig.json" 2>&1)" || fail "tsc on a consumer of the installed types: $tsc_out"
+if grep -qE '[A-Za-z_]\$[0-9]' "$app"/node_modules/yuma-wasm/dist/*.d.*ts; then fail 'bundler-renamed declarations (such as RunOptions$1) in dist/*.d.ts'; fi
+
+# 6. The shipped example script runs against the installed package.
+ex_out="$(cd "$app" && node node_modules/yuma-wasm/examples/library.mjs)" || fail "examples/library.mjs"
+(cd "$app" && node -e '
+const got = JSON.parse(process.argv[1]);
+const want = require("./node_modules/yuma-wasm/examples/epoch-n4.json").expected;
+if (JSON.stringify(got.epoch) !== JSON.stringify(want)) throw new Error("example epoch differs from examples/epoch-n4.json expected");
+if (got.blockEmission !== "500000000" || got.sameDigestWithOwnPool !== true) throw new Error("example output: " + process.argv[1].slice(0, 200));
+' "$ex_out") || fail "examples/library.mjs output"
+
+# 7. The bin, through npx (never fetched: --no).
 for f in "$epoch_fx" "$traj_fx" "$big_fx"; do
   code=0
   out="$(cd "$app" && npx --no yuma epoch "$f" --check)" || code=$?

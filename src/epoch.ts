@@ -3,7 +3,7 @@
 import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
 import type { CsrU16, EncodedEpoch, OutOfRangeUids } from "./validate.js";
 import { encodeEpoch, requireArray, requireTrajectory, requireTrajectoryEpoch, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
-import type { EpochOptions, EpochOutputs, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
+import type { EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
 import { engine, releaseEngine, type YumaExports } from "./wasm.js";
 import { checkEpochMemory, epochInputSizes } from "./memory.js";
 import { YumaInputError } from "./errors.js";
@@ -194,9 +194,10 @@ function outOfRangeOption(o: EpochOptions): OutOfRangeUids {
 
 /**
  * Run one exact epoch (subtensor `epoch_mechanism`). `params`/`inputs` use the fixture field
- * names, so a parsed fixture's `params` and `inputs` can be passed straight in.
+ * names, so a parsed fixture's `params` and `inputs` can be passed straight in. Everything is
+ * also checked at run time: bad input throws a {@link YumaInputError} naming the field.
  */
-export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions = {}): EpochOutputs {
+export function runEpoch(params: EpochParams, inputs: EpochInputs, options: EpochOptions = {}): EpochOutputs {
   const encoded = encodeEpoch(params, inputs, outOfRangeOption(options));
   try {
     return rawToOutputs(runEncoded(engine(), encoded, options.trace === true));
@@ -209,7 +210,8 @@ export function runEpoch(params: unknown, inputs: unknown, options: EpochOptions
  * Run a trajectory: epochs in sequence, carrying bonds and validator permits from each epoch
  * to the next as the chain does, applying each epoch's overrides from then on.
  */
-export function runTrajectory(trajectory: unknown, options: EpochOptions = {}): EpochOutputs[] {
+export function runTrajectory(trajectory: Trajectory, options: EpochOptions = {}): EpochOutputs[] {
+  // Checked at run time too: plain-JS callers and parsed JSON reach here unchecked.
   const t = requireTrajectory(trajectory) as unknown as Trajectory;
   const epochs = requireArray(t.epochs, "epochs");
   const outOfRange = outOfRangeOption(options);

@@ -1,6 +1,6 @@
 // Public API.
 export { runEpoch, runTrajectory } from "./epoch.js";
-export { outputsToJson, type EpochOutputsJson } from "./json.js";
+export { outputsToJson, type EpochOutputsJson, type EpochTraceJson } from "./json.js";
 export { YumaInputError } from "./errors.js";
 export { ready, usesSimd } from "./wasm.js";
 export type {
@@ -14,7 +14,11 @@ export { encodeEpoch, type CsrU16, type EncodedEpoch, type OutOfRangeUids } from
 export { runEncoded, rawToOutputs, type RawEpochOutputs } from "./epoch.js";
 export { getModule, instantiate, setModule, wasmBuildBytes, type YumaExports } from "./wasm.js";
 export { blockEmission, ownerCut, TOTAL_SUPPLY, SUBNET_OWNER_CUT } from "./emission.js";
-export { Network, NetworkWorkerError, type NetworkSummary, type NetworkSnapshot, type RunOptions, type RunProgress, type SubnetSummary, type StepOptions, type ShareSchedule } from "./network/network.js";
+export {
+  Network, NetworkWorkerError, type NetworkSummary, type NetworkSnapshot, type RunProgress, type SubnetSummary, type StepOptions, type ShareSchedule,
+  // Options of Network.run; `RunOptions` is the older name of the same type.
+  type RunOptions as NetworkRunOptions, type RunOptions,
+} from "./network/network.js";
 export { NetworkBusyError, NetworkClosedError } from "./network/network.js";
 export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, type ResolvedNetwork, type ResolvedSubnet, type PolicyName } from "./network/config.js";
 export { createPool } from "./pool/index.js";
@@ -35,7 +39,7 @@ export { ScenarioError, scenarioToTrajectory, runScenarioExact } from "./scenari
 export { versionDefaults, resolveParams, type ScenarioParams } from "./scenarios/params.js";
 export type { ScenarioResult, VersionResult, EpochMetrics, ValidatorTotal, ScenarioInfo } from "./scenarios/metrics.js";
 export { renderScenarioHtml, totalsCsv, totalsText } from "./report/html.js";
-export { runScenario, scenarioResearchInput, applicableResets, type RunOptions as ScenarioRunOptions } from "./scenarios/run.js";
+export { runScenario, scenarioResearchInput, applicableResets, type ScenarioRunOptions } from "./scenarios/run.js";
 export {
   runSweep, parseMetric, gridPoints, SWEEP_PARAMS,
   type SweepSpec, type SweepResult, type SweepPoint, type SweepAxis, type SweepMetric, type SweepFlag, type SweepKey,

@@ -1,20 +1,56 @@
 // Fixture-shaped JSON for outputs: rao as decimal strings, everything else as numbers.
 
-import type { EpochOutputs } from "./types.js";
+import type { EpochOutputs, EpochTrace } from "./types.js";
 
-export interface EpochOutputsJson {
-  active: boolean[];
-  stakeWeight: number[];
+/** {@link EpochTrace} as JSON: every I32F32 bit pattern (value·2^32) as a number (exact below 2^53). */
+export interface EpochTraceJson {
+  /** Normalised, threshold-filtered stake per uid. */
+  stake: number[];
+  /** Stake after removing inactive and non-permitted uids, renormalised. */
+  activeStake: number[];
+  /** Weights after all masks and row normalisation, sparse rows of `[uid, bits]`. */
+  weights: Array<Array<[number, number]>>;
+  /** Stake-weighted median weight per column, before the u16 conversion. */
   consensus: number[];
-  incentive: number[];
-  dividends: number[];
+  /** Validator trust per uid, before the u16 conversion. */
   validatorTrust: number[];
+  /** Incentive per uid, before the u16 conversion. */
+  incentive: number[];
+  /** Dividends per uid, before the u16 conversion. */
+  dividends: number[];
+  /** The new bond matrix before the u16 conversion, sparse rows of `[uid, bits]`. */
+  emaBonds: Array<Array<[number, number]>>;
+}
+
+/**
+ * {@link EpochOutputs} in the fixture's `expected` shape (test/fixtures/FORMAT.md): rao amounts
+ * as decimal strings, everything else as in EpochOutputs. Every array has n entries.
+ */
+export interface EpochOutputsJson {
+  /** Active: `lastUpdate[i] + activityCutoff >= currentBlock`. */
+  active: boolean[];
+  /** Normalised, threshold-filtered stake as a u16 proportion (StakeWeight). */
+  stakeWeight: number[];
+  /** Stake-weighted median weight per column, u16 (Consensus). */
+  consensus: number[];
+  /** Miner incentive, u16 proportion (Incentive). */
+  incentive: number[];
+  /** Validator dividends, u16 proportion (Dividends). */
+  dividends: number[];
+  /** Validator trust, u16 proportion (ValidatorTrust). */
+  validatorTrust: number[];
+  /** Validator permits after this epoch (ValidatorPermit). */
   newValidatorPermit: boolean[];
+  /** Rao emitted to each uid as a miner, decimal strings. */
   serverEmission: string[];
+  /** Rao emitted to each uid as a validator, decimal strings. */
   validatorEmission: string[];
+  /** Combined emission per uid in rao (Emission storage), decimal strings. */
   emission: string[];
+  /** The Bonds rows this epoch writes, exactly as stored: rows of `[uid, u16]`. */
   bonds: Array<Array<[number, number]>>;
-  trace?: Record<string, unknown>;
+  /** Only when the outputs carry a trace (`{ trace: true }`). */
+  trace?: EpochTraceJson;
 }
 
 const str = (xs: bigint[]) => xs.map((x) => x.toString());
@@ -37,7 +73,7 @@ export function outputsToJson(o: EpochOutputs): EpochOutputsJson {
   };
   if (o.trace) {
     const t = o.trace;
-    const sp = (m: Array<Array<[number, bigint]>>) => m.map((r) => r.map(([c, v]) => [c, num(v)]));
+    const sp = (m: Array<Array<[number, bigint]>>) => m.map((r) => r.map(([c, v]): [number, number] => [c, num(v)]));
     j.trace = {
       stake: t.stake.map(num),
       activeStake: t.activeStake.map(num),

@@ -231,8 +231,11 @@ export function requireTrajectoryEpoch(v: unknown, k: number): Record<string, un
   return requireObject(v, `epochs[${k}]`, TRAJECTORY_EPOCH_KEYS);
 }
 
-/** Validate params + inputs and flatten them for the WASM epoch. */
-export function encodeEpoch(paramsIn: unknown, inputsIn: unknown, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
+/**
+ * Validate params + inputs (throwing a YumaInputError naming the field) and flatten them into
+ * typed arrays for the WASM epoch; `runEncoded(instantiate(), encoded)` then runs it.
+ */
+export function encodeEpoch(paramsIn: EpochParams, inputsIn: EpochInputs, outOfRange: OutOfRangeUids = "error"): EncodedEpoch {
   const p = requireObject(paramsIn, "params", PARAM_KEYS);
   const inp = requireObject(inputsIn, "inputs", INPUT_KEYS);
   const n = requireInt(p.n, "params.n", 0, 65535);

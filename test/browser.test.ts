@@ -1,4 +1,4 @@
-// The library in a real browser (Debian chromium via puppeteer-core): the built ESM bundle is
+// The library in a real browser (Chromium via puppeteer-core; test/helpers/chromium.ts finds one): the built ESM bundle is
 // served from localhost and imported by a page, which runs golden fixtures, block emission and
 // a small network. Chromium is required: if it is missing, these tests fail.
 import type { Page } from "puppeteer-core";

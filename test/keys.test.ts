@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
+import { type EpochParams,
   DEFAULT_RESEARCH_PARAMS, findScenario, resolveConfig, runEpoch, runResearch, runScenario, runSweep, runTrajectory,
   YumaInputError, type ResearchInput, type ScenarioSpec,
 } from "../src/index.js";
@@ -118,7 +118,7 @@ describe.each(PROTO_NAMES)("key %s", (key) => {
 
 describe("own properties only", () => {
   it("an inherited field does not stand in for a missing one", () => {
-    const params = Object.create(structuredClone(EPOCH.params)) as object; // every field inherited
+    const params = Object.create(structuredClone(EPOCH.params)) as EpochParams; // every field inherited
     expect(inputError(() => runEpoch(params, EPOCH.inputs)).field).toBe("params.n");
     const doc = Object.create({ format: "yuma-research-input/1", version: "YUMA3", epochs: [] }) as object;
     expect(inputError(() => runResearch(doc as ResearchInput)).field).toBe("format");

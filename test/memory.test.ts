@@ -96,11 +96,11 @@ describe("the heap at 4 GiB", () => {
 /** A subnet of n uids whose first V hold stake, permits and weight and bond rows. */
 function denseSubnet(n: number, V: number, o: { yuma3: boolean; liquid: boolean; bp: number; shuffle: boolean; density: number; seed: number }) {
   const r = rng(o.seed);
-  const rows = () => Array.from({ length: n }, (_, i) => {
+  const rows = (): Array<Array<[number, number]>> => Array.from({ length: n }, (_, i) => {
     if (i >= V) return [];
     const cols = Array.from({ length: n }, (_, j) => j).filter(() => r() < o.density);
     if (o.shuffle) cols.sort(() => r() - 0.5);
-    return cols.map((j) => [j, Math.floor(r() * 65536)]);
+    return cols.map((j): [number, number] => [j, Math.floor(r() * 65536)]);
   });
   return encodeEpoch(
     {

@@ -13,7 +13,8 @@ const U64_MAX = (1n << 64n) - 1n;
 const STAKE_LIMIT = (1n << 63n) - 1n; // the total must stay below 2^63
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Json = Record<string, any>;
+// Parsed fixture JSON: untyped, as JSON.parse returns it (the API checks it at run time).
+type Json = any;
 interface Subnet { params: Json; inputs: Json }
 
 /** A u64 in one of the accepted encodings: a number when safe, else a decimal string. */

@@ -15,7 +15,8 @@ const OWNER = load("tiny-n4-owner-miner");
 // n = 5 trajectory, 10 epochs with lastUpdate/weights overrides
 const TRAJ = load("traj-one-epoch-switch");
 
-type Fx = { params: Record<string, any>; inputs: Record<string, any> };
+// Untyped on purpose: these tests feed the API what plain-JS callers could.
+type Fx = { params: any; inputs: any };
 
 /** Run `fn`; it must throw a YumaInputError (not another exception, not a result). */
 function inputError(fn: () => unknown): YumaInputError {
@@ -287,7 +288,7 @@ describe("valid boundary values are accepted", () => {
 
 // ------------------------------------------------------------------ trajectories
 
-type Traj = { params: Record<string, any>; inputs: Record<string, any>; epochs: Array<Record<string, any>> };
+type Traj = { params: any; inputs: any; epochs: any[] };
 const ep = (t: Traj, k: number) => t.epochs[k]!;
 
 /** `mutate` edits the trajectory in place, or returns a replacement document. */
@@ -298,7 +299,7 @@ function trajCases(title: string, cases: Array<[string, (t: Traj) => unknown, st
         const t = structuredClone(TRAJ) as Traj;
         const replaced = mutate(t);
         const doc = replaced === undefined ? t : replaced;
-        const e = inputError(() => runTrajectory(doc));
+        const e = inputError(() => runTrajectory(doc as Traj));
         expect({ field: e.field }).toEqual({ field });
         if (rule) expect(e.rule).toMatch(rule);
       });

@@ -2,6 +2,7 @@
 
 import { runEpoch, runTrajectory } from "../epoch.js";
 import { outputsToJson, type EpochOutputsJson } from "../json.js";
+import type { EpochInputs, EpochParams, Trajectory } from "../types.js";
 import { requireObject } from "../validate.js";
 import { CliError, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
 import { quote } from "../input.js";
@@ -40,10 +41,10 @@ export async function epochCommand(argv: string[]): Promise<number> {
   let expected: unknown[];
   if (doc.kind === "epoch") {
     requireObject(doc, "file", EPOCH_FILE_KEYS);
-    outputs = [outputsToJson(runEpoch(doc.params, doc.inputs, opts))];
+    outputs = [outputsToJson(runEpoch(doc.params as EpochParams, doc.inputs as EpochInputs, opts))]; // checked at run time
     expected = [doc.expected];
   } else if (doc.kind === "trajectory") {
-    outputs = runTrajectory(doc, opts).map(outputsToJson);
+    outputs = runTrajectory(doc as unknown as Trajectory, opts).map(outputsToJson); // checked at run time
     expected = ((doc.epochs as Array<Record<string, unknown>>) ?? []).map((e) => e.expected);
   } else {
     throw new CliError(`kind: must be "epoch" or "trajectory", got ${quote(doc.kind)}`);

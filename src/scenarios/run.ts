@@ -11,7 +11,7 @@ import { computeTotals, epochMetrics, scenarioInfo, type ScenarioResult, type Ve
 import { resolveParams, type ScenarioParams } from "./params.js";
 import { VERSION_LABELS, type BondReset, type ScenarioParamOverrides, type ScenarioSpec, type ScenarioVersion } from "./types.js";
 
-export interface RunOptions {
+export interface ScenarioRunOptions {
   engine?: "research" | "exact";
   /** User overrides on top of the version defaults and the scenario's own parameters. */
   params?: ScenarioParamOverrides;
@@ -76,7 +76,7 @@ export function researchVersionResult(
 const RUN_OPTION_KEYS: ReadonlySet<string> = new Set(["engine", "params", "bondResets", "peer"]);
 
 /** Run a scenario for several versions (options and parameter overrides checked: unknown keys refused). */
-export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: RunOptions = {}): ScenarioResult {
+export function runScenario(s: ScenarioSpec, versions: readonly ScenarioVersion[], opts: ScenarioRunOptions = {}): ScenarioResult {
   checkKeys(opts, RUN_OPTION_KEYS, "options");
   const engine = opts.engine ?? "research";
   if (engine !== "research" && engine !== "exact") throw new YumaInputError("options.engine", `must be "research" or "exact", got ${quote(engine)}`);

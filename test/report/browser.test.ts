@@ -1,4 +1,4 @@
-// The HTML reports in a real browser (Debian chromium via puppeteer-core): every chart is laid
+// The HTML reports in a real browser (Chromium via puppeteer-core; test/helpers/chromium.ts finds one): every chart is laid
 // out and draws its data points. Chromium is required: if it is missing, these tests fail.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -59,7 +59,7 @@ function exactRun(s: Subnet, yuma3: boolean, kappa: number, bondsPenalty: number
   const blocks = s.weights.map((_, e) => 1000 + 100 * e);
   return runTrajectory({
     params: {
-      n, currentBlock: blocks[0], tempo: 100, activityCutoff: 1e12, kappa, bondsPenalty, bondsMovingAverage: bma,
+      n, currentBlock: blocks[0]!, tempo: 100, activityCutoff: 1e12, kappa, bondsPenalty, bondsMovingAverage: bma,
       yuma3, liquidAlpha: false, alphaLow: 45875, alphaHigh: 58982, alphaSigmoidSteepness: 1000,
       maxAllowedValidators: n, stakeThreshold: "0", ownerUid: null, lastMechanismStepBlock: 0,
       raoEmission: "1000000000", commitBlocks: null,
@@ -70,7 +70,7 @@ function exactRun(s: Subnet, yuma3: boolean, kappa: number, bondsPenalty: number
       validatorPermit: Array.from({ length: n }, (_, i) => i < s.V),
       weights: sparse(s.weights[0]!), bonds: Array.from({ length: n }, () => []),
     },
-    epochs: s.weights.map((w, e) => ({ currentBlock: blocks[e], weights: sparse(w), stake: stake(s.stakes[e]!) })),
+    epochs: s.weights.map((w, e) => ({ currentBlock: blocks[e]!, weights: sparse(w), stake: stake(s.stakes[e]!) })),
   });
 }
 

@@ -1,4 +1,4 @@
-// The research kernels in a real browser (Debian chromium via puppeteer-core): the built ESM
+// The research kernels in a real browser (Chromium via puppeteer-core; test/helpers/chromium.ts finds one): the built ESM
 // bundle, served from localhost, compiles the research module asynchronously (researchReady)
 // and gives the same outputs as Node, in both semantics. Chromium is required.
 import type { Page } from "puppeteer-core";
