@@ -92,6 +92,9 @@ function parseDtype(s: string, field: string): { dtype: DType; order: "<" | ">" 
   return { dtype: d, order: o };
 }
 
+/** Largest tensor or storage the reader builds (2^26 elements: a 8192×8192 matrix). */
+export const MAX_ELEMENTS = 1 << 26;
+
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 function toInt(v: unknown, field: string): number {
@@ -220,7 +223,9 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
         const shape = tupleInts(a[2], `${where}@${pos}: size`);
         const stride = tupleInts(a[3], `${where}@${pos}: stride`);
         if (stride.length !== shape.length) err("_rebuild_tensor: size and stride differ in length");
+        if (shape.some((d) => d < 0)) err("_rebuild_tensor: negative size");
         const total = product(shape);
+        if (total > MAX_ELEMENTS) err(`_rebuild_tensor: ${total} elements is more than the reader takes (${MAX_ELEMENTS})`);
         const data: Array<number | bigint | boolean> = new Array(total);
         const idx = new Array(shape.length).fill(0);
         for (let k = 0; k < total; k++) {
@@ -359,6 +364,7 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
         const dtype = STORAGE_TYPES[(t![1] as PyGlobal).name];
         if (!dtype) err(`unsupported storage type ${(t![1] as PyGlobal).name}`);
         const numel = toInt(t![4], `${where}@${pos}: storage numel`);
+        if (numel < 0 || numel > MAX_ELEMENTS) err(`storage numel must be in 0..=${MAX_ELEMENTS}, got ${numel}`);
         const storage: TorchStorage = { kind: "storage", dtype: dtype!, key: t![2] as string, data: loadStorage!(t![2] as string, dtype!, numel) };
         stack.push(storage);
         break;

@@ -37,6 +37,17 @@ describe("yuma metagraph import", () => {
     expect(JSON.parse(e.stdout)).toEqual(outputsToJson(runEpoch(params, inputs)));
     expect(e.stderr).toContain("assumption fresh-weights for lastUpdate");
   });
+  it("imports an SDK JSON dump written to a file", () => {
+    const sdk = join(tmp, "sdk-ok.json");
+    writeFileSync(sdk, JSON.stringify({ netuid: 2, block: 100, S: [10, 20], W: [[0, 1], [1, 0]], last_update: [99, 98], hyperparameters: { tempo: 10, kappa: 30000 } }));
+    const r = yuma("metagraph", "import", sdk);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ netuid: 2, block: 100, n: 2, stake: ["10000000000", "20000000000"], weights: [[[1, 65535]], [[0, 65535]]], lastUpdate: [99, 98], source: { file: "sdk-ok.json" } });
+    expect(doc.params).toMatchObject({ tempo: 10, kappa: 30000 });
+    expect(r.stderr).toContain("assumption zero-bonds for bonds");
+    expect(r.stderr).not.toContain("for lastUpdate");
+  });
   it("prints to stdout without --out; --quiet silences the assumptions", () => {
     const r = yuma("metagraph", "import", PT, "--quiet");
     expect(r.code).toBe(0);
