@@ -215,7 +215,17 @@ export function readMetagraph(json: unknown): Metagraph {
   }
   const source = o.source === undefined ? undefined : requireObject(o.source, "source");
 
-  const params = p as unknown as EpochParams;
+  // One representation per field: u64s as numbers (bigints past 2^53), rao as decimal strings.
+  const e = encodeEpoch(p, { stake, lastUpdate: [], blockAtRegistration: new Array(n).fill(0), validatorPermit: new Array(n).fill(false), weights: new Array(n).fill([]), bonds: new Array(n).fill([]) });
+  const u64 = (b: bigint) => (b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
+  const params: EpochParams = {
+    n, currentBlock: u64(e.currentBlock), tempo: Number(e.tempo), activityCutoff: u64(e.activityCutoff), kappa: e.kappa,
+    bondsPenalty: e.bondsPenalty, bondsMovingAverage: u64(e.bondsMovingAverage), yuma3: e.yuma3, liquidAlpha: e.liquidAlpha,
+    alphaLow: e.alphaLow, alphaHigh: e.alphaHigh, alphaSigmoidSteepness: e.alphaSigmoidSteepness,
+    maxAllowedValidators: e.maxAllowedValidators, stakeThreshold: String(e.stakeThreshold), ownerUid: e.ownerUid < 0 ? null : e.ownerUid,
+    lastMechanismStepBlock: u64(e.lastMechanismStepBlock), raoEmission: String(e.raoEmission),
+    commitBlocks: e.commitBlocks === null ? null : [...e.commitBlocks].map((b) => (b === (1n << 64n) - 1n ? null : u64(b))),
+  };
   const m: Metagraph = {
     format: METAGRAPH_FORMAT, netuid, block, n, ...(hotkeys ? { hotkeys } : {}), ...(coldkeys ? { coldkeys } : {}),
     params, stake, lastUpdate, blockAtRegistration, validatorPermit, weights, bonds,
@@ -243,10 +253,10 @@ export function metagraphToEpoch(m: Metagraph): { params: EpochParams; inputs: E
 
 /** A Metagraph as `yuma-metagraph/1` JSON (rao and u64 as decimal strings where the format says so). */
 export function metagraphToJson(m: Metagraph): Record<string, unknown> {
-  const p = { ...m.params } as Record<string, unknown>;
-  for (const k of ["stakeThreshold", "raoEmission"]) p[k] = String(p[k]);
-  for (const k of ["currentBlock", "activityCutoff", "bondsMovingAverage", "lastMechanismStepBlock"]) p[k] = Number(p[k]);
-  if (Array.isArray(p.commitBlocks)) p.commitBlocks = (p.commitBlocks as unknown[]).map((x) => (x === null ? null : Number(x)));
+  // bigints (u64s past 2^53) are written as decimal strings, which readMetagraph accepts.
+  const big = (x: unknown) => (typeof x === "bigint" ? x.toString() : x);
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m.params)) p[k] = Array.isArray(v) ? v.map(big) : big(v);
   const out: Record<string, unknown> = { format: m.format, netuid: m.netuid, block: m.block, n: m.n };
   if (m.source) out.source = m.source;
   if (m.hotkeys) out.hotkeys = m.hotkeys;

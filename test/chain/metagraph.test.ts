@@ -84,6 +84,14 @@ describe("missing fields are filled by named assumptions", () => {
     expect(m.assumptions.map((a) => a.field)).not.toContain("lastUpdate");
     expect(m.assumptions.map((a) => a.field)).not.toContain("params.kappa");
   });
+  it("u64 params past 2^53 stay exact through JSON (decimal strings)", () => {
+    const m = readMetagraph({ ...base, params: { activityCutoff: "18446744073709551615", stakeThreshold: 5 } });
+    expect(m.params.activityCutoff).toBe(18446744073709551615n);
+    expect(m.params.stakeThreshold).toBe("5");
+    const json = metagraphToJson(m) as { params: Record<string, unknown> };
+    expect(json.params.activityCutoff).toBe("18446744073709551615");
+    expect(readMetagraph(JSON.parse(JSON.stringify(json)))).toEqual(m);
+  });
   it("refuses bad input with a field and a rule", () => {
     expect(inputError(() => readMetagraph({ ...base, format: "x" })).field).toBe("format");
     expect(inputError(() => readMetagraph({ ...base, stake: ["1", "2"] })).field).toBe("stake");
@@ -94,6 +102,11 @@ describe("missing fields are filled by named assumptions", () => {
     expect(inputError(() => readMetagraph({ ...base, extra: 1 })).field).toBe("extra");
     expect(inputError(() => readMetagraph({ ...base, lastUpdate: [1, 2] })).field).toBe("lastUpdate");
     expect(inputError(() => readMetagraph({ ...base, chainOutputs: { consensus: [1, 2, 3] } })).field).toBe("chainOutputs.block");
+    expect(inputError(() => readMetagraph({ ...base, chainOutputs: { block: 1, consensus: [1, 2, 70000] } })).field).toBe("chainOutputs.consensus[2]");
+    expect(inputError(() => readMetagraph({ ...base, params: { kappa: 70000 } })).field).toBe("params.kappa");
+    expect(inputError(() => readMetagraph({ ...base, hotkeys: ["a", "b"] })).field).toBe("hotkeys");
+    expect(inputError(() => readMetagraph({ ...base, assumptions: [{ field: "x" }] })).field).toBe("assumptions[0].assumption");
+    expect(inputError(() => readMetagraph([])).field).toBe("metagraph");
   });
 });
 
