@@ -17,6 +17,14 @@ const yuma = (...args: string[]) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
+describe("bundle", () => {
+  it("bundles fflate: dist/index.js has no static import of a bare package (browsers need none)", () => {
+    const js = readFileSync(join(ROOT, "dist", "index.js"), "utf8");
+    expect(js).not.toMatch(/^import [^;]*from\s*["'][^./][^"']*["']/m);
+    expect(js).not.toContain('from "fflate"');
+  });
+});
+
 describe("yuma metagraph import", () => {
   it("writes the sn15 .pt as yuma-metagraph/1, listing every assumption on stderr and in the file", () => {
     const out = join(tmp, "m15.json");
