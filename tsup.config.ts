@@ -13,6 +13,9 @@ export default defineConfig([
     shims: true,
     splitting: false,
     external: ["piscina", "cli-progress", "node:worker_threads", "node:crypto", "node:os", "node:url", "node:path"],
+    // fflate (zip reading, src/chain/torch.ts) is bundled: the ESM bundle then loads in a
+    // browser without an import map, and the package has no runtime dependency for it.
+    noExternal: ["fflate"],
   },
   {
     entry: { cli: "src/cli/index.ts" },
@@ -22,5 +25,6 @@ export default defineConfig([
     banner: { js: "#!/usr/bin/env node" },
     splitting: false,
     external: ["piscina", "cli-progress"],
+    noExternal: ["fflate"],
   },
 ]);

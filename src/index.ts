@@ -45,3 +45,12 @@ export {
   type SweepSpec, type SweepResult, type SweepPoint, type SweepAxis, type SweepMetric, type SweepFlag, type SweepKey,
 } from "./scenarios/sweep.js";
 export { renderSweepHtml, sweepCsv, sweepText } from "./report/sweep.js";
+
+// Real subnets in (docs/metagraph.md): the yuma-metagraph/1 format and readers of other tools' dumps.
+export {
+  readMetagraph, metagraphToEpoch, metagraphToJson, topKPermits, METAGRAPH_FORMAT, CHAIN_DEFAULT_PARAMS, ASSUMPTIONS,
+  type Metagraph, type MetagraphAssumption, type ChainOutputs,
+} from "./chain/metagraph.js";
+export { importMetagraph, importYumaSimulationPt, importSdkJson, taoFloatToRao, recoverU16Rows, lastEpochBlock } from "./chain/import.js";
+export { readTorchSave } from "./chain/torch.js";
+export { unpickle, type NdArray } from "./chain/pickle.js";

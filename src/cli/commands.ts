@@ -3,6 +3,7 @@
 
 import { EMISSION_OPTIONS, EMISSION_USAGE, emissionCommand } from "./emission.js";
 import { EPOCH_OPTIONS, EPOCH_USAGE, epochCommand } from "./epoch.js";
+import { METAGRAPH_OPTIONS, METAGRAPH_USAGE, metagraphCommand } from "./metagraph.js";
 import { RESEARCH_OPTIONS, RESEARCH_USAGE, researchCommand } from "./research.js";
 import {
   SCENARIO_OPTIONS, SCENARIO_USAGE, SCENARIOS_OPTIONS, SCENARIOS_USAGE, SWEEP_OPTIONS, SWEEP_USAGE,
@@ -28,6 +29,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["simulate", { run: simulateCommand, args: "", summary: "simulate a network of subnets over many blocks (worker threads)", usage: SIMULATE_USAGE, options: SIMULATE_OPTIONS }],
   ["scenarios", { run: scenariosCommand, args: "", summary: "list the built-in scenarios (22 classic cases, chain-realistic ones)", usage: SCENARIOS_USAGE, options: SCENARIOS_OPTIONS }],
   ["scenario", { run: scenarioCommand, args: "NAME", summary: "run a scenario for Yuma versions: totals table, HTML report, CSV, JSON", usage: SCENARIO_USAGE, options: SCENARIO_OPTIONS }],
+  ["metagraph", { run: metagraphCommand, args: "import FILE|-", summary: "import a real subnet's metagraph (yuma-simulation .pt, SDK JSON) as yuma-metagraph/1", usage: METAGRAPH_USAGE, options: METAGRAPH_OPTIONS }],
   ["sweep", { run: sweepCommand, args: "", summary: "hyperparameter sweep on the worker pool: CSV / HTML heat map of a metric", usage: SWEEP_USAGE, options: SWEEP_OPTIONS }],
 ]);
 

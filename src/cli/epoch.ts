@@ -6,15 +6,17 @@ import type { EpochInputs, EpochParams, Trajectory } from "../types.js";
 import { requireObject } from "../validate.js";
 import { CliError, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
 import { quote } from "../input.js";
+import { METAGRAPH_FORMAT, metagraphToEpoch, readMetagraph } from "../chain/metagraph.js";
 
 export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace] [--table]
-  Runs a fixture-format JSON ("kind": "epoch" or "trajectory"); "expected" and "trace" in the
+  Runs a fixture-format JSON ("kind": "epoch" or "trajectory") or a yuma-metagraph/1 file (one
+  epoch on its stored state, docs/metagraph.md; assumed fields are listed on stderr); "expected" and "trace" in the
   file are ignored, and so are weight/bond entries whose uid is >= n (as FORMAT.md specifies). Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
   --check   compare with the file's "expected" and print a per-field diff (exit 1 on mismatch)
   --trace   include the raw I32F32 intermediates
   --table   print a readable per-uid table instead of JSON (u16 values as fractions of 65535)`;
 
-const KNOWN_FORMATS = new Set(["yuma-epoch-fixture/1"]);
+const KNOWN_FORMATS = new Set(["yuma-epoch-fixture/1", METAGRAPH_FORMAT]);
 
 export const EPOCH_OPTIONS = {
   check: { type: "boolean" }, trace: { type: "boolean" }, table: { type: "boolean" }, help: { type: "boolean", short: "h" },
@@ -32,7 +34,15 @@ export async function epochCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`expected one FILE argument, got ${positionals.length} (see yuma epoch --help)`);
   const doc = requireObject(readJsonArg(positionals[0], "FILE"), "file");
   if (doc.format !== undefined && !KNOWN_FORMATS.has(doc.format as string)) {
-    throw new CliError(`format: unknown format ${quote(doc.format)} (expected "yuma-epoch-fixture/1")`);
+    throw new CliError(`format: unknown format ${quote(doc.format)} (expected "yuma-epoch-fixture/1" or "${METAGRAPH_FORMAT}")`);
+  }
+  if (doc.format === METAGRAPH_FORMAT) {
+    // A metagraph (docs/metagraph.md): one epoch on its stored state; assumed fields on stderr.
+    const m = readMetagraph(doc);
+    for (const a of m.assumptions) process.stderr.write(`yuma: assumption ${a.assumption} for ${a.field}: ${a.detail}\n`);
+    const { params, inputs } = metagraphToEpoch(m);
+    Object.assign(doc, { kind: "epoch", params, inputs });
+    for (const k of Object.keys(doc)) if (!["kind", "params", "inputs"].includes(k)) delete doc[k];
   }
   const trace = values.trace === true;
   // A fixture-format file follows FORMAT.md: entries whose uid is ≥ n are ignored, as on chain.

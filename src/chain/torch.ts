@@ -1,0 +1,33 @@
+// torch.save files (the zip format of torch ≥ 1.6): `<prefix>/data.pkl` holds the pickle,
+// `<prefix>/data/<key>` the raw bytes of each storage, `<prefix>/byteorder` "little" or "big".
+// Unzipped with fflate (pure JS, works in Node and browsers).
+
+import { unzipSync } from "fflate";
+import { YumaInputError } from "../errors.js";
+import { decodeRaw, unpickle, type DType } from "./pickle.js";
+
+const SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
+
+/** Unpickle the object a `torch.save` zip holds (see unpickle for the value types). */
+export function readTorchSave(bytes: Uint8Array, field = "file"): unknown {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (e) {
+    throw new YumaInputError(field, `not a readable zip (torch.save format): ${(e as Error).message}`);
+  }
+  const pkl = Object.keys(files).filter((k) => k === "data.pkl" || k.endsWith("/data.pkl"));
+  if (pkl.length !== 1) throw new YumaInputError(field, `a torch.save zip holds exactly one data.pkl, found ${pkl.length}`);
+  const prefix = pkl[0]!.slice(0, -"data.pkl".length);
+  const order = files[`${prefix}byteorder`];
+  const orderText = order ? new TextDecoder().decode(order).trim() : "little";
+  if (orderText !== "little" && orderText !== "big") throw new YumaInputError(`${field}:${prefix}byteorder`, `must be "little" or "big"`);
+  const load = (key: string, dtype: DType, numel: number) => {
+    const name = `${prefix}data/${key}`;
+    const raw = Object.prototype.hasOwnProperty.call(files, name) ? files[name] : undefined;
+    if (!raw) throw new YumaInputError(`${field}:${name}`, "storage referenced by the pickle is missing from the zip");
+    if (raw.length < numel * SIZE[dtype]) throw new YumaInputError(`${field}:${name}`, `holds ${raw.length} bytes, fewer than ${numel} ${dtype} elements`);
+    return decodeRaw(raw.subarray(0, numel * SIZE[dtype]), dtype, orderText === "little", `${field}:${name}`);
+  };
+  return unpickle(files[pkl[0]!]!, load, `${field}:${pkl[0]}`);
+}

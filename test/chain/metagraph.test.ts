@@ -1,0 +1,266 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { zipSync } from "fflate";
+import {
+  importMetagraph, importSdkJson, importYumaSimulationPt, metagraphToEpoch, metagraphToJson, outputsToJson, readMetagraph,
+  runEpoch, taoFloatToRao, YumaInputError,
+} from "../../src/index.js";
+import {
+  BINPERSID, concat, dict, EMPTY_LIST, global, int, MARK, APPENDS, NEWFALSE, PROTO2, REDUCE, STOP, str, tensor, tuple,
+} from "./pickle-writer.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const SN15 = join(ROOT, "..", "shared", "real", "sn15-b4769998");
+const FIXTURES = join(ROOT, "test", "fixtures", "epoch");
+
+function inputError(f: () => unknown): YumaInputError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(YumaInputError);
+    return e as YumaInputError;
+  }
+  throw new Error("expected a YumaInputError");
+}
+
+describe("yuma-metagraph/1 round trip against the epoch fixtures", () => {
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".json"));
+  const cases = files
+    .map((f) => ({ f, doc: JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) }))
+    .filter(({ doc }) => doc.kind === "epoch" && doc.params.n <= 256)
+    .filter(({ doc }) => [...doc.inputs.weights, ...doc.inputs.bonds].every((r: number[][]) => r.every(([u]) => u! < doc.params.n)));
+  it("has fixtures to compare with", () => expect(cases.length).toBeGreaterThan(5));
+  for (const { f, doc } of cases) {
+    it(`${f}: metagraph → epoch gives the fixture's expected outputs`, () => {
+      const { n } = doc.params;
+      const lastUpdate = [...doc.inputs.lastUpdate, ...new Array(n - doc.inputs.lastUpdate.length).fill(0)];
+      const m = readMetagraph({
+        format: "yuma-metagraph/1", netuid: 1, block: doc.params.currentBlock, n, params: doc.params,
+        stake: doc.inputs.stake, lastUpdate, blockAtRegistration: doc.inputs.blockAtRegistration,
+        validatorPermit: doc.inputs.validatorPermit, weights: doc.inputs.weights, bonds: doc.inputs.bonds,
+      });
+      expect(m.assumptions).toEqual([]);
+      const { params, inputs } = metagraphToEpoch(m);
+      const got = outputsToJson(runEpoch(params, inputs));
+      const { trace: _t, ...want } = doc.expected;
+      expect(got).toEqual(want);
+      // And through JSON again: the written file reads back to the same metagraph.
+      expect(readMetagraph(JSON.parse(JSON.stringify(metagraphToJson(m))))).toEqual(m);
+    });
+  }
+});
+
+describe("missing fields are filled by named assumptions", () => {
+  const base = {
+    format: "yuma-metagraph/1", netuid: 7, block: 1000, n: 3,
+    stake: ["5", "30", "20"], weights: [[[1, 65535], [2, 100]], [], [[1, 65535]]],
+  };
+  it("lists every assumed field with its name", () => {
+    const m = readMetagraph(base);
+    const byField = Object.fromEntries(m.assumptions.map((a) => [a.field, a.assumption]));
+    expect(byField).toMatchObject({
+      lastUpdate: "fresh-weights", blockAtRegistration: "no-recent-registration", validatorPermit: "top-k-permits-by-stake",
+      bonds: "zero-bonds", "params.currentBlock": "epoch-at-snapshot-block", "params.kappa": "chain-default",
+      "params.tempo": "chain-default", "params.lastMechanismStepBlock": "last-epoch-one-tempo-ago",
+      "params.raoEmission": "emission-one-tao-per-block", "params.ownerUid": "no-owner-uid", "params.commitBlocks": "commit-reveal-off",
+    });
+    expect(m.lastUpdate).toEqual([1000, 1000, 1000]);
+    expect(m.blockAtRegistration).toEqual([0, 0, 0]);
+    expect(m.bonds).toEqual([[], [], []]);
+    expect(m.params.currentBlock).toBe(1000);
+    expect(m.params.lastMechanismStepBlock).toBe(640);
+    expect(m.params.kappa).toBe(32767);
+  });
+  it("top-k permits go to the largest stakes, lower uid first on ties", () => {
+    expect(readMetagraph({ ...base, params: { maxAllowedValidators: 2 } }).validatorPermit).toEqual([false, true, true]);
+    expect(readMetagraph({ ...base, stake: ["7", "7", "7"], params: { maxAllowedValidators: 2 } }).validatorPermit).toEqual([true, true, false]);
+  });
+  it("given fields are kept and not listed", () => {
+    const m = readMetagraph({ ...base, lastUpdate: [1, 2, 3], params: { kappa: 40000 } });
+    expect(m.lastUpdate).toEqual([1, 2, 3]);
+    expect(m.params.kappa).toBe(40000);
+    expect(m.assumptions.map((a) => a.field)).not.toContain("lastUpdate");
+    expect(m.assumptions.map((a) => a.field)).not.toContain("params.kappa");
+  });
+  it("u64 params past 2^53 stay exact through JSON (decimal strings)", () => {
+    const m = readMetagraph({ ...base, params: { activityCutoff: "18446744073709551615", stakeThreshold: 5 } });
+    expect(m.params.activityCutoff).toBe(18446744073709551615n);
+    expect(m.params.stakeThreshold).toBe("5");
+    const json = metagraphToJson(m) as { params: Record<string, unknown> };
+    expect(json.params.activityCutoff).toBe("18446744073709551615");
+    expect(readMetagraph(JSON.parse(JSON.stringify(json)))).toEqual(m);
+  });
+  it("refuses bad input with a field and a rule", () => {
+    expect(inputError(() => readMetagraph({ ...base, format: "x" })).field).toBe("format");
+    expect(inputError(() => readMetagraph({ ...base, stake: ["1", "2"] })).field).toBe("stake");
+    expect(inputError(() => readMetagraph({ ...base, stake: ["1", "2", "-3"] })).field).toBe("stake[2]");
+    expect(inputError(() => readMetagraph({ ...base, weights: [[[5, 1]], [], []] })).field).toBe("weights[0][0][0]");
+    expect(inputError(() => readMetagraph({ ...base, params: { n: 4 } })).field).toBe("params.n");
+    expect(inputError(() => readMetagraph({ ...base, params: { kapa: 1 } })).field).toBe("params.kapa");
+    expect(inputError(() => readMetagraph({ ...base, extra: 1 })).field).toBe("extra");
+    expect(inputError(() => readMetagraph({ ...base, lastUpdate: [1, 2] })).field).toBe("lastUpdate");
+    expect(inputError(() => readMetagraph({ ...base, chainOutputs: { consensus: [1, 2, 3] } })).field).toBe("chainOutputs.block");
+    expect(inputError(() => readMetagraph({ ...base, chainOutputs: { block: 1, consensus: [1, 2, 70000] } })).field).toBe("chainOutputs.consensus[2]");
+    expect(inputError(() => readMetagraph({ ...base, params: { kappa: 70000 } })).field).toBe("params.kappa");
+    expect(inputError(() => readMetagraph({ ...base, hotkeys: ["a", "b"] })).field).toBe("hotkeys");
+    expect(inputError(() => readMetagraph({ ...base, assumptions: [{ field: "x" }] })).field).toBe("assumptions[0].assumption");
+    expect(inputError(() => readMetagraph([])).field).toBe("metagraph");
+  });
+});
+
+describe("taoFloatToRao", () => {
+  it("is the nearest rao to the exact binary value", () => {
+    expect(taoFloatToRao(0)).toBe(0n);
+    expect(taoFloatToRao(1)).toBe(1_000_000_000n);
+    expect(taoFloatToRao(0.5)).toBe(500_000_000n);
+    // float32 0.1 is 0.100000001490116119384765625 TAO
+    expect(taoFloatToRao(Math.fround(0.1))).toBe(100_000_001n);
+    // 2^-31 TAO = 0.465661287307739257812… rao → 0
+    expect(taoFloatToRao(2 ** -31)).toBe(0n);
+    // 1.5e-9 TAO as a double is just below 1.5 rao → 1
+    expect(taoFloatToRao(1.5e-9)).toBe(1n);
+    expect(taoFloatToRao(1894367.125)).toBe(1_894_367_125_000_000n);
+    expect(inputError(() => taoFloatToRao(-1, "S[3]")).field).toBe("S[3]");
+    expect(inputError(() => taoFloatToRao(NaN)).field).toBe("stake");
+  });
+});
+
+describe("bactensor/yuma-simulation .pt (real sn15 metagraph)", () => {
+  const pt = readFileSync(join(SN15, "netuid15_block4769998_4769998.pt"));
+  const snap = JSON.parse(readFileSync(join(SN15, "snapshot.json"), "utf8"));
+  const m = importYumaSimulationPt(pt);
+  it("gives exactly the values of snapshot.json", () => {
+    expect(m.netuid).toBe(snap.netuid);
+    expect(m.block).toBe(snap.block);
+    expect(m.n).toBe(snap.n);
+    expect(m.hotkeys).toEqual(snap.hotkeys);
+    const rows = new Map<number, Array<[number, number]>>(snap.weights_u16_recovered);
+    expect(m.weights).toEqual(Array.from({ length: snap.n }, (_, i) => rows.get(i) ?? []));
+    expect(m.weights.filter((r) => r.length > 0).length).toBe(20);
+    expect(m.weights.reduce((a, r) => a + r.length, 0)).toBe(1687);
+    snap.stake_tao_f32.forEach((tao: number, i: number) => {
+      const rao = Number(m.stake[i]!);
+      // the nearest rao to the float32 value: within half a rao (plus double rounding of tao·1e9) …
+      expect(Math.abs(rao - tao * 1e9)).toBeLessThanOrEqual(0.5 + tao * 1e9 * 2 ** -52);
+      // … and it reads back as the same float32
+      expect(Math.fround(rao / 1e9)).toBe(tao);
+    });
+  });
+  it("lists its assumptions", () => {
+    const names = m.assumptions.map((a) => `${a.field}:${a.assumption}`);
+    expect(names).toEqual(expect.arrayContaining([
+      "stake:stake-tao-float-to-rao", "weights:weights-max-upscaled", "lastUpdate:fresh-weights",
+      "blockAtRegistration:no-recent-registration", "validatorPermit:top-k-permits-by-stake", "bonds:zero-bonds",
+      "params.kappa:chain-default", "params.bondsMovingAverage:chain-default", "params.yuma3:chain-default",
+    ]));
+    expect(m.validatorPermit.filter(Boolean).length).toBe(64);
+  });
+  it("runs on the exact engine", () => {
+    const { params, inputs } = metagraphToEpoch(m);
+    const out = runEpoch(params, inputs);
+    const total = out.emission.reduce((a, b) => a + b, 0n);
+    expect(total).toBeGreaterThan(0n);
+    expect(total).toBeLessThanOrEqual(BigInt(params.raoEmission));
+  });
+  it("importMetagraph detects the zip", () => {
+    expect(importMetagraph(pt)).toEqual(m);
+  });
+  it("refuses a damaged zip or pickle", () => {
+    expect(inputError(() => importYumaSimulationPt(pt.subarray(0, 1000))).field).toBe("file");
+    expect(inputError(() => importMetagraph(new TextEncoder().encode("PK not a zip"))).rule).toMatch(/zip/);
+  });
+});
+
+/** A torch.save zip of `pickle` with the given storages (key → raw little-endian bytes). */
+function torchZip(pickle: Uint8Array, storages: Record<string, Uint8Array> = {}): Uint8Array {
+  const files: Record<string, Uint8Array> = { "archive/data.pkl": pickle, "archive/byteorder": new TextEncoder().encode("little"), "archive/version": new TextEncoder().encode("3\n") };
+  for (const [k, v] of Object.entries(storages)) files[`archive/data/${k}`] = v;
+  return zipSync(files);
+}
+const f32 = (xs: number[]) => new Uint8Array(Float32Array.from(xs).buffer);
+const i64 = (xs: bigint[]) => new Uint8Array(BigInt64Array.from(xs).buffer);
+
+describe("torch tensors (persistent-id storages)", () => {
+  // S = [1, 2, 0.5] TAO; W stored as a 3×3 view with offset 1 and strides (3, 1) in a 10-element storage.
+  const W = [0, 0.25, 0.75, 0, 0, 1, 0, 0, 0, 0];
+  const good = () => concat(PROTO2, dict([
+    ["netuid", int(9)],
+    ["block", tensor("LongStorage", "1", 1, 0, [], [])],
+    ["S", tensor("FloatStorage", "0", 3, 0, [3], [1])],
+    ["W", tensor("FloatStorage", "2", 10, 1, [3, 3], [3, 1])],
+    ["hotkeys", [...EMPTY_LIST, ...MARK, ...str("a"), ...str("b"), ...str("c"), ...APPENDS]],
+  ]), STOP);
+  const storages = { "0": f32([1, 2, 0.5]), "1": i64([123456n]), "2": f32(W) };
+  it("reads tensors through their storages, offsets and strides", () => {
+    const m = importYumaSimulationPt(torchZip(good(), storages));
+    expect(m.netuid).toBe(9);
+    expect(m.block).toBe(123456);
+    expect(m.stake).toEqual([1_000_000_000n, 2_000_000_000n, 500_000_000n]);
+    // rows: [0.25, 0.75, 0] → [21845, 65535]; [0, 1, 0] → [65535]; [0,0,0] → []
+    expect(m.weights).toEqual([[[0, 21845], [1, 65535]], [[1, 65535]], []]);
+    expect(m.hotkeys).toEqual(["a", "b", "c"]);
+  });
+  it("refuses a missing storage, a missing array, inconsistent lengths, foreign globals", () => {
+    expect(inputError(() => importYumaSimulationPt(torchZip(good(), { "0": storages["0"], "1": storages["1"] }))).rule).toMatch(/missing from the zip/);
+    const noW = concat(PROTO2, dict([["netuid", int(9)], ["block", int(5)], ["S", tensor("FloatStorage", "0", 3, 0, [3], [1])]]), STOP);
+    expect(inputError(() => importYumaSimulationPt(torchZip(noW, storages))).field).toBe("file:W");
+    const shortW = concat(PROTO2, dict([["netuid", int(9)], ["block", int(5)], ["S", tensor("FloatStorage", "0", 3, 0, [3], [1])], ["W", tensor("FloatStorage", "2", 10, 0, [2, 3], [3, 1])]]), STOP);
+    expect(inputError(() => importYumaSimulationPt(torchZip(shortW, storages))).rule).toMatch(/shape \(3, 3\)/);
+    const evil = concat(PROTO2, global("os", "system"), tuple(str("echo hi")), REDUCE, STOP);
+    expect(inputError(() => importYumaSimulationPt(torchZip(evil))).rule).toMatch(/refusing global "os.system"/);
+    const truncated = good().subarray(0, 40);
+    expect(inputError(() => importYumaSimulationPt(torchZip(truncated, storages))).rule).toMatch(/truncated|underflow|MARK/);
+    const notDict = concat(PROTO2, int(3), STOP);
+    expect(inputError(() => importYumaSimulationPt(torchZip(notDict))).rule).toMatch(/dict/);
+    expect(inputError(() => importYumaSimulationPt(torchZip(concat(PROTO2, [0xff], STOP)))).rule).toMatch(/opcode 0xff/);
+    void BINPERSID; void NEWFALSE;
+  });
+});
+
+describe("bittensor SDK JSON dump", () => {
+  // What docs/metagraph.md's Python writes for a 4-uid subnet.
+  const sdk = {
+    netuid: 3, block: 5000, n: 4,
+    S: [100.5, 0, 2000, 1e-9],
+    W: [[0, 0.5, 0.5, 0], [0, 0, 0, 0], [0.2, 0.8, 0, 0], [0, 0, 0, 0]],
+    B: [[0, 30000, 65535, 0], [0, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]],
+    last_update: [4990, 10, 4999, 0],
+    validator_permit: [true, false, true, false],
+    hotkeys: ["h0", "h1", "h2", "h3"], coldkeys: ["c0", "c1", "c2", "c3"],
+    hyperparameters: { tempo: 99, kappa: 32767, activity_cutoff: 5000, bonds_moving_avg: 900000, max_validators: 64, alpha_low: 45875, alpha_high: 58982, liquid_alpha_enabled: false, rho: 10, immunity_period: 5000 },
+    C: [0, 32767 / 65535, 1, 0], I: [0, 16384 / 65535, 49151 / 65535, 0], D: [1, 0, 0, 0], Tv: [1, 0, Math.fround(32768 / 65535), 0], E: [0.5, 0, 1.25, 0],
+  };
+  it("converts every attribute", () => {
+    const m = importSdkJson(sdk);
+    expect(m.stake).toEqual(["100500000000", "0", "2000000000000", "1"].map(BigInt));
+    expect(m.weights).toEqual([[[1, 65535], [2, 65535]], [], [[0, 16384], [1, 65535]], []]);
+    expect(m.bonds).toEqual([[[1, 30000], [2, 65535]], [], [[0, 1]], []]);
+    expect(m.lastUpdate).toEqual([4990, 10, 4999, 0]);
+    expect(m.validatorPermit).toEqual([true, false, true, false]);
+    expect(m.params.tempo).toBe(99);
+    expect(m.params.activityCutoff).toBe(5000);
+    expect(m.coldkeys).toEqual(["c0", "c1", "c2", "c3"]);
+    // last epoch at or before 5000 for netuid 3, tempo 99: (b + 4) % 100 == 0 → 4996
+    expect(m.chainOutputs).toEqual({ block: 4996, consensus: [0, 32767, 65535, 0], incentive: [0, 16384, 49151, 0], dividends: [65535, 0, 0, 0], validatorTrust: [65535, 0, 32768, 0], emission: [500000000n, 0n, 1250000000n, 0n] });
+    const names = m.assumptions.map((a) => `${a.field}:${a.assumption}`);
+    expect(names).toEqual(expect.arrayContaining(["chainOutputs.block:last-epoch-by-tempo", "blockAtRegistration:no-recent-registration", "params.bondsPenalty:chain-default"]));
+    expect(names).not.toContain("bonds:zero-bonds");
+    expect(names).not.toContain("params.tempo:chain-default");
+    const { params, inputs } = metagraphToEpoch(m);
+    expect(() => runEpoch(params, inputs)).not.toThrow();
+    expect(importMetagraph(new TextEncoder().encode(JSON.stringify(sdk)))).toEqual(m);
+  });
+  it("refuses missing arrays and inconsistent lengths", () => {
+    const { W: _w, ...noW } = sdk;
+    expect(inputError(() => importSdkJson(noW)).field).toBe("sdk.W");
+    expect(inputError(() => importSdkJson({ ...sdk, last_update: [1, 2] })).field).toBe("sdk.last_update");
+    expect(inputError(() => importSdkJson({ ...sdk, W: sdk.W.slice(1) })).field).toBe("sdk.W");
+    expect(inputError(() => importSdkJson({ ...sdk, n: 5 })).field).toBe("sdk.n");
+    expect(inputError(() => importSdkJson({ ...sdk, B: [[0.5, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] })).field).toBe("sdk.B[0][0]");
+    expect(inputError(() => importSdkJson({ ...sdk, C: [0.3, 0, 0, 0] })).field).toBe("sdk.C[0]");
+    expect(inputError(() => importSdkJson({ ...sdk, S: [1, -2, 3, 4] })).field).toBe("S[1]");
+    expect(inputError(() => importSdkJson({ ...sdk, surprise: 1 })).field).toBe("sdk.surprise");
+  });
+});
