@@ -216,7 +216,7 @@ export function readMetagraph(json: unknown): Metagraph {
   const source = o.source === undefined ? undefined : requireObject(o.source, "source");
 
   // One representation per field: u64s as numbers (bigints past 2^53), rao as decimal strings.
-  const e = encodeEpoch(p, { stake, lastUpdate: [], blockAtRegistration: new Array(n).fill(0), validatorPermit: new Array(n).fill(false), weights: new Array(n).fill([]), bonds: new Array(n).fill([]) });
+  const e = encodeEpoch(p as unknown as EpochParams, { stake, lastUpdate: [], blockAtRegistration: new Array(n).fill(0), validatorPermit: new Array(n).fill(false), weights: new Array(n).fill([]), bonds: new Array(n).fill([]) });
   const u64 = (b: bigint) => (b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
   const params: EpochParams = {
     n, currentBlock: u64(e.currentBlock), tempo: Number(e.tempo), activityCutoff: u64(e.activityCutoff), kappa: e.kappa,
