@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { slots } from "./helpers/slots.js";
 import { COMMANDS } from "../src/cli/commands.js";
 import { etaText } from "../src/cli/simulate.js";
 import { closest } from "../src/cli/util.js";
@@ -25,18 +26,7 @@ interface RunOptions {
 }
 
 // At most 2 processes at a time (the machine is shared).
-let active = 0;
-const waiting: Array<() => void> = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (active >= 2) await new Promise<void>((r) => waiting.push(r));
-  active++;
-  try {
-    return await fn();
-  } finally {
-    active--;
-    waiting.shift()?.();
-  }
-}
+const slot = slots(2);
 
 function yuma(args: string[], opts: RunOptions = {}): Promise<Run> {
   return slot(() => new Promise<Run>((resolve, reject) => {

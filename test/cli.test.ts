@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { slots } from "./helpers/slots.js";
 
 const root = join(__dirname, "..");
 const CLI = join(root, "dist", "cli.js");
@@ -16,18 +17,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 // A small process pool: each fixture costs one node start-up (~0.1 s), so run a few at once.
 const LIMIT = Math.max(2, Math.min(4, availableParallelism()));
-let active = 0;
-const waiting: Array<() => void> = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (active >= LIMIT) await new Promise<void>((r) => waiting.push(r));
-  active++;
-  try {
-    return await fn();
-  } finally {
-    active--;
-    waiting.shift()?.();
-  }
-}
+const slot = slots(LIMIT);
 
 function yuma(args: string[], stdin?: string): Promise<Run> {
   return slot(() => new Promise<Run>((resolve, reject) => {

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { inputError } from "./helpers/errors.js";
 import { resolveConfig, runEpoch, runResearch, runTrajectory, YumaInputError, type ResearchInput } from "../src/index.js";
 import { quote, truncate } from "../src/input.js";
 
@@ -21,16 +22,6 @@ function deep(depth: number): unknown[] {
 const DEEP = deep(200_000);
 const HUGE = "7".repeat(3_000_000) + "x"; // 3 MB; digits first so number-ish checks look at it all
 const MAX_MESSAGE = 400; // field ≤ ~80 + rule with a ≤ 80-character quote
-
-function inputError(fn: () => unknown): YumaInputError {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof YumaInputError)) throw new Error(`expected a YumaInputError, got ${String(e).slice(0, 200)}`);
-    return e;
-  }
-  throw new Error("expected a YumaInputError, got a result");
-}
 
 const research = (over: Record<string, unknown>, params: Record<string, unknown> = {}) =>
   ({ format: "yuma-research-input/1", version: "YUMA3", params, epochs: [{ W: [[1]], S: [1] }], ...over }) as unknown as ResearchInput;

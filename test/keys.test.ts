@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { inputError } from "./helpers/errors.js";
 import { type EpochParams,
   DEFAULT_RESEARCH_PARAMS, findScenario, resolveConfig, runEpoch, runResearch, runScenario, runSweep, runTrajectory,
   YumaInputError, type ResearchInput, type ScenarioSpec,
@@ -24,18 +25,6 @@ const TRAJ = load("traj-one-epoch-switch");
 function withKey<T extends object>(o: T, key: string, value: unknown): T {
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
   return o;
-}
-
-/** `fn` must throw a YumaInputError (not a TypeError, not a result); returns it. */
-function inputError(fn: () => unknown): YumaInputError {
-  let result: unknown;
-  try {
-    result = fn();
-  } catch (e) {
-    if (!(e instanceof YumaInputError)) throw new Error(`expected a YumaInputError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error(`expected a YumaInputError, got a result (${typeof result})`);
 }
 
 async function inputErrorAsync(fn: () => Promise<unknown>): Promise<YumaInputError> {

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { inputError } from "./helpers/errors.js";
 import { encodeEpoch, outputsToJson, runEpoch, runTrajectory, YumaInputError } from "../src/index.js";
 
 const dir = join(__dirname, "fixtures", "epoch");
@@ -17,18 +18,6 @@ const TRAJ = load("traj-one-epoch-switch");
 
 // Untyped on purpose: these tests feed the API what plain-JS callers could.
 type Fx = { params: any; inputs: any };
-
-/** Run `fn`; it must throw a YumaInputError (not another exception, not a result). */
-function inputError(fn: () => unknown): YumaInputError {
-  let result: unknown;
-  try {
-    result = fn();
-  } catch (e) {
-    if (!(e instanceof YumaInputError)) throw new Error(`expected a YumaInputError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error(`expected a YumaInputError, got a result: ${JSON.stringify(result, (_, v) => (typeof v === "bigint" ? String(v) : v)).slice(0, 200)}`);
-}
 
 type Case = [what: string, mutate: (f: Fx) => void, field: string, rule?: RegExp];
 

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { inputError } from "../helpers/errors.js";
 import { zipSync } from "fflate";
 import {
   importMetagraph, importSdkJson, importYumaSimulationPt, metagraphToEpoch, metagraphToJson, outputsToJson, readMetagraph,
@@ -14,16 +15,6 @@ import {
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SN15 = join(ROOT, "..", "shared", "real", "sn15-b4769998");
 const FIXTURES = join(ROOT, "test", "fixtures", "epoch");
-
-function inputError(f: () => unknown): YumaInputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(YumaInputError);
-    return e as YumaInputError;
-  }
-  throw new Error("expected a YumaInputError");
-}
 
 describe("yuma-metagraph/1 round trip against the epoch fixtures", () => {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".json"));
