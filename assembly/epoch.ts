@@ -42,8 +42,10 @@ const O_ACTIVE = 0, O_STAKE_WEIGHT = 4, O_CONSENSUS = 8, O_INCENTIVE = 12, O_DIV
   O_BONDS_START = 40, O_BONDS_COL = 44, O_BONDS_VAL = 48,
   O_T_STAKE = 52, O_T_ACTIVE_STAKE = 56, O_T_W_START = 60, O_T_W_COL = 64, O_T_W_VAL = 68,
   O_T_CONSENSUS = 72, O_T_TRUST = 76, O_T_INCENTIVE = 80, O_T_DIVIDENDS = 84,
-  O_T_B_START = 88, O_T_B_COL = 92, O_T_B_VAL = 96;
-const OUTPUT_SIZE: usize = 100;
+  O_T_B_START = 88, O_T_B_COL = 92, O_T_B_VAL = 96,
+  // The normalised emission shares (I32F32 raw, i64[n]) the three emissions are floored from.
+  O_SERVER_SHARE = 100, O_VALIDATOR_SHARE = 104, O_COMBINED_SHARE = 108;
+const OUTPUT_SIZE: usize = 112;
 
 // @ts-ignore: decorator
 @inline function ptr(p: usize, off: i32): usize { return <usize>load<u32>(p + off); }
@@ -121,10 +123,21 @@ function emitU16(x: usize, n: i32, out: usize, off: i32): void {
   store<u32>(out + off, <u32>v);
 }
 
+/** The epoch's emission split: `v[i] = floor(share[i] · rao)` (`fixedTimesRao`), u64[n]. */
+function raoByShares(x: usize, n: i32, rao: u64, v: usize): void {
+  for (let i = 0; i < n; i++) setU64(v, i, fixedTimesRao(getI64(x, i), rao));
+}
+
 function emitRao(x: usize, n: i32, rao: u64, out: usize, off: i32): void {
   const v = allocRaw(<usize>n << 3);
-  for (let i = 0; i < n; i++) setU64(v, i, fixedTimesRao(getI64(x, i), rao));
+  raoByShares(x, n, rao, v);
   store<u32>(out + off, <u32>v);
+}
+
+/** Split `rao` by a share vector (I32F32 raw, i64[n], e.g. an epoch's server / validator /
+ *  combined share) into `out` (u64[n]) with exactly the epoch's own emission arithmetic. */
+export function emitShares(sharesPtr: usize, n: i32, rao: u64, outPtr: usize): void {
+  raoByShares(sharesPtr, n, rao, outPtr);
 }
 
 /** `is_topk_nonzero(stake, k)`: non-zero entries, minus the n−k smallest under a stable
@@ -362,6 +375,9 @@ export function epoch(p: usize): usize {
   emitRao(serverShare, n, rao, out, O_SERVER);
   emitRao(validatorShare, n, rao, out, O_VALIDATOR);
   emitRao(combinedShare, n, rao, out, O_EMISSION);
+  store<u32>(out + O_SERVER_SHARE, <u32>serverShare);
+  store<u32>(out + O_VALIDATOR_SHARE, <u32>validatorShare);
+  store<u32>(out + O_COMBINED_SHARE, <u32>combinedShare);
 
   emitU16(stake, n, out, O_STAKE_WEIGHT);
   emitU16(consensus, n, out, O_CONSENSUS);

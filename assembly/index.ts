@@ -9,6 +9,7 @@ import {
 import { allocRaw, heapReset, heapTop } from "./mem";
 
 export { epoch, PARAMS_SIZE, setReferenceKernels } from "./epoch";
+export { emitShares } from "./epoch";
 export { medianVisits, setMedianTuning } from "./median";
 export { blockEmission, ownerCut } from "./emission";
 export { sha256Final, sha256Init, sha256Update } from "./sha256";

@@ -3,7 +3,7 @@
 import { FLAGS, OUTPUT, PARAMS } from "./layout.js";
 import type { CsrU16, EncodedEpoch, OutOfRangeUids } from "./validate.js";
 import { encodeEpoch, requireArray, requireTrajectory, requireTrajectoryEpoch, encodeCommitBlocks, encodeLastUpdate, encodeSparse, encodeStake, requireRao, requireU64 } from "./validate.js";
-import type { EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
+import type { EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochShares, EpochTrace, SparseMatrix, Trajectory } from "./types.js";
 import { engine, releaseEngine, type YumaExports } from "./wasm.js";
 import { checkEpochMemory, epochInputSizes } from "./memory.js";
 import { YumaInputError } from "./errors.js";
@@ -25,11 +25,14 @@ export interface RawEpochOutputs {
   emission: BigUint64Array;
   bonds: CsrU16;
   trace?: EpochTrace;
+  shares?: EpochShares;
 }
 
 /** Write an encoded epoch into the instance's memory and run it. Returns the output block pointer. */
-export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace = false): RawEpochOutputs {
-  return decodeRaw(wasm, runEncodedInPlace(wasm, e, trace), e.n, trace);
+export function runEncoded(wasm: YumaExports, e: EncodedEpoch, trace = false, shares = false): RawEpochOutputs {
+  const raw = decodeRaw(wasm, runEncodedInPlace(wasm, e, trace), e.n, trace);
+  if (shares) raw.shares = decodeShares(wasm, raw.ptr, e.n);
+  return raw;
 }
 
 /**
@@ -98,6 +101,17 @@ export function runEncodedInPlace(wasm: YumaExports, e: EncodedEpoch, trace = fa
   for (const [off, p] of ptrs) dv.setUint32(pp + off, p, true);
 
   return wasm.epoch(pp);
+}
+
+/** The three normalised share vectors (I32F32 raw) of an EpochOutput block, copied out. */
+export function decodeShares(wasm: YumaExports, out: number, n: number): EpochShares {
+  const buf = wasm.memory.buffer;
+  const dv = new DataView(buf);
+  const i64 = (off: number) => {
+    const p = dv.getUint32(out + off, true);
+    return new BigInt64Array(buf.slice(p, p + n * 8));
+  };
+  return { server: i64(OUTPUT.serverShare), validator: i64(OUTPUT.validatorShare), combined: i64(OUTPUT.combinedShare) };
 }
 
 function decodeRaw(wasm: YumaExports, out: number, n: number, trace: boolean): RawEpochOutputs {
@@ -183,6 +197,7 @@ export function rawToOutputs(r: RawEpochOutputs): EpochOutputs {
     bonds: csrToRows(r.bonds),
   };
   if (r.trace) out.trace = r.trace;
+  if (r.shares) out.shares = r.shares;
   return out;
 }
 
@@ -200,7 +215,7 @@ function outOfRangeOption(o: EpochOptions): OutOfRangeUids {
 export function runEpoch(params: EpochParams, inputs: EpochInputs, options: EpochOptions = {}): EpochOutputs {
   const encoded = encodeEpoch(params, inputs, outOfRangeOption(options));
   try {
-    return rawToOutputs(runEncoded(engine(), encoded, options.trace === true));
+    return rawToOutputs(runEncoded(engine(), encoded, options.trace === true, options.shares === true));
   } finally {
     releaseEngine();
   }
@@ -240,7 +255,7 @@ export function runTrajectory(trajectory: Trajectory, options: EpochOptions = {}
       if (ep.weights !== undefined) next.weights = encodeSparse(ep.weights, f("weights"), n, outOfRange, false);
       if (ep.commitBlocks !== undefined) next.commitBlocks = encodeCommitBlocks(ep.commitBlocks, f("commitBlocks"), n);
       checkEpochMemory(next, options.trace === true, k === 0 && ep.weights === undefined ? "inputs" : `epochs[${k}]`);
-      const raw = runEncoded(wasm, next, options.trace === true);
+      const raw = runEncoded(wasm, next, options.trace === true, options.shares === true);
       results.push(rawToOutputs(raw));
       // Carry-over: the bonds and permits this epoch wrote are the next epoch's inputs.
       next.bonds = raw.bonds;

@@ -1,10 +1,11 @@
 // Public API.
 export { runEpoch, runTrajectory } from "./epoch.js";
+export { epochShares, emitByShares } from "./shares.js";
 export { outputsToJson, type EpochOutputsJson, type EpochTraceJson } from "./json.js";
 export { YumaInputError } from "./errors.js";
 export { ready, usesSimd } from "./wasm.js";
 export type {
-  EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochTrace, Rao, SparseMatrix, SparseRow,
+  EpochInputs, EpochOptions, EpochOutputs, EpochParams, EpochShares, EpochTrace, Rao, SparseMatrix, SparseRow,
   Trajectory, TrajectoryEpoch, U64,
 } from "./types.js";
 

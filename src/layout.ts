@@ -16,4 +16,6 @@ export const OUTPUT = {
   server: 28, validator: 32, emission: 36, bondsStart: 40, bondsCol: 44, bondsVal: 48,
   tStake: 52, tActiveStake: 56, tWStart: 60, tWCol: 64, tWVal: 68, tConsensus: 72, tTrust: 76,
   tIncentive: 80, tDividends: 84, tBStart: 88, tBCol: 92, tBVal: 96,
+  /** Normalised emission shares (I32F32 raw, i64[n]), always written. */
+  serverShare: 100, validatorShare: 104, combinedShare: 108,
 } as const;

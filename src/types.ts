@@ -120,6 +120,8 @@ export interface EpochOutputs {
   bonds: SparseMatrix;
   /** The raw fixed-point intermediates, only with `{ trace: true }`. */
   trace?: EpochTrace;
+  /** The normalised emission shares (I32F32 raw), only with `{ shares: true }`. */
+  shares?: EpochShares;
 }
 
 export interface EpochOptions {
@@ -130,6 +132,19 @@ export interface EpochOptions {
    * them as the chain and the fixture format do (weights dropped, bonds without effect).
    */
   outOfRangeUids?: "error" | "ignore";
+  /** Also return the normalised emission shares (`EpochOutputs.shares`, I32F32 raw). */
+  shares?: boolean;
+}
+
+/**
+ * An epoch's normalised emission shares, I32F32 raw (value / 2^32), one per uid: the vectors
+ * its server / validator / combined emissions are floored from (after normalisation and the
+ * zero-emission stake fallback). `emitByShares(shares.server, rao)` gives `serverEmission`.
+ */
+export interface EpochShares {
+  server: BigInt64Array;
+  validator: BigInt64Array;
+  combined: BigInt64Array;
 }
 
 /** One epoch of a trajectory: overrides that apply from this epoch on. */

@@ -13,6 +13,8 @@ export interface YumaExports {
   /** The end of the heap: the peak use of the last call (nothing is freed before a reset). */
   heapEnd(): number;
   epoch(paramsPtr: number): number;
+  /** Split `rao` by an I32F32 share vector (i64[n] at sharesPtr) into u64[n] at outPtr. */
+  emitShares(sharesPtr: number, n: number, rao: bigint, outPtr: number): void;
   blockEmission(issuance: bigint): bigint;
   ownerCut(amount: bigint, cutU16: bigint): bigint;
   sha256Init(): void;
