@@ -195,3 +195,25 @@ export function warmSubnet(runEpoch, opts = {}) {
   }
   return subnet;
 }
+
+/**
+ * A research-mode input (yuma-research-input/1) as the peer's timing builds it: V validators
+ * with seeded Pareto stakes (α 1.16, scale 1), dense weights uniform in [0, 1) over n servers,
+ * fresh each epoch. Options: validators, n, epochs, seed, version, params.
+ */
+export function researchCase(opts) {
+  const V = opts.validators, n = opts.n, E = opts.epochs ?? 4;
+  const r = rng(opts.seed ?? 1);
+  const S = Array.from({ length: V }, () => (1 - r()) ** (-1 / 1.16));
+  const epochs = [];
+  for (let e = 0; e < E; e++) {
+    const W = [];
+    for (let i = 0; i < V; i++) {
+      const row = new Array(n);
+      for (let j = 0; j < n; j++) row[j] = r();
+      W.push(row);
+    }
+    epochs.push({ W, S: S.slice() });
+  }
+  return { format: "yuma-research-input/1", version: opts.version ?? "YUMA2", params: opts.params ?? {}, epochs };
+}
