@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepare, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -80,6 +80,55 @@ function toInt32(x: f64): i32 {
  * mask). Zero weights sort last and all yield 0, so only the non-zero ones are sorted.
  */
 function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
+  if ((flags & FLAG_REFERENCE) != 0) {
+    consensusRawReference<T>(Wn, Sn, out);
+    return;
+  }
+  const kappa = <T>param(P_KAPPA);
+  for (let j = 0; j < N; j++) {
+    let m = 0;
+    let top: f64 = 0;
+    for (let i = 0; i < V; i++) {
+      const w = ld<T>(Wn, i * N + j);
+      if (w != <T>0) {
+        st<f64>(sortKey, m, <f64>w);
+        store<i32>(sortIdx + (<usize>m << 2), i);
+        top = max(top, <f64>w);
+        m++;
+      }
+    }
+    // The walk in the reference's order (descending, ties by validator), sorted a bucket at
+    // a time only as far as the κ crossing.
+    bucketPrepare(m, true);
+    let end = 0;
+    let cum: f64 = 0;
+    let value: f64 = top; // when no position qualifies: the largest weight (position 0)
+    let found = false;
+    for (let r = 0; r < m; r++) {
+      if (r == end) end = bucketNext();
+      cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+      if (<T>cum >= kappa) {
+        value = ld<f64>(orderKey, r);
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      for (let i = 0; i < V; i++) {
+        if (ld<T>(Wn, i * N + j) != <T>0) continue;
+        cum += <f64>ld<T>(Sn, i);
+        if (<T>cum >= kappa) {
+          value = 0;
+          break;
+        }
+      }
+    }
+    st<T>(out, j, <T>value);
+  }
+}
+
+/** The reference for consensusRaw: a full stable sort of every column (kept for the tests). */
+function consensusRawReference<T>(Wn: usize, Sn: usize, out: usize): void {
   const kappa = <T>param(P_KAPPA);
   for (let j = 0; j < N; j++) {
     let m = 0;
