@@ -290,6 +290,6 @@ export function chainStep(): void {
   }
   memory.copy(outC, vC, <usize>N << 3);
   memory.copy(outI, vI, <usize>N << 3);
-  memory.copy(outB, stB, <usize>VN << 3);
+  // outB is stB (JS reads the carried bonds in place).
   memory.copy(stC, vC, <usize>N << 3);
 }

@@ -1,7 +1,7 @@
 // Run configuration, buffers and the state carried from one epoch to the next.
 // Layouts shared with src/research/wasm.ts (keep in sync).
 
-import { allocZeroed, heapReset, st } from "./mem";
+import { allocRaw, allocZeroed, heapReset, st } from "./mem";
 import { setSimdBytes } from "./torch";
 
 // Versions.
@@ -66,7 +66,8 @@ export let stC: usize = 0; // consensus of the last epoch
 export let stW: usize = 0; // normalised weights of the last epoch (Yuma 2B)
 export let epochsDone: i32 = 0;
 
-// Scratch. Every buffer holds f64-sized slots, so the f32 kernels can use them too.
+// Scratch. V×N matrices in the kernel's element type (allocated per run as needed, not
+// cleared); vectors in f64-sized slots, so the f32 kernels can use them too.
 export let mW: usize = 0;
 export let mWn: usize = 0;
 export let mWc: usize = 0;
@@ -100,8 +101,10 @@ let bPos: i32 = 0;
 let bDesc: bool = false;
 let bEntries: i32 = 0;
 
-function mat(): usize {
-  return allocZeroed(<usize>V * <usize>N << 3);
+/** A V×N matrix of the kernel's element type that every step writes before reading it:
+ *  not cleared (memory reused from an earlier run holds stale values, never read). */
+function scratch(bytes: usize): usize {
+  return allocRaw(<usize>V * <usize>N * bytes);
 }
 
 /** Set up a run of V validators × N servers; returns the pointer table. */
@@ -113,27 +116,32 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   flags = fl;
   mode = (fl >> 4) & 3;
   setSimdBytes(simd);
+  const peer = (fl & FLAG_PEER) != 0;
+  const es: usize = peer && (fl & FLAG_F64) == 0 ? 4 : 8; // the kernel's element size
   const table = allocZeroed(TABLE_SLOTS << 2);
   params = allocZeroed(PARAM_SLOTS << 3);
-  inW = mat();
+  inW = scratch(8); // written by JS every epoch
   inS = allocZeroed(<usize>v << 3);
   inR = allocZeroed(<usize>n);
   outC = allocZeroed(<usize>n << 3);
   outI = allocZeroed(<usize>n << 3);
-  outB = mat();
+  stB = allocZeroed(<usize>v * <usize>n * es); // zero before the first epoch
+  // Chain-like (f64) bonds are read by JS in place; the peer's are widened into outB.
+  outB = peer ? scratch(8) : stB;
   outD = allocZeroed(<usize>v << 3);
   outP = allocZeroed(<usize>v << 3);
-  stB = mat();
   stC = allocZeroed(<usize>n << 3);
-  stW = mat();
+  // Yuma 2B's previous weights: written at the end of an epoch, read from the second on.
+  stW = ver == YUMA2B ? scratch(es) : 0;
   epochsDone = 0;
-  mW = mat();
-  mWn = mat();
-  mWc = mat();
-  mWb = mat();
-  mA = mat();
-  mB = mat();
-  mX = mat();
+  mW = peer ? scratch(es) : 0;
+  // Chain-like: the weights are normalised in place, in the input buffer.
+  mWn = peer ? scratch(es) : inW;
+  mWc = scratch(es);
+  mWb = scratch(es);
+  mA = peer || ver == YUMA3 || ver == YUMA3_LIQUID ? scratch(es) : 0;
+  mB = scratch(es);
+  mX = scratch(es);
   vS = allocZeroed(<usize>v << 3);
   vSn = allocZeroed(<usize>v << 3);
   vRow = allocZeroed(<usize>v << 3);
