@@ -188,14 +188,20 @@ export function chainStep(): void {
 
   // Clipping (Yuma 2B clips the previous epoch's weights), ranks, incentive.
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
-  for (let k = 0; k < VN; k++) st<f64>(mWc, k, min(ld<f64>(Wsrc, k), ld<f64>(vC, k % N)));
-  let rTotal: f64 = 0;
-  for (let j = 0; j < N; j++) {
-    let r: f64 = 0;
-    for (let i = 0; i < V; i++) r += ld<f64>(vSn, i) * ld<f64>(mWc, i * N + j);
-    st<f64>(vR, j, r);
-    rTotal += r;
+  // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
+  // server as a column walk, with contiguous reads).
+  for (let j = 0; j < N; j++) st<f64>(vR, j, 0);
+  for (let i = 0; i < V; i++) {
+    const s = ld<f64>(vSn, i);
+    const row = i * N;
+    for (let j = 0; j < N; j++) {
+      const c = min(ld<f64>(Wsrc, row + j), ld<f64>(vC, j));
+      st<f64>(mWc, row + j, c);
+      st<f64>(vR, j, ld<f64>(vR, j) + s * c);
+    }
   }
+  let rTotal: f64 = 0;
+  for (let j = 0; j < N; j++) rTotal += ld<f64>(vR, j);
   if ((flags & FLAG_WTA) != 0) {
     let top: f64 = 0;
     for (let j = 0; j < N; j++) top = max(top, ld<f64>(vR, j));

@@ -166,8 +166,14 @@ export function flatToOutput(r: FlatResearchResult): ResearchOutput {
   return { epochs };
 }
 
-/** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from). */
+/** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from;
+ *  preallocated up to lengths V8 keeps in fast elements, grown by push beyond). */
 function toArray(src: Float64Array, at: number, n: number): number[] {
+  if (n <= 32768) {
+    const out = new Array<number>(n);
+    for (let k = 0; k < n; k++) out[k] = src[at + k]!;
+    return out;
+  }
   const out: number[] = [];
   for (let k = 0; k < n; k++) out.push(src[at + k]!);
   return out;
