@@ -85,6 +85,7 @@ export let vCl: usize = 0;
 export let vR: usize = 0;
 export let vI: usize = 0;
 export let vCol: usize = 0;
+export let vTmp: usize = 0; // one row of N (fused kernels)
 export let sortIdx: usize = 0;
 export let sortTmp: usize = 0;
 export let sortKey: usize = 0;
@@ -153,6 +154,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   vR = allocZeroed(<usize>n << 3);
   vI = allocZeroed(<usize>n << 3);
   vCol = allocZeroed(<usize>n << 3);
+  vTmp = allocZeroed(<usize>n << 3);
   sortIdx = allocZeroed(<usize>v << 2);
   sortTmp = allocZeroed(<usize>v << 2);
   sortKey = allocZeroed(<usize>v << 3);
