@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepare, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -85,45 +85,62 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
     return;
   }
   const kappa = <T>param(P_KAPPA);
-  for (let j = 0; j < N; j++) {
-    let m = 0;
-    let top: f64 = 0;
+  for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
+    const width = min<i32>(GATHER_BLOCK, N - j0);
+    // The non-zero weights of columns j0.. in validator order, row segments read contiguously.
+    for (let c = 0; c < width; c++) store<i32>(blkCount + (<usize>c << 2), 0);
+    for (let c = 0; c < width; c++) {
+      st<f64>(blkLo, c, Infinity);
+      st<f64>(blkHi, c, 0);
+    }
     for (let i = 0; i < V; i++) {
-      const w = ld<T>(Wn, i * N + j);
-      if (w != <T>0) {
-        st<f64>(sortKey, m, <f64>w);
-        store<i32>(sortIdx + (<usize>m << 2), i);
-        top = max(top, <f64>w);
-        m++;
-      }
-    }
-    // The walk in the reference's order (descending, ties by validator), sorted a bucket at
-    // a time only as far as the κ crossing.
-    bucketPrepare(m, true);
-    let end = 0;
-    let cum: f64 = 0;
-    let value: f64 = top; // when no position qualifies: the largest weight (position 0)
-    let found = false;
-    for (let r = 0; r < m; r++) {
-      if (r == end) end = bucketNext();
-      cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
-      if (<T>cum >= kappa) {
-        value = ld<f64>(orderKey, r);
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
-      for (let i = 0; i < V; i++) {
-        if (ld<T>(Wn, i * N + j) != <T>0) continue;
-        cum += <f64>ld<T>(Sn, i);
-        if (<T>cum >= kappa) {
-          value = 0;
-          break;
+      const row = i * N + j0;
+      for (let c = 0; c < width; c++) {
+        const w = ld<T>(Wn, row + c);
+        if (w != <T>0) {
+          const at = blkCount + (<usize>c << 2);
+          const m = load<i32>(at);
+          const slot = c * V + m;
+          st<f64>(blkKey, slot, <f64>w);
+          store<i32>(blkIdx + (<usize>slot << 2), i);
+          store<i32>(at, m + 1);
+          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), <f64>w));
+          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), <f64>w));
         }
       }
     }
-    st<T>(out, j, <T>value);
+    for (let c = 0; c < width; c++) {
+      const j = j0 + c;
+      const m = load<i32>(blkCount + (<usize>c << 2));
+      const top = ld<f64>(blkHi, c);
+      // The walk in the reference's order (descending, ties by validator), sorted a bucket
+      // at a time only as far as the κ crossing.
+      bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
+      let end = 0;
+      let cum: f64 = 0;
+      let value: f64 = top; // when no position qualifies: the largest weight (position 0)
+      let found = false;
+      for (let r = 0; r < m; r++) {
+        if (r == end) end = bucketNext();
+        cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+        if (<T>cum >= kappa) {
+          value = ld<f64>(orderKey, r);
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        for (let i = 0; i < V; i++) {
+          if (ld<T>(Wn, i * N + j) != <T>0) continue;
+          cum += <f64>ld<T>(Sn, i);
+          if (<T>cum >= kappa) {
+            value = 0;
+            break;
+          }
+        }
+      }
+      st<T>(out, j, <T>value);
+    }
   }
 }
 

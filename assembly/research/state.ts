@@ -101,6 +101,14 @@ let bCount: i32 = 0;
 let bPos: i32 = 0;
 let bDesc: bool = false;
 let bEntries: i32 = 0;
+// Column gathers by blocks of columns (row segments read contiguously): per column c of the
+// block, its entries at blkKey/blkIdx + c·V.
+export const GATHER_BLOCK = 16;
+export let blkKey: usize = 0;
+export let blkIdx: usize = 0;
+export let blkCount: usize = 0; // i32 per column of the block
+export let blkLo: usize = 0; // f64 per column: smallest entry
+export let blkHi: usize = 0; // f64 per column: largest entry
 
 /** A V×N matrix of the kernel's element type that every step writes before reading it:
  *  not cleared (memory reused from an earlier run holds stale values, never read). */
@@ -163,6 +171,11 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   bIdx = allocZeroed(<usize>v << 2);
   bStart = allocZeroed(<usize>(v + 2) << 2);
   bBucket = allocZeroed(<usize>v << 2);
+  blkKey = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
+  blkIdx = allocRaw(<usize>(v * GATHER_BLOCK) << 2);
+  blkCount = allocZeroed(GATHER_BLOCK << 2);
+  blkLo = allocZeroed(GATHER_BLOCK << 3);
+  blkHi = allocZeroed(GATHER_BLOCK << 3);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);
@@ -268,17 +281,27 @@ export function widen<T>(src: usize, dst: usize, n: i32): void {
  * never sorts the rest. Falls back to sortEntries for short or non-finite runs.
  */
 export function bucketPrepare(count: i32, desc: bool): void {
-  bEntries = count;
-  bDesc = desc;
-  bPos = 0;
   let lo = Infinity, hi = -Infinity;
   for (let k = 0; k < count; k++) {
     const x = load<f64>(sortKey + (<usize>k << 3));
     lo = min(lo, x);
     hi = max(hi, x);
   }
+  bucketPrepareFrom(sortKey, sortIdx, count, desc, lo, hi);
+}
+
+/** bucketPrepare on entries at keys/idx (any buffers), whose smallest and largest keys are
+ *  lo and hi (as min/max over them give). */
+export function bucketPrepareFrom(keys: usize, idx: usize, count: i32, desc: bool, lo: f64, hi: f64): void {
+  bEntries = count;
+  bDesc = desc;
+  bPos = 0;
   const scale = <f64>count / (hi - lo);
   if (count <= 32 || !isFinite(lo) || !isFinite(hi) || !(hi - lo >= 0) || !(scale >= 0)) {
+    if (keys != sortKey) {
+      memory.copy(sortKey, keys, <usize>count << 3);
+      memory.copy(sortIdx, idx, <usize>count << 2);
+    }
     sortEntries(count, desc);
     orderKey = sortKey;
     orderIdx = sortIdx;
@@ -292,7 +315,7 @@ export function bucketPrepare(count: i32, desc: bool): void {
   bCount = nb;
   memory.fill(bStart, 0, <usize>(nb + 1) << 2);
   for (let k = 0; k < count; k++) {
-    const x = load<f64>(sortKey + (<usize>k << 3));
+    const x = load<f64>(keys + (<usize>k << 3));
     let b = nb == 1 ? 0 : min<i32>(<i32>((x - lo) * scale), last);
     if (desc) b = last - b;
     store<i32>(bBucket + (<usize>k << 2), b);
@@ -308,8 +331,8 @@ export function bucketPrepare(count: i32, desc: bool): void {
     const at = bStart + (<usize>load<i32>(bBucket + (<usize>k << 2)) << 2);
     const w = load<i32>(at);
     store<i32>(at, w + 1);
-    store<f64>(bKey + (<usize>w << 3), load<f64>(sortKey + (<usize>k << 3)));
-    store<i32>(bIdx + (<usize>w << 2), load<i32>(sortIdx + (<usize>k << 2)));
+    store<f64>(bKey + (<usize>w << 3), load<f64>(keys + (<usize>k << 3)));
+    store<i32>(bIdx + (<usize>w << 2), load<i32>(idx + (<usize>k << 2)));
   }
   // Cursors now hold each bucket's end = the next bucket's start: shift back by one.
   for (let b = nb; b > 0; b--) store<i32>(bStart + (<usize>b << 2), load<i32>(bStart + (<usize>(b - 1) << 2)));
