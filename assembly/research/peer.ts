@@ -282,15 +282,14 @@ export function peerStep<T>(): void {
   // Inputs, rounded to T (torch.tensor of Python floats).
   // W = (W.T / (W.sum(dim=1) + 1e-6)).T ; S = S / S.sum()
   if (fast) {
-    // Row by row (the row stays in cache): round, sum, normalise.
-    const rowBytes = <usize>N * sizeof<T>();
+    // Row by row (the rounded row stays in cache): round, sum, normalise.
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      for (let j = 0; j < N; j++) st<T>(mW, row + j, <T>ld<f64>(inW, row + j));
-      const sum = innerSum<T>(mW + <usize>i * rowBytes, N);
+      for (let j = 0; j < N; j++) st<T>(vTmp, j, <T>ld<f64>(inW, row + j));
+      const sum = innerSum<T>(vTmp, N);
       st<T>(vRow, i, sum);
       const den = sum + eps;
-      for (let j = 0; j < N; j++) st<T>(mWn, row + j, ld<T>(mW, row + j) / den);
+      for (let j = 0; j < N; j++) st<T>(mWn, row + j, ld<T>(vTmp, j) / den);
     }
   } else {
     for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
@@ -317,8 +316,9 @@ export function peerStep<T>(): void {
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
   const bp = param(P_BOND_PENALTY);
   if (fuseY2) {
-    // Clipped weights, their stake products (ranks) and the stake products of the weights
-    // for bonds W_b = (1 − β)·W + β·W_clipped (instantBonds' numerators, in mB), in one pass.
+    // The stake products of the clipped weights (ranks) and of the weights for bonds
+    // W_b = (1 − β)·W + β·W_clipped (instantBonds' numerators, in mB), in one pass; the
+    // clipped weights themselves are not kept (nothing else reads them here).
     const keep = <T>(1 - bp), pen = <T>bp;
     for (let i = 0; i < V; i++) {
       const s = ld<T>(vSn, i);
@@ -326,7 +326,6 @@ export function peerStep<T>(): void {
       for (let j = 0; j < N; j++) {
         const w = ld<T>(Wsrc, row + j);
         const c = tmin<T>(w, ld<T>(vC, j));
-        st<T>(mWc, row + j, c);
         st<T>(mX, row + j, s * c);
         st<T>(mB, row + j, s * (keep * w + pen * c));
       }

@@ -144,7 +144,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   // Yuma 2B's previous weights: written at the end of an epoch, read from the second on.
   stW = ver == YUMA2B ? scratch(es) : 0;
   epochsDone = 0;
-  mW = peer ? scratch(es) : 0;
+  mW = peer && (fl & FLAG_REFERENCE) != 0 ? scratch(es) : 0; // the reference passes only
   // Chain-like: the weights are normalised in place, in the input buffer.
   mWn = peer ? scratch(es) : inW;
   mWc = scratch(es);
