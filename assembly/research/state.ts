@@ -86,6 +86,7 @@ export let vR: usize = 0;
 export let vI: usize = 0;
 export let vCol: usize = 0;
 export let vTmp: usize = 0; // one row of N (fused kernels)
+export let vCol2: usize = 0; // column sums (fused kernels)
 export let sortIdx: usize = 0;
 export let sortTmp: usize = 0;
 export let sortKey: usize = 0;
@@ -163,6 +164,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   vI = allocZeroed(<usize>n << 3);
   vCol = allocZeroed(<usize>n << 3);
   vTmp = allocZeroed(<usize>n << 3);
+  vCol2 = allocZeroed(<usize>n << 3);
   sortIdx = allocZeroed(<usize>v << 2);
   sortTmp = allocZeroed(<usize>v << 2);
   sortKey = allocZeroed(<usize>v << 3);
