@@ -23,7 +23,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepare, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 
@@ -81,42 +81,62 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
     if (s > 0) total += s;
   }
   const minority = total - kappa;
-  for (let j = 0; j < N; j++) {
-    let zeros: f64 = 0;
-    let m = 0;
+  const zerosAt = vTmp; // per column of the block: stake on zero weights
+  for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
+    const width = min<i32>(GATHER_BLOCK, N - j0);
+    // The non-zero weights of columns j0.. (positive-stake validators, in validator order),
+    // row segments read contiguously.
+    for (let c = 0; c < width; c++) {
+      store<i32>(blkCount + (<usize>c << 2), 0);
+      st<f64>(zerosAt, c, 0);
+      st<f64>(blkLo, c, Infinity);
+      st<f64>(blkHi, c, -Infinity);
+    }
     for (let i = 0; i < V; i++) {
       const s = ld<f64>(Sn, i);
       if (!(s > 0)) continue;
-      const w = ld<f64>(Wn, i * N + j);
-      if (w == 0) zeros += s;
-      else {
-        st<f64>(sortKey, m, w);
-        store<i32>(sortIdx + (<usize>m << 2), i);
-        m++;
+      const row = i * N + j0;
+      for (let c = 0; c < width; c++) {
+        const w = ld<f64>(Wn, row + c);
+        if (w == 0) st<f64>(zerosAt, c, ld<f64>(zerosAt, c) + s);
+        else {
+          const at = blkCount + (<usize>c << 2);
+          const m = load<i32>(at);
+          const slot = c * V + m;
+          st<f64>(blkKey, slot, w);
+          store<i32>(blkIdx + (<usize>slot << 2), i);
+          store<i32>(at, m + 1);
+          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), w));
+          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), w));
+        }
       }
     }
-    let value: f64 = 0;
-    if (!(zeros > 0 && zeros > minority)) {
-      // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys share
-      // a bucket, so a group never spans two).
-      bucketPrepare(m, false);
-      let end = 0;
-      let cum = zeros;
-      let r = 0;
-      while (r < m) {
-        if (r == end) end = bucketNext();
-        const w = ld<f64>(orderKey, r);
+    for (let c = 0; c < width; c++) {
+      const zeros = ld<f64>(zerosAt, c);
+      const m = load<i32>(blkCount + (<usize>c << 2));
+      let value: f64 = 0;
+      if (!(zeros > 0 && zeros > minority)) {
+        // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys
+        // share a bucket, so a group never spans two).
+        bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, false, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
+        let end = 0;
+        let cum = zeros;
+        let r = 0;
         while (r < m) {
           if (r == end) end = bucketNext();
-          if (ld<f64>(orderKey, r) != w) break;
-          cum += ld<f64>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
-          r++;
+          const w = ld<f64>(orderKey, r);
+          while (r < m) {
+            if (r == end) end = bucketNext();
+            if (ld<f64>(orderKey, r) != w) break;
+            cum += ld<f64>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+            r++;
+          }
+          value = w;
+          if (cum > minority) break;
         }
-        value = w;
-        if (cum > minority) break;
       }
+      st<f64>(out, j0 + c, value);
     }
-    st<f64>(out, j, value);
   }
 }
 
