@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, blkVal, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -85,7 +85,6 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
     return;
   }
   const kappa = <T>param(P_KAPPA);
-  const exact = sizeof<T>() == 4 && exactStakeSums<T>(Sn);
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
     // The non-zero weights of columns j0.. in validator order, row segments read contiguously.
@@ -96,7 +95,6 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
     }
     for (let i = 0; i < V; i++) {
       const row = i * N + j0;
-      const stake = <f64>ld<T>(Sn, i);
       for (let c = 0; c < width; c++) {
         const w = ld<T>(Wn, row + c);
         if (w != <T>0) {
@@ -104,8 +102,7 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
           const m = load<i32>(at);
           const slot = c * V + m;
           st<f64>(blkKey, slot, <f64>w);
-          if (exact) st<f64>(blkVal, slot, stake);
-          else store<i32>(blkIdx + (<usize>slot << 2), i);
+          store<i32>(blkIdx + (<usize>slot << 2), i);
           store<i32>(at, m + 1);
           st<f64>(blkLo, c, min(ld<f64>(blkLo, c), <f64>w));
           st<f64>(blkHi, c, max(ld<f64>(blkHi, c), <f64>w));
@@ -116,30 +113,20 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       const j = j0 + c;
       const m = load<i32>(blkCount + (<usize>c << 2));
       const top = ld<f64>(blkHi, c);
+      // The walk in the reference's order (descending, ties by validator), sorted a bucket
+      // at a time only as far as the κ crossing.
+      bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
+      let end = 0;
       let cum: f64 = 0;
       let value: f64 = top; // when no position qualifies: the largest weight (position 0)
       let found = false;
-      if (exact) {
-        // Every partial sum of the stakes is exact: the crossing depends on the set of
-        // entries above it, not on their order (see crossingDesc).
-        const x = crossingDesc<T>(blkKey + (<usize>(c * V) << 3), blkVal + (<usize>(c * V) << 3), m, kappa);
-        if (!isNaN(x)) {
-          value = x;
+      for (let r = 0; r < m; r++) {
+        if (r == end) end = bucketNext();
+        cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+        if (<T>cum >= kappa) {
+          value = ld<f64>(orderKey, r);
           found = true;
-        } else cum = crossingTotal;
-      } else {
-        // The walk in the reference's order (descending, ties by validator), sorted a
-        // bucket at a time only as far as the κ crossing.
-        bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
-        let end = 0;
-        for (let r = 0; r < m; r++) {
-          if (r == end) end = bucketNext();
-          cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
-          if (<T>cum >= kappa) {
-            value = ld<f64>(orderKey, r);
-            found = true;
-            break;
-          }
+          break;
         }
       }
       if (!found) {
@@ -155,96 +142,6 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       st<T>(out, j, <T>value);
     }
   }
-}
-
-/**
- * Whether every sum of a subset of the stakes (float32 values, summed in double as the
- * reference's cumsum does) is exact in double, whatever the order: the non-zero stakes are
- * finite, non-negative multiples of 2^e (e the exponent of the smallest one's last mantissa
- * bit), and their total is below 2^(e+52), so every partial sum is an integer multiple of 2^e
- * below 2^53·2^e. Then the cumulative stake at any position is the exact sum of the entries
- * up to it, and consensusRaw's crossing can be found by selection instead of a sort.
- */
-function exactStakeSums<T>(Sn: usize): bool {
-  let smallest: f64 = Infinity;
-  let total: f64 = 0;
-  for (let i = 0; i < V; i++) {
-    const s = <f64>ld<T>(Sn, i);
-    if (!(s >= 0 && s < Infinity)) return false;
-    if (s > 0) smallest = min(smallest, s);
-    total += s;
-  }
-  if (smallest == Infinity) return true;
-  // The exponent of the last mantissa bit of a float32: unbiased exponent − 23 (−149 for
-  // subnormals).
-  const bits = reinterpret<u32>(<f32>smallest);
-  const biased = <i32>((bits >> 23) & 0xff);
-  const ulpExp = biased == 0 ? -149 : biased - 127 - 23;
-  // total (rounded or not) < 2^(ulpExp + 51) leaves a factor-2 margin for its own rounding.
-  return total < Math.pow(2, <f64>(ulpExp + 51));
-}
-
-/** The exact total of the entries of the last crossingDesc call that found no crossing. */
-let crossingTotal: f64 = 0;
-
-/**
- * The reference's descending κ walk as a selection, for exact stake sums: the largest key v
- * with <T>(Σ stakes of entries with key ≥ v) ≥ κ — the key at the first position of the
- * descending walk whose cumulative stake reaches κ (every earlier position has a smaller
- * exact cumulative sum, and rounding to T is monotone). NaN when no position reaches κ
- * (crossingTotal then holds the total). Three-way quickselect on (key, stake) pairs.
- */
-function crossingDesc<T>(keys: usize, vals: usize, m: i32, kappa: T): f64 {
-  let total: f64 = 0;
-  for (let k = 0; k < m; k++) total += ld<f64>(vals, k);
-  if (m == 0 || !(<T>total >= kappa)) {
-    crossingTotal = total;
-    return NaN;
-  }
-  let lo = 0, hi = m;
-  let above: f64 = 0; // exact stake of the entries above the range (all failing)
-  while (true) {
-    // Pivot: median of three keys.
-    const a = ld<f64>(keys, lo), b = ld<f64>(keys, lo + ((hi - lo) >> 1)), c = ld<f64>(keys, hi - 1);
-    const p = max(min(a, b), min(max(a, b), c));
-    // [lo, lt) > p, [lt, gt) == p, [gt, hi) < p.
-    let lt = lo, i = lo, gt = hi;
-    let sumG: f64 = 0, sumE: f64 = 0;
-    while (i < gt) {
-      const k = ld<f64>(keys, i);
-      if (k > p) {
-        sumG += ld<f64>(vals, i);
-        swapPair(keys, vals, lt, i);
-        lt++;
-        i++;
-      } else if (k < p) {
-        gt--;
-        swapPair(keys, vals, i, gt);
-      } else {
-        sumE += ld<f64>(vals, i);
-        i++;
-      }
-    }
-    if (lt > lo && <T>(above + sumG) >= kappa) {
-      hi = lt;
-      continue;
-    }
-    const withP = above + sumG + sumE;
-    if (<T>withP >= kappa) return p;
-    above = withP;
-    lo = gt;
-    if (lo >= hi) return NaN; // unreachable: the smallest key qualifies (total ≥ κ)
-  }
-  return NaN;
-}
-
-// @ts-ignore: decorator
-@inline function swapPair(keys: usize, vals: usize, x: i32, y: i32): void {
-  const k = ld<f64>(keys, x), v = ld<f64>(vals, x);
-  st<f64>(keys, x, ld<f64>(keys, y));
-  st<f64>(vals, x, ld<f64>(vals, y));
-  st<f64>(keys, y, k);
-  st<f64>(vals, y, v);
 }
 
 /** The reference for consensusRaw: a full stable sort of every column (kept for the tests). */

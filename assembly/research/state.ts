@@ -107,7 +107,6 @@ let bEntries: i32 = 0;
 export const GATHER_BLOCK = 16;
 export let blkKey: usize = 0;
 export let blkIdx: usize = 0;
-export let blkVal: usize = 0; // f64 per entry: the validator's stake (exact-sum consensus)
 export let blkCount: usize = 0; // i32 per column of the block
 export let blkLo: usize = 0; // f64 per column: smallest entry
 export let blkHi: usize = 0; // f64 per column: largest entry
@@ -176,7 +175,6 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   bBucket = allocZeroed(<usize>v << 2);
   blkKey = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
   blkIdx = allocRaw(<usize>(v * GATHER_BLOCK) << 2);
-  blkVal = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
   blkCount = allocZeroed(GATHER_BLOCK << 2);
   blkLo = allocZeroed(GATHER_BLOCK << 3);
   blkHi = allocZeroed(GATHER_BLOCK << 3);
