@@ -84,32 +84,30 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
   const zerosAt = vTmp; // per column of the block: stake on zero weights
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
-    // The non-zero weights of columns j0.. (positive-stake validators, in validator order),
-    // row segments read contiguously.
+    // The non-zero weights of each column j0.. (positive-stake validators, in validator
+    // order; the block's rows stay in cache from one column to the next).
     for (let c = 0; c < width; c++) {
-      store<i32>(blkCount + (<usize>c << 2), 0);
-      st<f64>(zerosAt, c, 0);
-      st<f64>(blkLo, c, Infinity);
-      st<f64>(blkHi, c, -Infinity);
-    }
-    for (let i = 0; i < V; i++) {
-      const s = ld<f64>(Sn, i);
-      if (!(s > 0)) continue;
-      const row = i * N + j0;
-      for (let c = 0; c < width; c++) {
-        const w = ld<f64>(Wn, row + c);
-        if (w == 0) st<f64>(zerosAt, c, ld<f64>(zerosAt, c) + s);
+      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
+      let m = 0;
+      let zeros: f64 = 0;
+      let lo: f64 = Infinity, hi: f64 = -Infinity;
+      for (let i = 0; i < V; i++) {
+        const s = ld<f64>(Sn, i);
+        if (!(s > 0)) continue;
+        const w = ld<f64>(Wn, i * N + j0 + c);
+        if (w == 0) zeros += s;
         else {
-          const at = blkCount + (<usize>c << 2);
-          const m = load<i32>(at);
-          const slot = c * V + m;
-          st<f64>(blkKey, slot, w);
-          store<i32>(blkIdx + (<usize>slot << 2), i);
-          store<i32>(at, m + 1);
-          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), w));
-          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), w));
+          st<f64>(keys, m, w);
+          store<i32>(idx + (<usize>m << 2), i);
+          m++;
+          lo = min(lo, w);
+          hi = max(hi, w);
         }
       }
+      store<i32>(blkCount + (<usize>c << 2), m);
+      st<f64>(zerosAt, c, zeros);
+      st<f64>(blkLo, c, lo);
+      st<f64>(blkHi, c, hi);
     }
     for (let c = 0; c < width; c++) {
       const zeros = ld<f64>(zerosAt, c);

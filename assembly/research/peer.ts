@@ -87,27 +87,25 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
   const kappa = <T>param(P_KAPPA);
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
-    // The non-zero weights of columns j0.. in validator order, row segments read contiguously.
-    for (let c = 0; c < width; c++) store<i32>(blkCount + (<usize>c << 2), 0);
+    // The non-zero weights of each column j0.. in validator order (the block's rows stay in
+    // cache from one column to the next); counters and extremes in locals.
     for (let c = 0; c < width; c++) {
-      st<f64>(blkLo, c, Infinity);
-      st<f64>(blkHi, c, 0);
-    }
-    for (let i = 0; i < V; i++) {
-      const row = i * N + j0;
-      for (let c = 0; c < width; c++) {
-        const w = ld<T>(Wn, row + c);
+      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
+      let m = 0;
+      let lo: f64 = Infinity, hi: f64 = 0;
+      for (let i = 0; i < V; i++) {
+        const w = ld<T>(Wn, i * N + j0 + c);
         if (w != <T>0) {
-          const at = blkCount + (<usize>c << 2);
-          const m = load<i32>(at);
-          const slot = c * V + m;
-          st<f64>(blkKey, slot, <f64>w);
-          store<i32>(blkIdx + (<usize>slot << 2), i);
-          store<i32>(at, m + 1);
-          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), <f64>w));
-          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), <f64>w));
+          st<f64>(keys, m, <f64>w);
+          store<i32>(idx + (<usize>m << 2), i);
+          m++;
+          lo = min(lo, <f64>w);
+          hi = max(hi, <f64>w);
         }
       }
+      store<i32>(blkCount + (<usize>c << 2), m);
+      st<f64>(blkLo, c, lo);
+      st<f64>(blkHi, c, hi);
     }
     for (let c = 0; c < width; c++) {
       const j = j0 + c;
