@@ -4,7 +4,7 @@
 //   npm run bench                       full run, table on stdout
 //   npm run bench -- --json FILE        also write the results as JSON to FILE
 //   npm run bench -- --quick            short run (fewer samples, shorter memory and network runs)
-//   npm run bench -- --only epoch,adversarial,memory,network   run a subset of the sections
+//   npm run bench -- --only epoch,adversarial,memory,network,research   run a subset of the sections
 //
 // Runs against ../dist (built by `npm run build`, which `npm run bench` does first).
 // Timings are wall clock on one thread (the network section also with worker threads).
@@ -14,12 +14,12 @@ import { writeFileSync } from "node:fs";
 import { cpus, availableParallelism, loadavg, totalmem } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { adversarialSubnet, generateSubnet, warmSubnet } from "./generate.mjs";
+import { adversarialSubnet, generateSubnet, warmSubnet, researchCase } from "./generate.mjs";
 
 const require = createRequire(import.meta.url);
 const Benchmark = require("benchmark");
 const lib = await import("../dist/index.js");
-const { runEpoch, encodeEpoch, runEncoded, instantiate, wasmBuildBytes, usesSimd } = lib;
+const { runEpoch, encodeEpoch, runEncoded, instantiate, wasmBuildBytes, usesSimd, runResearch } = lib;
 
 // ------------------------------------------------------------------ options
 
@@ -32,7 +32,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--quick") opt.quick = true;
   else if (a === "--only") opt.only = new Set(argv[++i].split(","));
   else if (a === "--help" || a === "-h") {
-    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,adversarial,memory,network]");
+    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,adversarial,memory,network,research]");
     process.exit(0);
   } else {
     console.error(`unknown argument ${a}`);
@@ -136,7 +136,7 @@ const WORKLOADS = [
 ];
 const MODES = ["yuma2", "yuma3-liquid"];
 
-const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], adversarial: [], network: null, memory: null };
+const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], adversarial: [], research: [], network: null, memory: null };
 
 if (want("epoch")) {
   log(`epoch workloads (${opt.quick ? "quick" : "full"}), main build: ${mainBuild}${simdNote ? ` (${simdNote})` : ""}`);
@@ -204,6 +204,57 @@ if (want("epoch") || want("adversarial")) {
     }
     result.adversarial.push(row);
     log(`  ${a.name} n=${a.n}: ${fmt(row.msPerEpoch, 3)} ms${row.benignMsPerEpoch ? ` (benign order ${fmt(row.benignMsPerEpoch, 3)} ms)` : ""}`);
+  }
+}
+
+// ------------------------------------------------------------------ research mode
+
+// The peer timing's workloads (yuma-simulation's charts_table_generator parameters), timed
+// per epoch through the public API: validation, the WASM kernels and the output objects.
+const RESEARCH_WORKLOADS = [
+  { validators: 64, n: 256 },
+  { validators: 64, n: 1024 },
+  { validators: 256, n: 1024 },
+  { validators: 256, n: 4096 },
+  { validators: 1024, n: 4096 },
+];
+const RESEARCH_MODES = {
+  yuma2: { version: "YUMA2", params: { bondMovingAverage: 0.1, kappa: 0.5, bondPenalty: 1 } },
+  "yuma3-liquid": {
+    version: "YUMA3_LIQUID",
+    params: {
+      bondMovingAverage: 0.975, alphaLow: 0.1, alphaHigh: 0.3, alphaSigmoidSteepness: 10,
+      liquidAlphaConsensusMode: "mixed", kappa: 0.5, bondPenalty: 1,
+    },
+  },
+};
+
+if (want("research")) {
+  log(`research mode (${opt.quick ? "quick" : "full"}): runResearch per epoch`);
+  for (const wl of RESEARCH_WORKLOADS) {
+    // Enough epochs per call that a call takes a few ms, at least 3 (bonds carried over).
+    const work = wl.validators * wl.n;
+    const epochs = Math.max(3, Math.min(16, Math.round(2 ** 20 / work)));
+    for (const [mode, cfg] of Object.entries(RESEARCH_MODES)) {
+      const input = researchCase({ validators: wl.validators, n: wl.n, epochs, seed: 7, version: cfg.version, params: cfg.params });
+      for (const semantics of ["peerCompat", "chainLike"]) {
+        const doc = { ...input, peerCompat: semantics === "peerCompat" };
+        runResearch(doc); // warm-up (tier-up, memory growth)
+        runResearch(doc);
+        const reps = opt.quick ? 5 : 12;
+        const times = [];
+        const budget = opt.quick ? 500 : 2000;
+        const t0 = performance.now();
+        for (let k = 0; k < reps || (performance.now() - t0 < budget && k < 200); k++) {
+          const t = performance.now();
+          runResearch(doc);
+          times.push((performance.now() - t) / epochs);
+        }
+        const row = { validators: wl.validators, n: wl.n, mode, semantics, msPerEpoch: median(times), epochsPerCall: epochs, samples: times.length };
+        result.research.push(row);
+        log(`  ${wl.validators}x${wl.n} ${mode} ${semantics}: ${fmt(row.msPerEpoch, 3)} ms/epoch (${times.length} calls of ${epochs} epochs)`);
+      }
+    }
   }
 }
 
@@ -402,6 +453,13 @@ if (result.adversarial.length) {
     ["l"]));
   out.push("");
 }
+if (result.research.length) {
+  const headers = ["V", "n", "mode", "semantics", "ms/epoch", "epochs/call", "calls"];
+  const rows = result.research.map((r) => [r.validators, r.n, r.mode, r.semantics, fmt(r.msPerEpoch, 3), r.epochsPerCall, r.samples]);
+  out.push("Research mode, ms per epoch through runResearch (one thread, after warm-up; median over calls):");
+  out.push(table(headers, rows, [, , "l", "l"]));
+  out.push("");
+}
 if (result.memory) {
   const m = result.memory;
   out.push(`Memory over ${m.epochs} epochs of n = 256 (after ${m.warmupEpochs} warm-up epochs): WASM pages ${m.pagesAfterWarmup} -> ${m.pagesEnd}, ` +
@@ -429,6 +487,7 @@ if (opt.json) {
     builds: result.builds,
     epoch: result.epoch,
     adversarial: result.adversarial,
+    research: result.research,
     network: result.network,
     memory: result.memory,
     quick: opt.quick,

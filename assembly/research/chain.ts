@@ -23,7 +23,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 
@@ -70,6 +70,76 @@ function colNormalise(m: usize, out: usize): void {
  * first as one group; only the non-zero ones are sorted.
  */
 function consensus(Wn: usize, Sn: usize, out: usize): void {
+  if ((flags & FLAG_REFERENCE) != 0) {
+    consensusReference(Wn, Sn, out);
+    return;
+  }
+  const kappa = param(P_KAPPA);
+  let total: f64 = 0;
+  for (let i = 0; i < V; i++) {
+    const s = ld<f64>(Sn, i);
+    if (s > 0) total += s;
+  }
+  const minority = total - kappa;
+  const zerosAt = vTmp; // per column of the block: stake on zero weights
+  for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
+    const width = min<i32>(GATHER_BLOCK, N - j0);
+    // The non-zero weights of each column j0.. (positive-stake validators, in validator
+    // order; the block's rows stay in cache from one column to the next).
+    for (let c = 0; c < width; c++) {
+      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
+      let m = 0;
+      let zeros: f64 = 0;
+      let lo: f64 = Infinity, hi: f64 = -Infinity;
+      for (let i = 0; i < V; i++) {
+        const s = ld<f64>(Sn, i);
+        if (!(s > 0)) continue;
+        const w = ld<f64>(Wn, i * N + j0 + c);
+        if (w == 0) zeros += s;
+        else {
+          st<f64>(keys, m, w);
+          store<i32>(idx + (<usize>m << 2), i);
+          m++;
+          lo = min(lo, w);
+          hi = max(hi, w);
+        }
+      }
+      store<i32>(blkCount + (<usize>c << 2), m);
+      st<f64>(zerosAt, c, zeros);
+      st<f64>(blkLo, c, lo);
+      st<f64>(blkHi, c, hi);
+    }
+    for (let c = 0; c < width; c++) {
+      const zeros = ld<f64>(zerosAt, c);
+      const m = load<i32>(blkCount + (<usize>c << 2));
+      let value: f64 = 0;
+      if (!(zeros > 0 && zeros > minority)) {
+        // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys
+        // share a bucket, so a group never spans two).
+        bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, false, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
+        let end = 0;
+        let cum = zeros;
+        let r = 0;
+        while (r < m) {
+          if (r == end) end = bucketNext();
+          const w = ld<f64>(orderKey, r);
+          while (r < m) {
+            if (r == end) end = bucketNext();
+            if (ld<f64>(orderKey, r) != w) break;
+            cum += ld<f64>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+            r++;
+          }
+          value = w;
+          if (cum > minority) break;
+        }
+      }
+      st<f64>(out, j0 + c, value);
+    }
+  }
+}
+
+/** The reference for consensus: a full stable sort of every column (kept for the tests). */
+function consensusReference(Wn: usize, Sn: usize, out: usize): void {
   const kappa = param(P_KAPPA);
   let total: f64 = 0;
   for (let i = 0; i < V; i++) {
@@ -116,13 +186,18 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
   for (let i = 0; i < V; i++) {
     for (let j = 0; j < N; j++) {
       const k = i * N + j;
-      const w = ld<f64>(Wb, k), b = ld<f64>(Bold, k), c = ld<f64>(C, j);
-      const d = w >= b ? min(max(w - c, 0.0), 1.0) : min(max(b - w, 0.0), 1.0);
-      const sig = 1.0 / (1.0 + Math.exp(-steep * (d - 0.5)));
-      const a = low + sig * (high - low);
-      st<f64>(mA, k, max(min(a, high), low));
+      st<f64>(mA, k, alphaAt(ld<f64>(Wb, k), ld<f64>(Bold, k), ld<f64>(C, j), low, high, steep));
     }
   }
+}
+
+/** One entry of liquidAlpha. */
+// @ts-ignore: decorator
+@inline function alphaAt(w: f64, b: f64, c: f64, low: f64, high: f64, steep: f64): f64 {
+  const d = w >= b ? min(max(w - c, 0.0), 1.0) : min(max(b - w, 0.0), 1.0);
+  const sig = 1.0 / (1.0 + Math.exp(-steep * (d - 0.5)));
+  const a = low + sig * (high - low);
+  return max(min(a, high), low);
 }
 
 export function chainStep(): void {
@@ -136,14 +211,20 @@ export function chainStep(): void {
 
   // Clipping (Yuma 2B clips the previous epoch's weights), ranks, incentive.
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
-  for (let k = 0; k < VN; k++) st<f64>(mWc, k, min(ld<f64>(Wsrc, k), ld<f64>(vC, k % N)));
-  let rTotal: f64 = 0;
-  for (let j = 0; j < N; j++) {
-    let r: f64 = 0;
-    for (let i = 0; i < V; i++) r += ld<f64>(vSn, i) * ld<f64>(mWc, i * N + j);
-    st<f64>(vR, j, r);
-    rTotal += r;
+  // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
+  // server as a column walk, with contiguous reads).
+  for (let j = 0; j < N; j++) st<f64>(vR, j, 0);
+  for (let i = 0; i < V; i++) {
+    const s = ld<f64>(vSn, i);
+    const row = i * N;
+    for (let j = 0; j < N; j++) {
+      const c = min(ld<f64>(Wsrc, row + j), ld<f64>(vC, j));
+      st<f64>(mWc, row + j, c);
+      st<f64>(vR, j, ld<f64>(vR, j) + s * c);
+    }
   }
+  let rTotal: f64 = 0;
+  for (let j = 0; j < N; j++) rTotal += ld<f64>(vR, j);
   if ((flags & FLAG_WTA) != 0) {
     let top: f64 = 0;
     for (let j = 0; j < N; j++) top = max(top, ld<f64>(vR, j));
@@ -162,7 +243,91 @@ export function chainStep(): void {
   }
 
   const alpha = 1 - param(P_BMA);
-  if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
+  const fast = (flags & FLAG_REFERENCE) == 0;
+  if (fast && (version == YUMA2 || version == YUMA2B)) {
+    // The Yuma 2 passes below, fused (the same operations in the same order per element and
+    // per column sum): ΔB's numerators with their column sums and the old bonds' column
+    // sums; the EMA of both normalised, with its column sums; the normalised result and the
+    // dividends.
+    const colX = vCol, colB = vTmp, colV = vCol2;
+    for (let j = 0; j < N; j++) {
+      st<f64>(colX, j, 0);
+      st<f64>(colB, j, 0);
+      st<f64>(colV, j, 0);
+    }
+    for (let i = 0; i < V; i++) {
+      const s = ld<f64>(vSn, i);
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const x = s * ld<f64>(mWb, row + j);
+        st<f64>(mX, row + j, x);
+        st<f64>(colX, j, ld<f64>(colX, j) + x);
+        st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
+      }
+    }
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const xn = safeDiv(ld<f64>(mX, row + j), ld<f64>(colX, j));
+        const bn = safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j));
+        const v = alpha * xn + (1 - alpha) * bn;
+        st<f64>(mB, row + j, v);
+        st<f64>(colV, j, ld<f64>(colV, j) + v);
+      }
+    }
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      let d: f64 = 0;
+      for (let j = 0; j < N; j++) {
+        const b = safeDiv(ld<f64>(mB, row + j), ld<f64>(colV, j));
+        st<f64>(stB, row + j, b);
+        d += b * ld<f64>(vI, j);
+      }
+      st<f64>(vD, i, d);
+    }
+    if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
+  } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
+    // The Yuma 3 passes below, fused: the bond update in place with its column sums, then
+    // the dividends from the column-normalised bonds.
+    let anyConsensus = false;
+    for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) anyConsensus = true;
+    const liquid = (version == YUMA3_LIQUID || (flags & FLAG_LIQUID) != 0) && anyConsensus;
+    const colB = vCol;
+    for (let j = 0; j < N; j++) st<f64>(colB, j, 0);
+    if (liquid) {
+      for (let j = 0; j < N; j++) {
+        const now = ld<f64>(vC, j);
+        const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
+        st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
+      }
+      const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
+      for (let i = 0; i < V; i++) {
+        const row = i * N;
+        for (let j = 0; j < N; j++) {
+          const wb = ld<f64>(mWb, row + j), old = ld<f64>(stB, row + j);
+          const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
+          const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
+          st<f64>(stB, row + j, v);
+          st<f64>(colB, j, ld<f64>(colB, j) + v);
+        }
+      }
+    } else {
+      for (let i = 0; i < V; i++) {
+        const row = i * N;
+        for (let j = 0; j < N; j++) {
+          const v = alpha * ld<f64>(mWb, row + j) + (1 - alpha) * ld<f64>(stB, row + j);
+          st<f64>(stB, row + j, v);
+          st<f64>(colB, j, ld<f64>(colB, j) + v);
+        }
+      }
+    }
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      let d: f64 = 0;
+      for (let j = 0; j < N; j++) d += safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j);
+      st<f64>(vD, i, ld<f64>(vSn, i) * d);
+    }
+  } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
     // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
     for (let i = 0; i < V; i++) {
       const s = ld<f64>(vSn, i);
@@ -238,6 +403,6 @@ export function chainStep(): void {
   }
   memory.copy(outC, vC, <usize>N << 3);
   memory.copy(outI, vI, <usize>N << 3);
-  memory.copy(outB, stB, <usize>VN << 3);
+  // outB is stB (JS reads the carried bonds in place).
   memory.copy(stC, vC, <usize>N << 3);
 }

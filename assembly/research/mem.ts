@@ -3,7 +3,7 @@
 // JS views taken after `init` stay valid for the whole run.
 
 // The bump heap is the exact engine's (assembly/mem.ts): one allocator for both modules.
-export { allocZeroed, heapReset } from "../mem";
+export { allocRaw, allocZeroed, heapReset } from "../mem";
 
 /** Element access on raw arrays of T (f32 or f64), index-based. */
 // @ts-ignore: decorator

@@ -19,8 +19,8 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
-  version, vI, vR, vRow, vS, vSn, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
 
@@ -80,6 +80,70 @@ function toInt32(x: f64): i32 {
  * mask). Zero weights sort last and all yield 0, so only the non-zero ones are sorted.
  */
 function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
+  if ((flags & FLAG_REFERENCE) != 0) {
+    consensusRawReference<T>(Wn, Sn, out);
+    return;
+  }
+  const kappa = <T>param(P_KAPPA);
+  for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
+    const width = min<i32>(GATHER_BLOCK, N - j0);
+    // The non-zero weights of each column j0.. in validator order (the block's rows stay in
+    // cache from one column to the next); counters and extremes in locals.
+    for (let c = 0; c < width; c++) {
+      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
+      let m = 0;
+      let lo: f64 = Infinity, hi: f64 = 0;
+      for (let i = 0; i < V; i++) {
+        const w = ld<T>(Wn, i * N + j0 + c);
+        if (w != <T>0) {
+          st<f64>(keys, m, <f64>w);
+          store<i32>(idx + (<usize>m << 2), i);
+          m++;
+          lo = min(lo, <f64>w);
+          hi = max(hi, <f64>w);
+        }
+      }
+      store<i32>(blkCount + (<usize>c << 2), m);
+      st<f64>(blkLo, c, lo);
+      st<f64>(blkHi, c, hi);
+    }
+    for (let c = 0; c < width; c++) {
+      const j = j0 + c;
+      const m = load<i32>(blkCount + (<usize>c << 2));
+      const top = ld<f64>(blkHi, c);
+      // The walk in the reference's order (descending, ties by validator), sorted a bucket
+      // at a time only as far as the κ crossing.
+      bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
+      let end = 0;
+      let cum: f64 = 0;
+      let value: f64 = top; // when no position qualifies: the largest weight (position 0)
+      let found = false;
+      for (let r = 0; r < m; r++) {
+        if (r == end) end = bucketNext();
+        cum += <f64>ld<T>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
+        if (<T>cum >= kappa) {
+          value = ld<f64>(orderKey, r);
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        for (let i = 0; i < V; i++) {
+          if (ld<T>(Wn, i * N + j) != <T>0) continue;
+          cum += <f64>ld<T>(Sn, i);
+          if (<T>cum >= kappa) {
+            value = 0;
+            break;
+          }
+        }
+      }
+      st<T>(out, j, <T>value);
+    }
+  }
+}
+
+/** The reference for consensusRaw: a full stable sort of every column (kept for the tests). */
+function consensusRawReference<T>(Wn: usize, Sn: usize, out: usize): void {
   const kappa = <T>param(P_KAPPA);
   for (let j = 0; j < N; j++) {
     let m = 0;
@@ -126,18 +190,23 @@ function liquidAlpha<T>(W: usize, B: usize, C: usize, out: usize): void {
   const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH);
   const lowT = <T>low, highT = <T>high, span = <T>(high - low);
   const negSteep = <T>(-param(P_STEEPNESS));
-  const zero = <T>0, one = <T>1, half = <T>0.5;
   for (let i = 0; i < V; i++) {
     for (let j = 0; j < N; j++) {
       const k = i * N + j;
-      const w = ld<T>(W, k), b = ld<T>(B, k), c = ld<T>(C, j);
-      const d = w >= b ? clampMax<T>(clampMin<T>(w - c, zero), one) : clampMax<T>(clampMin<T>(b - w, zero), one);
-      const e = texp<T>(negSteep * (d - half));
-      const sig = one / (e + one);
-      const a = sig * span + lowT;
-      st<T>(out, k, clampMax<T>(clampMin<T>(a, lowT), highT));
+      st<T>(out, k, alphaAt<T>(ld<T>(W, k), ld<T>(B, k), ld<T>(C, j), lowT, highT, span, negSteep));
     }
   }
+}
+
+/** One entry of `_compute_liquid_alpha` (see liquidAlpha). */
+// @ts-ignore: decorator
+@inline function alphaAt<T>(w: T, b: T, c: T, lowT: T, highT: T, span: T, negSteep: T): T {
+  const zero = <T>0, one = <T>1, half = <T>0.5;
+  const d = w >= b ? clampMax<T>(clampMin<T>(w - c, zero), one) : clampMax<T>(clampMin<T>(b - w, zero), one);
+  const e = texp<T>(negSteep * (d - half));
+  const sig = one / (e + one);
+  const a = sig * span + lowT;
+  return clampMax<T>(clampMin<T>(a, lowT), highT);
 }
 
 /** D / (D.sum() + 1e-6) into the output, as f64. */
@@ -200,19 +269,35 @@ export function peerStep<T>(): void {
   const VN = V * N;
   const eps = <T>1e-6;
   const liquid = (flags & FLAG_LIQUID) != 0 && epochsDone > 0;
+  // Fused passes (the same operations per element, fewer sweeps over V×N); the reference
+  // passes run with FLAG_REFERENCE (differential tests).
+  const fast = (flags & FLAG_REFERENCE) == 0;
+  const fuseY2 = fast && (version == YUMA2 || version == YUMA2B);
+  const fuseY3 = fast && (version == YUMA3 || version == YUMA3_LIQUID);
 
   if (epochsDone > 0 && (version == YUMA2C || version == YUMA3 || version == YUMA3_LIQUID)) resetBondColumns<T>();
 
   // Inputs, rounded to T (torch.tensor of Python floats).
-  for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
-  for (let i = 0; i < V; i++) st<T>(vS, i, <T>ld<f64>(inS, i));
-
   // W = (W.T / (W.sum(dim=1) + 1e-6)).T ; S = S / S.sum()
-  rowSums<T>(mW, V, N, vRow);
-  for (let i = 0; i < V; i++) {
-    const den = ld<T>(vRow, i) + eps;
-    for (let j = 0; j < N; j++) st<T>(mWn, i * N + j, ld<T>(mW, i * N + j) / den);
+  if (fast) {
+    // Row by row (the rounded row stays in cache): round, sum, normalise.
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) st<T>(vTmp, j, <T>ld<f64>(inW, row + j));
+      const sum = innerSum<T>(vTmp, N);
+      st<T>(vRow, i, sum);
+      const den = sum + eps;
+      for (let j = 0; j < N; j++) st<T>(mWn, row + j, ld<T>(vTmp, j) / den);
+    }
+  } else {
+    for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
+    rowSums<T>(mW, V, N, vRow);
+    for (let i = 0; i < V; i++) {
+      const den = ld<T>(vRow, i) + eps;
+      for (let j = 0; j < N; j++) st<T>(mWn, i * N + j, ld<T>(mW, i * N + j) / den);
+    }
   }
+  for (let i = 0; i < V; i++) st<T>(vS, i, <T>ld<f64>(inS, i));
   const sTotal = innerSum<T>(vS, V);
   for (let i = 0; i < V; i++) st<T>(vSn, i, ld<T>(vS, i) / sTotal);
 
@@ -227,12 +312,40 @@ export function peerStep<T>(): void {
 
   // Clipping (Yuma 2B clips the previous epoch's weights), ranks, incentive.
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
-  for (let i = 0; i < V; i++) {
-    for (let j = 0; j < N; j++) st<T>(mWc, i * N + j, tmin<T>(ld<T>(Wsrc, i * N + j), ld<T>(vC, j)));
-  }
-  for (let i = 0; i < V; i++) {
-    const s = ld<T>(vSn, i);
-    for (let j = 0; j < N; j++) st<T>(mX, i * N + j, s * ld<T>(mWc, i * N + j));
+  const bp = param(P_BOND_PENALTY);
+  if (fuseY2) {
+    // The stake products of the clipped weights (ranks) and of the weights for bonds
+    // W_b = (1 − β)·W + β·W_clipped (instantBonds' numerators, in mB), in one pass; the
+    // clipped weights themselves are not kept (nothing else reads them here).
+    const keep = <T>(1 - bp), pen = <T>bp;
+    for (let i = 0; i < V; i++) {
+      const s = ld<T>(vSn, i);
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const w = ld<T>(Wsrc, row + j);
+        const c = tmin<T>(w, ld<T>(vC, j));
+        st<T>(mX, row + j, s * c);
+        st<T>(mB, row + j, s * (keep * w + pen * c));
+      }
+    }
+  } else if (fast) {
+    for (let i = 0; i < V; i++) {
+      const s = ld<T>(vSn, i);
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const c = tmin<T>(ld<T>(Wsrc, row + j), ld<T>(vC, j));
+        st<T>(mWc, row + j, c);
+        st<T>(mX, row + j, s * c);
+      }
+    }
+  } else {
+    for (let i = 0; i < V; i++) {
+      for (let j = 0; j < N; j++) st<T>(mWc, i * N + j, tmin<T>(ld<T>(Wsrc, i * N + j), ld<T>(vC, j)));
+    }
+    for (let i = 0; i < V; i++) {
+      const s = ld<T>(vSn, i);
+      for (let j = 0; j < N; j++) st<T>(mX, i * N + j, s * ld<T>(mWc, i * N + j));
+    }
   }
   colSums<T>(mX, V, N, vR);
   if ((flags & FLAG_WTA) != 0) {
@@ -264,13 +377,43 @@ export function peerStep<T>(): void {
       }
     }
     bondsTimesIncentive<T>(stB, vD);
+  } else if (fuseY2 && !liquid) {
+    // instantBonds (numerators already in mB), the EMA, the carried bonds, their product
+    // with the incentive (row sums) and the widened output, row by row.
+    colSums<T>(mB, V, N, vCol);
+    const first = epochsDone == 0;
+    const alpha = 1 - bma;
+    const a = <T>alpha, b = <T>(1 - alpha);
+    const rowBytes = <usize>N * sizeof<T>();
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const inst = nanToNum<T>(ld<T>(mB, row + j) / ld<T>(vCol, j));
+        const v = first ? inst : a * inst + b * ld<T>(stB, row + j);
+        st<T>(stB, row + j, v);
+        st<T>(vTmp, j, v * ld<T>(vI, j));
+        st<f64>(outB, row + j, <f64>v);
+      }
+      st<T>(vD, i, innerSum<T>(vTmp, N));
+    }
+    if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN * sizeof<T>());
   } else if (version == YUMA2 || version == YUMA2B) {
+    if (fuseY2) {
+      // Liquid alpha: instantBonds from the numerators in mB, then the reference EMA.
+      colSums<T>(mB, V, N, vCol);
+      for (let k = 0; k < VN; k++) st<T>(mB, k, nanToNum<T>(ld<T>(mB, k) / ld<T>(vCol, k % N)));
+      emaBonds<T>(mB, 1 - bma, liquid, mA);
+      memory.copy(stB, mA, <usize>VN * sizeof<T>());
+      bondsTimesIncentive<T>(stB, vD);
+      if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN * sizeof<T>());
+    } else {
     weightsForBonds<T>(Wsrc, mWb);
     instantBonds<T>(false, mB);
     emaBonds<T>(mB, 1 - bma, liquid, mA);
     memory.copy(stB, mA, <usize>VN * sizeof<T>());
     bondsTimesIncentive<T>(stB, vD);
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN * sizeof<T>());
+    }
   } else if (version == YUMA2C) {
     // Capacity bonds: cap_i = S_i·(2^64 − 1), purchase min(capacity_alpha·cap_i, room)·W,
     // decay, capped at cap_i; dividends from column-normalised bonds.
@@ -295,6 +438,52 @@ export function peerStep<T>(): void {
       for (let j = 0; j < N; j++) st<T>(mA, i * N + j, ld<T>(mB, i * N + j) / (ld<T>(vCol, j) + eps));
     }
     bondsTimesIncentive<T>(mA, vD);
+  } else if (fuseY3) {
+    // Yuma 3 fused: the bond update in place (liquid alpha per entry, as liquidAlpha), then
+    // column normalisation, the product with the incentive (row sums) and the widened output.
+    const zero = <T>0, one = <T>1;
+    if (liquid) {
+      for (let j = 0; j < N; j++) {
+        const now = ld<T>(vC, j), before = ld<T>(stC, j);
+        st<T>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? tmax<T>(now, before) : now);
+      }
+      const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH);
+      const lowT = <T>low, highT = <T>high, span = <T>(high - low);
+      const negSteep = <T>(-param(P_STEEPNESS));
+      for (let i = 0; i < V; i++) {
+        const row = i * N;
+        for (let j = 0; j < N; j++) {
+          const w = ld<T>(mWn, row + j), old = ld<T>(stB, row + j);
+          const a = alphaAt<T>(w, old, ld<T>(vCl, j), lowT, highT, span, negSteep);
+          const decayed = old * (one - a);
+          const room = clampMin<T>(one - decayed, zero);
+          const v = decayed + tmin<T>(a * w, room);
+          st<T>(stB, row + j, clampMax<T>(v, one));
+        }
+      }
+    } else {
+      const alpha = 1 - bma;
+      const a = <T>alpha, keep = <T>(1 - alpha);
+      for (let k = 0; k < VN; k++) {
+        const decayed = ld<T>(stB, k) * keep;
+        const room = clampMin<T>(one - decayed, zero);
+        const v = decayed + tmin<T>(a * ld<T>(mWn, k), room);
+        st<T>(stB, k, clampMax<T>(v, one));
+      }
+    }
+    colSums<T>(stB, V, N, vCol);
+    for (let j = 0; j < N; j++) st<T>(vCol, j, ld<T>(vCol, j) + eps);
+    for (let i = 0; i < V; i++) {
+      const row = i * N;
+      for (let j = 0; j < N; j++) {
+        const v = ld<T>(stB, row + j);
+        st<T>(vTmp, j, (v / ld<T>(vCol, j)) * ld<T>(vI, j));
+        st<f64>(outB, row + j, <f64>v);
+      }
+      const r = innerSum<T>(vTmp, N);
+      st<T>(vRow, i, r);
+      st<T>(vD, i, ld<T>(vSn, i) * r);
+    }
   } else {
     // Yuma 3: bonds move towards the raw weights by alpha (capped at 1 per entry).
     const zero = <T>0, one = <T>1;
@@ -342,6 +531,6 @@ export function peerStep<T>(): void {
 
   widen<T>(vC, outC, N);
   widen<T>(vI, outI, N);
-  widen<T>(stB, outB, VN);
+  if (!(fuseY3 || (fuseY2 && !liquid))) widen<T>(stB, outB, VN);
   memory.copy(stC, vC, <usize>N * sizeof<T>());
 }

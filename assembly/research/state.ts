@@ -1,8 +1,8 @@
 // Run configuration, buffers and the state carried from one epoch to the next.
 // Layouts shared with src/research/wasm.ts (keep in sync).
 
-import { allocZeroed, heapReset, st } from "./mem";
-import { setSimdBytes } from "./torch";
+import { allocRaw, allocZeroed, heapReset, st } from "./mem";
+import { COL_BLOCK, setColumnScratch, setSimdBytes } from "./torch";
 
 // Versions.
 export const YUMA1 = 0;
@@ -17,6 +17,9 @@ export const FLAG_PEER: i32 = 1;
 export const FLAG_LIQUID: i32 = 2;
 export const FLAG_WTA: i32 = 4;
 export const FLAG_F64: i32 = 8;
+// Use the reference kernels (full sort per consensus column) instead of the fast ones; for
+// the differential tests (test/research/fast.test.ts).
+export const FLAG_REFERENCE: i32 = 64;
 // Liquid-alpha consensus mode in bits 4..5.
 export const MODE_CURRENT = 0;
 export const MODE_PREVIOUS = 1;
@@ -63,7 +66,8 @@ export let stC: usize = 0; // consensus of the last epoch
 export let stW: usize = 0; // normalised weights of the last epoch (Yuma 2B)
 export let epochsDone: i32 = 0;
 
-// Scratch. Every buffer holds f64-sized slots, so the f32 kernels can use them too.
+// Scratch. V×N matrices in the kernel's element type (allocated per run as needed, not
+// cleared); vectors in f64-sized slots, so the f32 kernels can use them too.
 export let mW: usize = 0;
 export let mWn: usize = 0;
 export let mWc: usize = 0;
@@ -81,13 +85,36 @@ export let vCl: usize = 0;
 export let vR: usize = 0;
 export let vI: usize = 0;
 export let vCol: usize = 0;
+export let vTmp: usize = 0; // one row of N (fused kernels)
+export let vCol2: usize = 0; // column sums (fused kernels)
 export let sortIdx: usize = 0;
 export let sortTmp: usize = 0;
 export let sortKey: usize = 0;
 let sortKeyTmp: usize = 0;
+// Bucketed order (bucketPrepare / bucketNext): keys and payloads in walk order.
+export let orderKey: usize = 0;
+export let orderIdx: usize = 0;
+let bKey: usize = 0;
+let bIdx: usize = 0;
+let bStart: usize = 0; // i32 per bucket + 1: start of each bucket in walk order
+let bBucket: usize = 0; // i32 per entry: its bucket
+let bCount: i32 = 0;
+let bPos: i32 = 0;
+let bDesc: bool = false;
+let bEntries: i32 = 0;
+// Column gathers by blocks of columns (row segments read contiguously): per column c of the
+// block, its entries at blkKey/blkIdx + c·V.
+export const GATHER_BLOCK = 16;
+export let blkKey: usize = 0;
+export let blkIdx: usize = 0;
+export let blkCount: usize = 0; // i32 per column of the block
+export let blkLo: usize = 0; // f64 per column: smallest entry
+export let blkHi: usize = 0; // f64 per column: largest entry
 
-function mat(): usize {
-  return allocZeroed(<usize>V * <usize>N << 3);
+/** A V×N matrix of the kernel's element type that every step writes before reading it:
+ *  not cleared (memory reused from an earlier run holds stale values, never read). */
+function scratch(bytes: usize): usize {
+  return allocRaw(<usize>V * <usize>N * bytes);
 }
 
 /** Set up a run of V validators × N servers; returns the pointer table. */
@@ -99,27 +126,33 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   flags = fl;
   mode = (fl >> 4) & 3;
   setSimdBytes(simd);
+  setColumnScratch(allocZeroed(<usize>(4 * COL_BLOCK) << 3), (fl & FLAG_REFERENCE) != 0);
+  const peer = (fl & FLAG_PEER) != 0;
+  const es: usize = peer && (fl & FLAG_F64) == 0 ? 4 : 8; // the kernel's element size
   const table = allocZeroed(TABLE_SLOTS << 2);
   params = allocZeroed(PARAM_SLOTS << 3);
-  inW = mat();
+  inW = scratch(8); // written by JS every epoch
   inS = allocZeroed(<usize>v << 3);
   inR = allocZeroed(<usize>n);
   outC = allocZeroed(<usize>n << 3);
   outI = allocZeroed(<usize>n << 3);
-  outB = mat();
+  stB = allocZeroed(<usize>v * <usize>n * es); // zero before the first epoch
+  // Chain-like (f64) bonds are read by JS in place; the peer's are widened into outB.
+  outB = peer ? scratch(8) : stB;
   outD = allocZeroed(<usize>v << 3);
   outP = allocZeroed(<usize>v << 3);
-  stB = mat();
   stC = allocZeroed(<usize>n << 3);
-  stW = mat();
+  // Yuma 2B's previous weights: written at the end of an epoch, read from the second on.
+  stW = ver == YUMA2B ? scratch(es) : 0;
   epochsDone = 0;
-  mW = mat();
-  mWn = mat();
-  mWc = mat();
-  mWb = mat();
-  mA = mat();
-  mB = mat();
-  mX = mat();
+  mW = peer && (fl & FLAG_REFERENCE) != 0 ? scratch(es) : 0; // the reference passes only
+  // Chain-like: the weights are normalised in place, in the input buffer.
+  mWn = peer ? scratch(es) : inW;
+  mWc = scratch(es);
+  mWb = scratch(es);
+  mA = peer || ver == YUMA3 || ver == YUMA3_LIQUID ? scratch(es) : 0;
+  mB = scratch(es);
+  mX = scratch(es);
   vS = allocZeroed(<usize>v << 3);
   vSn = allocZeroed(<usize>v << 3);
   vRow = allocZeroed(<usize>v << 3);
@@ -130,10 +163,21 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   vR = allocZeroed(<usize>n << 3);
   vI = allocZeroed(<usize>n << 3);
   vCol = allocZeroed(<usize>n << 3);
+  vTmp = allocZeroed(<usize>n << 3);
+  vCol2 = allocZeroed(<usize>n << 3);
   sortIdx = allocZeroed(<usize>v << 2);
   sortTmp = allocZeroed(<usize>v << 2);
   sortKey = allocZeroed(<usize>v << 3);
   sortKeyTmp = allocZeroed(<usize>v << 3);
+  bKey = allocZeroed(<usize>v << 3);
+  bIdx = allocZeroed(<usize>v << 2);
+  bStart = allocZeroed(<usize>(v + 2) << 2);
+  bBucket = allocZeroed(<usize>v << 2);
+  blkKey = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
+  blkIdx = allocRaw(<usize>(v * GATHER_BLOCK) << 2);
+  blkCount = allocZeroed(GATHER_BLOCK << 2);
+  blkLo = allocZeroed(GATHER_BLOCK << 3);
+  blkHi = allocZeroed(GATHER_BLOCK << 3);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);
@@ -226,4 +270,114 @@ export function sortEntries(count: i32, desc: bool): void {
 /** Copy n elements of T into f64 slots (outputs). */
 export function widen<T>(src: usize, dst: usize, n: i32): void {
   for (let k = 0; k < n; k++) st<f64>(dst, k, <f64>load<T>(src + (<usize>k << alignof<T>())));
+}
+
+/**
+ * The order of sortEntries(count, desc), produced lazily: the `count` entries of
+ * sortKey/sortIdx (finite keys) are distributed into value buckets (a monotone map of the key
+ * onto `count` equal-width intervals between the smallest and largest key, walked in the
+ * requested direction; a stable counting sort, so equal keys share a bucket in their original
+ * order), and each bucket is sorted (stably) only when the walk reaches it: `bucketNext()`
+ * sorts the next bucket and returns the end of the sorted prefix of orderKey/orderIdx. The
+ * result is the same sequence as the stable sort; a consumer that stops early (the κ crossing)
+ * never sorts the rest. Falls back to sortEntries for short or non-finite runs.
+ */
+export function bucketPrepare(count: i32, desc: bool): void {
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < count; k++) {
+    const x = load<f64>(sortKey + (<usize>k << 3));
+    lo = min(lo, x);
+    hi = max(hi, x);
+  }
+  bucketPrepareFrom(sortKey, sortIdx, count, desc, lo, hi);
+}
+
+/** bucketPrepare on entries at keys/idx (any buffers), whose smallest and largest keys are
+ *  lo and hi (as min/max over them give). */
+export function bucketPrepareFrom(keys: usize, idx: usize, count: i32, desc: bool, lo: f64, hi: f64): void {
+  bEntries = count;
+  bDesc = desc;
+  bPos = 0;
+  const scale = <f64>count / (hi - lo);
+  if (count <= 32 || !isFinite(lo) || !isFinite(hi) || !(hi - lo >= 0) || !(scale >= 0)) {
+    if (keys != sortKey) {
+      memory.copy(sortKey, keys, <usize>count << 3);
+      memory.copy(sortIdx, idx, <usize>count << 2);
+    }
+    sortEntries(count, desc);
+    orderKey = sortKey;
+    orderIdx = sortIdx;
+    bCount = 0;
+    return;
+  }
+  orderKey = bKey;
+  orderIdx = bIdx;
+  const nb = hi > lo && isFinite(scale) ? count : 1;
+  const last = nb - 1;
+  bCount = nb;
+  memory.fill(bStart, 0, <usize>(nb + 1) << 2);
+  for (let k = 0; k < count; k++) {
+    const x = load<f64>(keys + (<usize>k << 3));
+    let b = nb == 1 ? 0 : min<i32>(<i32>((x - lo) * scale), last);
+    if (desc) b = last - b;
+    store<i32>(bBucket + (<usize>k << 2), b);
+    const at = bStart + (<usize>(b + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let b = 0; b < nb; b++) {
+    const at = bStart + (<usize>(b + 1) << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  // Scatter, using bStart[b] as the write cursor of bucket b (restored below).
+  for (let k = 0; k < count; k++) {
+    const at = bStart + (<usize>load<i32>(bBucket + (<usize>k << 2)) << 2);
+    const w = load<i32>(at);
+    store<i32>(at, w + 1);
+    store<f64>(bKey + (<usize>w << 3), load<f64>(keys + (<usize>k << 3)));
+    store<i32>(bIdx + (<usize>w << 2), load<i32>(idx + (<usize>k << 2)));
+  }
+  // Cursors now hold each bucket's end = the next bucket's start: shift back by one.
+  for (let b = nb; b > 0; b--) store<i32>(bStart + (<usize>b << 2), load<i32>(bStart + (<usize>(b - 1) << 2)));
+  store<i32>(bStart, 0);
+}
+
+/** Sort the next non-empty bucket of the walk in place; returns the end of the sorted prefix. */
+export function bucketNext(): i32 {
+  if (bCount == 0) return bEntries;
+  while (bPos < bCount) {
+    const from = load<i32>(bStart + (<usize>bPos << 2));
+    const to = load<i32>(bStart + (<usize>(bPos + 1) << 2));
+    bPos++;
+    const n = to - from;
+    if (n == 0) continue;
+    if (n > 1) sortRange(from, n);
+    return to;
+  }
+  return bEntries;
+}
+
+function sortRange(from: i32, n: i32): void {
+  const desc = bDesc;
+  if (n <= 24) {
+    for (let k = from + 1; k < from + n; k++) {
+      const key = load<f64>(bKey + (<usize>k << 3)), idx = load<i32>(bIdx + (<usize>k << 2));
+      let h = k - 1;
+      while (h >= from) {
+        const other = load<f64>(bKey + (<usize>h << 3));
+        if (desc ? other >= key : other <= key) break;
+        store<f64>(bKey + (<usize>(h + 1) << 3), other);
+        store<i32>(bIdx + (<usize>(h + 1) << 2), load<i32>(bIdx + (<usize>h << 2)));
+        h--;
+      }
+      store<f64>(bKey + (<usize>(h + 1) << 3), key);
+      store<i32>(bIdx + (<usize>(h + 1) << 2), idx);
+    }
+    return;
+  }
+  // A crowded bucket: the merge sort on sortKey/sortIdx (free once the buckets are built).
+  memory.copy(sortKey, bKey + (<usize>from << 3), <usize>n << 3);
+  memory.copy(sortIdx, bIdx + (<usize>from << 2), <usize>n << 2);
+  sortEntries(n, desc);
+  memory.copy(bKey + (<usize>from << 3), sortKey, <usize>n << 3);
+  memory.copy(bIdx + (<usize>from << 2), sortIdx, <usize>n << 2);
 }

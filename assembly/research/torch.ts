@@ -21,6 +21,17 @@ import { ld, st } from "./mem";
 
 let simdBytes: i32 = 32;
 
+// Accumulators of cascadeSumColumns: four levels × COL_BLOCK columns of f64-sized slots.
+export const COL_BLOCK = 256;
+let colAcc: usize = 0;
+
+let reference = false; // per-column cascadeSum (the reference kernels, for the tests)
+
+export function setColumnScratch(p: usize, useReference: bool): void {
+  colAcc = p;
+  reference = useReference;
+}
+
 export function setSimdBytes(bytes: i32): void {
   simdBytes = bytes;
 }
@@ -78,6 +89,73 @@ export function cascadeSum<T>(base: usize, stride: usize, size: i32): T {
 }
 
 /**
+ * cascadeSum of each of `count` adjacent columns (from column pointer `col`, rows `rowBytes`
+ * apart), into out[0..count): the same additions in the same order per column as one
+ * cascadeSum per column, but walking the rows once, contiguously, for a block of columns.
+ */
+function cascadeSumColumns<T>(col: usize, rowBytes: usize, rows: i32, count: i32, out: usize): void {
+  const sz = sizeof<T>();
+  const power = max<i32>(4, ceilLog2(rows) / 4);
+  const chunk = 1 << power;
+  const mask = chunk - 1;
+  const a0 = colAcc, a1 = colAcc + <usize>COL_BLOCK * sz, a2 = a1 + <usize>COL_BLOCK * sz, a3 = a2 + <usize>COL_BLOCK * sz;
+  const bytes = <usize>count * sz;
+  memory.fill(a0, 0, bytes);
+  memory.fill(a1, 0, bytes);
+  memory.fill(a2, 0, bytes);
+  memory.fill(a3, 0, bytes);
+  let i = 0;
+  let p = col;
+  while (i + chunk <= rows) {
+    for (let r = 0; r < chunk; r++) {
+      for (let c = 0; c < count; c++) st<T>(a0, c, ld<T>(a0, c) + ld<T>(p, c));
+      p += rowBytes;
+    }
+    i += chunk;
+    for (let c = 0; c < count; c++) {
+      st<T>(a1, c, ld<T>(a1, c) + ld<T>(a0, c));
+      st<T>(a0, c, <T>0);
+    }
+    if ((i & (mask << power)) == 0) {
+      for (let c = 0; c < count; c++) {
+        st<T>(a2, c, ld<T>(a2, c) + ld<T>(a1, c));
+        st<T>(a1, c, <T>0);
+      }
+      if ((i & (mask << (2 * power))) == 0) {
+        for (let c = 0; c < count; c++) {
+          st<T>(a3, c, ld<T>(a3, c) + ld<T>(a2, c));
+          st<T>(a2, c, <T>0);
+        }
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    for (let c = 0; c < count; c++) st<T>(a0, c, ld<T>(a0, c) + ld<T>(p, c));
+    p += rowBytes;
+  }
+  for (let c = 0; c < count; c++) {
+    let x = ld<T>(a0, c);
+    x += ld<T>(a1, c);
+    x += ld<T>(a2, c);
+    x += ld<T>(a3, c);
+    st<T>(out, c, x);
+  }
+}
+
+/** cascadeSum of the columns [from, to), a block of columns at a time. */
+function cascadeColumns<T>(m: usize, rowBytes: usize, rows: i32, from: i32, to: i32, out: usize): void {
+  const sz = sizeof<T>();
+  if (reference) {
+    for (let c = from; c < to; c++) st<T>(out, c, cascadeSum<T>(m + <usize>c * sz, rowBytes, rows));
+    return;
+  }
+  for (let c = from; c < to; c += COL_BLOCK) {
+    const count = min<i32>(COL_BLOCK, to - c);
+    cascadeSumColumns<T>(m + <usize>c * sz, rowBytes, rows, count, out + <usize>c * sz);
+  }
+}
+
+/**
  * ATen `row_sum`: the n elements seen as rows of four; the four columns are summed with
  * `cascadeSum`, the n mod 4 leftover elements are added to the first, then the second,
  * third and fourth partial sums are added to it in that order.
@@ -128,16 +206,16 @@ export function colSums<T>(m: usize, rows: i32, cols: i32, out: usize): void {
   const lanes = laneCount<T>();
   let j = 0;
   if (cols >= lanes) {
-    for (; j + 4 * lanes <= cols; j += 4 * lanes) {
-      for (let c = j; c < j + 4 * lanes; c++) st<T>(out, c, cascadeSum<T>(m + <usize>c * sz, rowBytes, rows));
-    }
+    const blocked = cols / (4 * lanes) * (4 * lanes);
+    cascadeColumns<T>(m, rowBytes, rows, 0, blocked, out);
+    j = blocked;
     for (; j + lanes <= cols; j += lanes) {
       for (let c = j; c < j + lanes; c++) st<T>(out, c, ilpSum<T>(m + <usize>c * sz, rowBytes, rows));
     }
   } else {
-    for (; j + 3 < cols; j += 4) {
-      for (let c = j; c < j + 4; c++) st<T>(out, c, cascadeSum<T>(m + <usize>c * sz, rowBytes, rows));
-    }
+    const blocked = cols & ~3;
+    cascadeColumns<T>(m, rowBytes, rows, 0, blocked, out);
+    j = blocked;
   }
   for (; j < cols; j++) st<T>(out, j, ilpSum<T>(m + <usize>j * sz, rowBytes, rows));
 }

@@ -10,7 +10,7 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
-import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat } from "./run.js";
+import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat, runToOutput } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, type EncodedResearch } from "./validate.js";
 import { getResearchModule, releaseResearchEngine, researchEngine } from "./wasm.js";
@@ -50,15 +50,9 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  * the module is not allowed there).
  */
 export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
-  const flat = runFlatReleasing(encodeResearch(input, options));
-  checkFiniteResults(flat);
-  return flatToOutput(flat);
-}
-
-/** One run on the thread's shared instance, which is dropped afterwards if it grew large. */
-function runFlatReleasing(enc: EncodedResearch) {
+  const enc = encodeResearch(input, options);
   try {
-    return runFlat(researchEngine(), enc);
+    return runToOutput(researchEngine(), enc);
   } finally {
     releaseResearchEngine();
   }
@@ -124,9 +118,11 @@ export async function runResearchBatch(
   const threads = Math.min(opts.threads ?? (await coreCount()), encoded.length);
   if (threads === 1) {
     return encoded.map((enc, k) => {
-      const flat = runFlatReleasing(enc);
-      checkFiniteResults(flat, `inputs[${k}].`);
-      return flatToOutput(flat);
+      try {
+        return runToOutput(researchEngine(), enc, `inputs[${k}].`);
+      } finally {
+        releaseResearchEngine();
+      }
     });
   }
   const pool = await createResearchPool(threads);

@@ -41,11 +41,15 @@ export function flatOnBuffer(V: number, N: number, E: number, buffer?: ArrayBuff
   };
 }
 
-export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
-  const V = enc.validators, N = enc.servers, E = enc.epochs;
-  if (E > 0) checkResearchMemory(V, N, "W"); // encodeResearch checked it; an EncodedResearch built by hand too
-  const res = flatOnBuffer(V, N, E);
-  if (E === 0) return res;
+/** Views on one run's buffers in linear memory (valid until the next init). */
+interface RunViews {
+  w: Float64Array; s: Float64Array; r: Uint8Array;
+  c: Float64Array; inc: Float64Array; b: Float64Array; d: Float64Array; q: Float64Array;
+}
+
+/** init the run (parameters written) and take the views on its buffers. */
+function startRun(wasm: ResearchExports, enc: EncodedResearch): RunViews {
+  const V = enc.validators, N = enc.servers;
   const p = enc.params;
   let flags = 0;
   if (enc.peerCompat) flags |= RFLAGS.peer;
@@ -59,26 +63,76 @@ export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResear
   const slot = (k: number) => new Uint32Array(buf, table, TABLE_SLOTS)[k]!;
   const params = new Float64Array(buf, slot(TABLE.params), 16);
   for (const [name, at] of Object.entries(PARAM_SLOT)) params[at] = p[name as keyof typeof PARAM_SLOT];
-  const w = new Float64Array(buf, slot(TABLE.W), V * N);
-  const s = new Float64Array(buf, slot(TABLE.S), V);
-  const c = new Float64Array(buf, slot(TABLE.consensus), N);
-  const inc = new Float64Array(buf, slot(TABLE.incentive), N);
-  const b = new Float64Array(buf, slot(TABLE.bonds), V * N);
-  const d = new Float64Array(buf, slot(TABLE.dividends), V);
-  const q = new Float64Array(buf, slot(TABLE.per1000), V);
-  const r = new Uint8Array(buf, slot(TABLE.resets), N); // zero after init
+  return {
+    w: new Float64Array(buf, slot(TABLE.W), V * N),
+    s: new Float64Array(buf, slot(TABLE.S), V),
+    r: new Uint8Array(buf, slot(TABLE.resets), N), // zero after init
+    c: new Float64Array(buf, slot(TABLE.consensus), N),
+    inc: new Float64Array(buf, slot(TABLE.incentive), N),
+    b: new Float64Array(buf, slot(TABLE.bonds), V * N),
+    d: new Float64Array(buf, slot(TABLE.dividends), V),
+    q: new Float64Array(buf, slot(TABLE.per1000), V),
+  };
+}
+
+/** Write epoch e's inputs into linear memory and run it. */
+function stepEpoch(wasm: ResearchExports, enc: EncodedResearch, v: RunViews, e: number): void {
+  const V = enc.validators, N = enc.servers;
+  v.w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
+  v.s.set(enc.S.subarray(e * V, (e + 1) * V));
+  if (enc.R) v.r.set(enc.R.subarray(e * N, (e + 1) * N));
+  wasm.step();
+}
+
+export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
+  const V = enc.validators, N = enc.servers, E = enc.epochs;
+  if (E > 0) checkResearchMemory(V, N, "W"); // encodeResearch checked it; an EncodedResearch built by hand too
+  const res = flatOnBuffer(V, N, E);
+  if (E === 0) return res;
+  const v = startRun(wasm, enc);
   for (let e = 0; e < E; e++) {
-    w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
-    s.set(enc.S.subarray(e * V, (e + 1) * V));
-    if (enc.R) r.set(enc.R.subarray(e * N, (e + 1) * N));
-    wasm.step();
-    res.consensus.set(c, e * N);
-    res.incentive.set(inc, e * N);
-    res.bonds.set(b, e * V * N);
-    res.dividends.set(d, e * V);
-    res.dividendsPer1000Tao.set(q, e * V);
+    stepEpoch(wasm, enc, v, e);
+    res.consensus.set(v.c, e * N);
+    res.incentive.set(v.inc, e * N);
+    res.bonds.set(v.b, e * V * N);
+    res.dividends.set(v.d, e * V);
+    res.dividendsPer1000Tao.set(v.q, e * V);
   }
   return res;
+}
+
+/**
+ * runFlat and flatToOutput in one: each epoch's output arrays are read straight from linear
+ * memory (no flat copy of every epoch's bonds), and the dividends per 1000 TAO are checked
+ * as checkFiniteResults does.
+ */
+export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix = ""): ResearchOutput {
+  const V = enc.validators, N = enc.servers, E = enc.epochs;
+  const epochs: ResearchEpochOutput[] = [];
+  if (E === 0) return { epochs };
+  checkResearchMemory(V, N, "W");
+  const v = startRun(wasm, enc);
+  for (let e = 0; e < E; e++) {
+    stepEpoch(wasm, enc, v, e);
+    for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) per1000Overflow(prefix, e, i);
+    const bonds: number[][] = [];
+    for (let i = 0; i < V; i++) bonds.push(toArray(v.b, i * N, N));
+    epochs.push({
+      consensus: toArray(v.c, 0, N),
+      incentive: toArray(v.inc, 0, N),
+      bonds,
+      dividends: toArray(v.d, 0, V),
+      dividendsPer1000Tao: toArray(v.q, 0, V),
+    });
+  }
+  return { epochs };
+}
+
+function per1000Overflow(prefix: string, e: number, i: number): never {
+  throw new YumaInputError(
+    `${prefix}params.totalEpochEmission`,
+    `makes epochs[${e}]'s dividendsPer1000Tao of validator ${i} overflow float64 (totalEpochEmission / totalSubnetStake too large)`,
+  );
 }
 
 /**
@@ -90,11 +144,7 @@ export function checkFiniteResults(r: FlatResearchResult, prefix = ""): void {
   const per = r.dividendsPer1000Tao;
   for (let k = 0; k < per.length; k++) {
     if (Number.isFinite(per[k]!)) continue;
-    const e = Math.floor(k / r.validators), i = k % r.validators;
-    throw new YumaInputError(
-      `${prefix}params.totalEpochEmission`,
-      `makes epochs[${e}]'s dividendsPer1000Tao of validator ${i} overflow float64 (totalEpochEmission / totalSubnetStake too large)`,
-    );
+    per1000Overflow(prefix, Math.floor(k / r.validators), k % r.validators);
   }
 }
 
@@ -116,8 +166,14 @@ export function flatToOutput(r: FlatResearchResult): ResearchOutput {
   return { epochs };
 }
 
-/** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from). */
+/** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from;
+ *  preallocated up to lengths V8 keeps in fast elements, grown by push beyond). */
 function toArray(src: Float64Array, at: number, n: number): number[] {
+  if (n <= 32768) {
+    const out = new Array<number>(n);
+    for (let k = 0; k < n; k++) out[k] = src[at + k]!;
+    return out;
+  }
   const out: number[] = [];
   for (let k = 0; k < n; k++) out.push(src[at + k]!);
   return out;

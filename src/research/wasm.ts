@@ -28,7 +28,7 @@ export const PARAM_SLOT = {
 
 export const VERSION_CODE = { YUMA1: 0, YUMA2: 1, YUMA2B: 2, YUMA2C: 3, YUMA3: 4, YUMA3_LIQUID: 5 } as const;
 
-export const RFLAGS = { peer: 1, liquid: 2, winnerTakesAll: 4, float64: 8, modeShift: 4 } as const;
+export const RFLAGS = { peer: 1, liquid: 2, winnerTakesAll: 4, float64: 8, modeShift: 4, reference: 64 } as const;
 
 let bytesCache: Uint8Array | undefined;
 
