@@ -45,3 +45,14 @@ export function fxU16ToProportion(v: u32): i64 { return u16ToProportion(v); }
 export function fxProportionToU16(x: i64): u32 { return proportionToU16(x); }
 export function fxTimesRao(x: i64, rao: u64): u64 { return fixedTimesRao(x, rao); }
 export function fxShareOf(num: u64, den: u64): i64 { return shareOf(num, den); }
+
+// --- 128-bit fixed point (assembly/wide.ts), for tests against BigInt ---
+import { addSat, divShl, mulShr, subSat, toU64 as wToU64, wHi, wLo, wOver } from "./wide";
+export function wdMulShr(ahi: u64, alo: u64, bhi: u64, blo: u64, shift: u32): void { mulShr(ahi, alo, bhi, blo, shift); }
+export function wdDivShl(ahi: u64, alo: u64, bhi: u64, blo: u64, shift: u32): bool { return divShl(ahi, alo, bhi, blo, shift); }
+export function wdAddSat(ahi: u64, alo: u64, bhi: u64, blo: u64): void { addSat(ahi, alo, bhi, blo); }
+export function wdSubSat(ahi: u64, alo: u64, bhi: u64, blo: u64): void { subSat(ahi, alo, bhi, blo); }
+export function wdToU64(hi: u64, lo: u64, frac: u32): u64 { return wToU64(hi, lo, frac); }
+export function wdHi(): u64 { return wHi; }
+export function wdLo(): u64 { return wLo; }
+export function wdOver(): bool { return wOver; }
