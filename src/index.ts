@@ -23,6 +23,9 @@ export {
 export { NetworkBusyError, NetworkClosedError } from "./network/network.js";
 export { resolveConfig, SUBNET_DEFAULTS, type NetworkConfig, type SubnetConfig, type ResolvedNetwork, type ResolvedSubnet, type PolicyName } from "./network/config.js";
 export { createPool } from "./pool/index.js";
+export { rootStakeBySlot, type DtaoSummary, type DtaoSubnetSummary, type DtaoHistory } from "./economy/dtao.js";
+export type { FlowsHook, MarketSubnetView } from "./economy/market.js";
+export { DEFAULT_TAO_WEIGHT, SHARE_RULES, type Economy, type ShareRule, type MarketConfig } from "./economy/config.js";
 
 // Research mode: float kernels of the six Yuma variants, chain-like or peer-compatible (src/research).
 export { runResearch, runResearchBatch, createResearchPool, researchReady, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";

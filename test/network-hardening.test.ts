@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuanceAfter } from "../src/network/snapshot.js";
 import { engine } from "../src/wasm.js";
 import {
-  blockEmission, createPool, Network, NetworkWorkerError, TOTAL_SUPPLY, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  blockEmission, createPool, NetworkWorkerError, TOTAL_SUPPLY, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
+import { StaticNetwork as Network } from "./helpers/static-network.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
 

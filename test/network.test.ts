@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  blockEmission, createPool, Network, NetworkWorkerError, SUBNET_OWNER_CUT, YumaInputError, type NetworkConfig,
+  blockEmission, createPool, NetworkWorkerError, SUBNET_OWNER_CUT, YumaInputError, type NetworkConfig,
 } from "../src/index.js";
+import { StaticNetwork as Network } from "./helpers/static-network.js";
 
 // Small but varied: different tempos, shares, policies, Yuma variants, an owner uid.
 const config: NetworkConfig = {

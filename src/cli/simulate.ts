@@ -2,26 +2,38 @@
 
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
+import { writeFileSync } from "node:fs";
 import { Network, type NetworkSummary } from "../network/network.js";
+import type { DtaoHistory, DtaoSummary } from "../economy/dtao.js";
+import { renderNetworkHtml } from "../report/network.js";
 import type { NetworkConfig, SubnetConfig } from "../network/config.js";
 import { requireObject } from "../validate.js";
 import { CliError, intOption, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
 import { quote } from "../input.js";
 
-export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--subnets N] [--neurons N] [--validators V]
-                     [--blocks B] [--tempo T] [--threads K] [--seed S] [--issuance RAO] [--json]
-                     [--progress | --no-progress]
-  Simulates a network: block emission, the coinbase split (18 % owner cut), and every
-  subnet's exact epoch on its tempo schedule. Defaults: a simulated day (7200 blocks) of
-  32 mainnet-like subnets (256 uids, 64 validators, tempo 360, Yuma 3).
+export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--economy dtao|static] [--share-rule R] [--subnets N]
+                     [--neurons N] [--validators V] [--blocks B] [--tempo T] [--threads K] [--seed S]
+                     [--issuance RAO] [--json] [--html FILE] [--progress | --no-progress]
+  Simulates a network over many blocks with every subnet's exact epoch. The default economy
+  is the chain's today ("dtao"): each subnet's TAO/alpha pool, emission shares by EMA price,
+  alpha emission and injection, owner cut, miners, validators and root, the stateful epoch
+  schedule, and a market of stakers trading through the pools. "static" is the pre-dTAO
+  model (fixed shares, TAO paid out, epochs every tempo + 1 blocks). Defaults: a simulated day
+  (7200 blocks) of 64 mainnet-like subnets (dtao; 32 for static) with 256 uids, 64 validators,
+  tempo 360, Yuma 3.
   --config FILE   network config JSON (see README); the flags below override it
-  --subnets N     number of subnets (1..4096; default 32, or the config's)
+  --economy E     dtao (default) or static
+  --share-rule R  dtao only: price-ema (default, the chain today), tao-flow (late 2025 – June
+                  2026) or static (the subnets' configured shares)
+  --html FILE     dtao only: also write a self-contained day report (prices, shares, root
+                  proportion, alpha emission, validator yield)
+  --subnets N     number of subnets (1..4096)
   --neurons N     uids per subnet;  --validators V  validators per subnet (also their permits)
   --blocks B      blocks to simulate (default 7200);  --tempo T  every subnet's tempo
   --threads K     worker threads (default: the cores, at most 8)
   --seed S        PRNG seed;  --issuance RAO  total issuance before the first block
   --json          print one JSON summary object on stdout (amounts as decimal rao strings);
-                  per subnet also "topEarners" [{"uid", "role", "amount"}] and "nakamoto"
+                  static: per subnet also "topEarners" [{"uid", "role", "amount"}] and "nakamoto"
   --progress      show the progress bar on stderr even when it is not a terminal
   --no-progress   never show it (default: shown on a terminal, without --json)`;
 
@@ -29,6 +41,7 @@ export const SIMULATE_OPTIONS = {
   config: { type: "string", meta: "FILE" }, subnets: { type: "string", meta: "N" }, neurons: { type: "string", meta: "N" },
   validators: { type: "string", meta: "V" }, blocks: { type: "string", meta: "B" }, tempo: { type: "string", meta: "T" },
   threads: { type: "string", meta: "K" }, seed: { type: "string", meta: "S" }, issuance: { type: "string", meta: "RAO" },
+  economy: { type: "string", meta: "E" }, "share-rule": { type: "string", meta: "R" }, html: { type: "string", meta: "FILE" },
   json: { type: "boolean" }, progress: { type: "boolean" }, "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } satisfies OptionSpecs;
@@ -128,6 +141,39 @@ function humanSummary(net: Network, s: NetworkSummary, seconds: number, threads:
   return lines.join("\n");
 }
 
+function isDtao(s: NetworkSummary | DtaoSummary): s is DtaoSummary {
+  return (s as DtaoSummary).economy === "dtao";
+}
+
+/** Alpha rao as alpha with 3 decimals, and its TAO value at a price (U64F64-free: the
+ *  display only). */
+function alphaAndTao(alpha: string, price: number): string {
+  return `${tao(alpha)} (${(Number(BigInt(alpha)) / 1e9 * price).toFixed(3)} τ)`;
+}
+
+/** The text summary of a dtao run: per subnet prices, share, TAO in, alpha in / out and where
+ *  the alpha went; then the network's issuance, root stake and Σ prices. */
+export function dtaoSummaryText(s: DtaoSummary, seconds: number, threads: number): string {
+  const rows = s.subnets.map((x) => [
+    String(x.netuid), String(x.epochs), x.price.toFixed(6), x.emaPrice.toFixed(6), (x.share * 100).toFixed(3),
+    tao(BigInt(x.taoIn) + BigInt(x.excessTao)), tao(x.alphaIn), tao(x.alphaOut), alphaAndTao(x.owner, x.price),
+    alphaAndTao(x.miners, x.price), alphaAndTao(x.validators, x.price), alphaAndTao(x.root, x.price), tao(x.burned),
+  ]);
+  const sumPrices = s.subnets.reduce((a, x) => a + x.price, 0);
+  const sumEma = s.subnets.reduce((a, x) => a + x.emaPrice, 0);
+  return [
+    table(
+      ["netuid", "epochs", "price τ/α", "EMA price", "share %", "TAO in τ", "alpha in α", "alpha out α", "owner α (τ)", "miners α (τ)", "validators α (τ)", "root α (τ)", "burned α"],
+      rows,
+    ),
+    "",
+    `economy dtao  share rule ${s.shareRule}  blocks ${s.blocks}  minted ${tao(s.minted)} τ  recycled ${tao(s.recycled)} τ  (issuance ${tao(s.issuanceStart)} → ${tao(s.issuanceEnd)} τ)`,
+    `root stake ${tao(s.rootStake)} τ  Σ prices ${sumPrices.toFixed(4)}  Σ EMA prices ${sumEma.toFixed(4)}  unallocated ${s.unallocated} rao`,
+    `epochs ${s.subnets.reduce((a, x) => a + x.epochs, 0)} in ${seconds.toFixed(2)} s on ${threads} thread${threads === 1 ? "" : "s"}  digest ${s.digest}`,
+    "TAO in: injected + excess that bought alpha; alpha out: the subnet's alpha emission; (τ): value at the final price",
+  ].join("\n");
+}
+
 /** Override fields of `target` (an object) with `o`; anything else is left for validation to refuse. */
 function withOverride(target: unknown, o: SubnetConfig): unknown {
   return typeof target === "object" && target !== null && !Array.isArray(target) ? { ...target, ...o } : target;
@@ -154,7 +200,16 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (tempo !== undefined) override.tempo = tempo;
   const subnets = intOption(values.subnets, "subnets", 1, 4096);
   if (subnets !== undefined) config.subnets = subnets;
-  else if (config.subnets === undefined) config.subnets = 32;
+  if (values.economy !== undefined) {
+    if (values.economy !== "dtao" && values.economy !== "static") throw new CliError(`--economy must be dtao or static, got ${quote(values.economy)}`);
+    config.economy = values.economy;
+  }
+  if (values["share-rule"] !== undefined) {
+    const r = values["share-rule"];
+    if (r !== "price-ema" && r !== "tao-flow" && r !== "static") throw new CliError(`--share-rule must be price-ema, tao-flow or static, got ${quote(r)}`);
+    if (config.economy === "static") throw new CliError("--share-rule applies to --economy dtao only");
+    config.shareRule = r;
+  }
   if (Object.keys(override).length > 0) {
     config.defaults = (config.defaults === undefined ? { ...override } : withOverride(config.defaults, override)) as SubnetConfig;
     if (Array.isArray(config.subnets)) config.subnets = config.subnets.map((s) => withOverride(s, override) as SubnetConfig);
@@ -166,6 +221,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const threads = intOption(values.threads, "threads", 1, 256) ?? Math.max(1, Math.min(availableParallelism(), 8));
 
   const net = new Network(config);
+  const dtao = net.config.economy === "dtao";
+  if (values.html !== undefined && !dtao) throw new CliError("--html applies to --economy dtao only (scenario reports: yuma scenario --html)");
+  const history: DtaoHistory | undefined = values.html !== undefined ? { blocks: [], subnets: [] } : undefined;
   const showBar = values.progress === true || (process.stderr.isTTY === true && !values.json && !values["no-progress"]);
   const bar = showBar
     ? new cliProgress.SingleBar(
@@ -200,6 +258,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     const summary = await net.run({
       blocks,
       threads,
+      ...(history ? { history, sampleEvery: Math.max(1, Math.floor(blocks / 144)) } : {}),
       onProgress: (p) => {
         if (!bar) return;
         const etaTextNow = etaText(performance.now() - t0, p.epochsDone, p.epochsTotal);
@@ -213,6 +272,11 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     });
     stopBar();
     const seconds = (performance.now() - t0) / 1000;
+    if (isDtao(summary)) {
+      if (history) writeFileSync(values.html!, renderNetworkHtml(summary, history, { generator: "yuma simulate" }));
+      await writeOut((values.json ? JSON.stringify(summary) : dtaoSummaryText(summary, seconds, threads)) + "\n");
+      return 0;
+    }
     await writeOut((values.json ? JSON.stringify(jsonSummary(net, summary)) : humanSummary(net, summary, seconds, threads)) + "\n");
     return 0;
   } finally {

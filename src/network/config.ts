@@ -6,12 +6,17 @@ import { checkSubnetMemory } from "../memory.js";
 import { YumaInputError } from "../errors.js";
 import { checkKeys as checkOwnKeys, keyPath, quote } from "../input.js";
 import { requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
+import {
+  DTAO_NETWORK_DEFAULTS, DTAO_NETWORK_KEYS, DTAO_SUBNET_KEYS, resolveDtaoNetwork, resolveDtaoSubnet, resolveEconomy,
+  type DtaoSubnetConfig, type Economy, type MarketConfig, type ResolvedDtao, type ResolvedDtaoSubnet, type ShareRule,
+} from "../economy/config.js";
 
 export type PolicyName = "honest" | "lazy" | "copier" | "selfish";
 export const POLICIES: readonly PolicyName[] = ["honest", "lazy", "copier", "selfish"];
 
-/** One subnet. Every field is optional; `defaults` of the network config fill the gaps. */
-export interface SubnetConfig {
+/** One subnet. Every field is optional; `defaults` of the network config fill the gaps. The
+ *  dTAO fields (pool, alphaOut, emaPrice, …) apply to the "dtao" economy only. */
+export interface SubnetConfig extends DtaoSubnetConfig {
   netuid?: number;
   tempo?: number;
   neurons?: number;
@@ -48,6 +53,17 @@ export interface SubnetConfig {
 }
 
 export interface NetworkConfig {
+  /** "dtao" (default: the chain since 2025) or "static" (fixed subnet shares, TAO paid out). */
+  economy?: Economy;
+  shareRule?: ShareRule;
+  taoWeight?: string;
+  rootStake?: string;
+  maxEpochsPerBlock?: number;
+  ownerCut?: number;
+  ownerCutEnabled?: boolean;
+  delegateTake?: number;
+  movingAlpha?: string;
+  market?: MarketConfig;
   seed?: number;
   /** Total issuance before the first simulated block, in rao (decimal string). */
   issuance?: string;
@@ -86,11 +102,25 @@ export interface ResolvedSubnet {
   stakeAlpha: number;
 }
 
+/** A subnet of a dTAO network: the subnet fields plus its pool and economy fields. */
+export type ResolvedDtaoSubnetConfig = ResolvedSubnet & Partial<ResolvedDtaoSubnet>;
+
 export interface ResolvedNetwork {
+  economy?: Economy;
+  /** Set for the dtao economy (flattened into the config as input names, so it round-trips). */
+  shareRule?: ShareRule;
+  taoWeight?: string;
+  rootStake?: string;
+  maxEpochsPerBlock?: number;
+  ownerCut?: number;
+  ownerCutEnabled?: boolean;
+  delegateTake?: number;
+  movingAlpha?: string;
+  market?: ResolvedDtao["market"];
   seed: number;
   issuance: string;
   startBlock: number;
-  subnets: ResolvedSubnet[];
+  subnets: ResolvedDtaoSubnetConfig[];
 }
 
 export const SUBNET_DEFAULTS: Omit<ResolvedSubnet, "netuid" | "policies" | "weightsInterval" | "lazyInterval"> = {
@@ -122,7 +152,8 @@ const SUBNET_KEYS = new Set<string>([
   "stakeThreshold", "ownerUid", "weightsInterval", "lazyInterval", "noise", "policies", "stakeMode",
   "validatorStake", "stakeAlpha",
 ]);
-const NETWORK_KEYS = new Set<string>(["seed", "issuance", "startBlock", "subnets", "defaults"]);
+const NETWORK_KEYS = new Set<string>(["seed", "issuance", "startBlock", "subnets", "defaults", ...DTAO_NETWORK_KEYS]);
+for (const k of DTAO_SUBNET_KEYS) SUBNET_KEYS.add(k);
 
 const fail = (field: string, rule: string): never => {
   throw new YumaInputError(field, rule);
@@ -207,13 +238,18 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
 export function resolveConfig(input: unknown): ResolvedNetwork {
   const c = requireObject(input ?? {}, "config");
   checkKeys(c, NETWORK_KEYS, "config");
+  const economy = resolveEconomy(c.economy);
+  const dtao = economy === "dtao";
+  if (!dtao) {
+    for (const k of DTAO_NETWORK_KEYS) if (k !== "economy" && c[k] !== undefined) fail(`config.${k}`, 'applies to economy "dtao" only');
+  }
   const seed = requireInt(c.seed ?? 1, "config.seed", 0, 2 ** 32 - 1);
-  const issuance = requireU64(c.issuance ?? "0", "config.issuance").toString();
-  const startBlock = requireInt(c.startBlock ?? 0, "config.startBlock", 0, Number.MAX_SAFE_INTEGER);
+  const issuance = requireU64(c.issuance ?? (dtao ? DTAO_NETWORK_DEFAULTS.issuance : "0"), "config.issuance").toString();
+  const startBlock = requireInt(c.startBlock ?? (dtao ? DTAO_NETWORK_DEFAULTS.startBlock : 0), "config.startBlock", 0, Number.MAX_SAFE_INTEGER);
   const defaults = requireObject(c.defaults ?? {}, "config.defaults");
   checkKeys(defaults, SUBNET_KEYS, "config.defaults");
   if ("netuid" in defaults) fail("config.defaults.netuid", "cannot be a default (each subnet has its own)");
-  const subnetsRaw = c.subnets ?? 32;
+  const subnetsRaw = c.subnets ?? (dtao ? DTAO_NETWORK_DEFAULTS.subnets : 32);
   let list: Array<Record<string, unknown>>;
   if (typeof subnetsRaw === "number") {
     const count = requireInt(subnetsRaw, "config.subnets", 1, 4096);
@@ -224,12 +260,31 @@ export function resolveConfig(input: unknown): ResolvedNetwork {
   } else {
     return fail("config.subnets", "must be a number of subnets or an array of subnet configs");
   }
-  const subnets = list.map((s, i) => resolveSubnet({ ...defaults, ...s }, `config.subnets[${i}]`, i));
+  const subnets: ResolvedDtaoSubnetConfig[] = list.map((s, i) => {
+    const raw = { ...defaults, ...s };
+    const field = `config.subnets[${i}]`;
+    const dtaoRaw: Record<string, unknown> = {};
+    for (const k of DTAO_SUBNET_KEYS) {
+      if (raw[k] === undefined) continue;
+      if (!dtao) fail(`${field}.${k}`, 'applies to economy "dtao" only');
+      dtaoRaw[k] = raw[k];
+      delete raw[k];
+    }
+    const sub = resolveSubnet(raw, field, i);
+    if (!dtao) return sub;
+    if (sub.stakeMode === "compound") fail(`${field}.stakeMode`, '"compound" is not supported by the dtao economy (validator stake is alpha; use "fixed", or economy "static")');
+    return { ...sub, ...resolveDtaoSubnet(dtaoRaw, field, seed, sub.netuid, startBlock, BigInt(sub.validatorStake)) };
+  });
   const seen = new Set<number>();
   subnets.forEach((s, i) => {
     if (seen.has(s.netuid)) fail(`config.subnets[${i}].netuid`, `netuid ${s.netuid} appears twice`);
     seen.add(s.netuid);
   });
-  if (subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
-  return { seed, issuance, startBlock, subnets };
+  if (!dtao) {
+    if (subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
+    return { seed, issuance, startBlock, subnets };
+  }
+  const d = resolveDtaoNetwork(c);
+  if (d.shareRule === "static" && subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
+  return { economy, ...d, seed, issuance, startBlock, subnets };
 }

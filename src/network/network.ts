@@ -10,6 +10,8 @@ import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, ty
 import { buffersOf, cloneState, createSubnetState, stateToJson, type SubnetState, type SubnetStateJson } from "./state.js";
 import { isSnapshotLike, parseSnapshot } from "./snapshot.js";
 import { sha256, toHex } from "../digest.js";
+import { DtaoEconomy, type DtaoEconomyJson, type DtaoEpochResult, type DtaoHistory, type DtaoSummary } from "../economy/dtao.js";
+import type { FlowsHook } from "../economy/market.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -43,6 +45,8 @@ export interface NetworkSnapshot {
   splitDust: string;
   digest: string;
   subnets: SubnetStateJson[];
+  /** The dtao economy's state (pools, pendings, totals, epoch schedule). */
+  economy?: DtaoEconomyJson;
 }
 
 export interface RunProgress {
@@ -58,7 +62,14 @@ export interface RunProgress {
 export type ShareSchedule = (block: number) => readonly number[] | undefined;
 
 export interface StepOptions {
+  /** Static economy only: emission shares per block. */
   shares?: ShareSchedule;
+  /** dtao economy only: user stake / unstake flows per block (see `FlowsHook`). */
+  flows?: FlowsHook;
+  /** dtao economy only: filled with sampled prices, shares, root proportion, alpha emission
+   *  and validator yield every `sampleEvery` blocks (and at the last block). */
+  history?: DtaoHistory;
+  sampleEvery?: number;
 }
 
 export interface RunOptions extends StepOptions {
@@ -127,6 +138,8 @@ export class Network {
   private ownPoolSize = 0;
   private readonly staticShares: number[];
   private inflight: RunControl | undefined;
+  /** The dtao economy, or undefined for the static one. */
+  private readonly economy: DtaoEconomy | undefined;
 
   /** A fresh network from a config, or a resumed one from a `snapshot()` (validated as input:
    *  a corrupted snapshot throws YumaInputError naming its field, e.g. `snapshot.subnets[0].stake[3]`). */
@@ -139,6 +152,7 @@ export class Network {
       this.splitDust = s.splitDust;
       this.digestNow = s.digest;
       this.states = s.states;
+      this.economy = s.economy;
     } else {
       this.config = resolveConfig(config);
       this.blockNo = this.config.startBlock;
@@ -146,6 +160,11 @@ export class Network {
       this.splitDust = 0n;
       this.digestNow = ZERO_DIGEST;
       this.states = this.config.subnets.map((c) => createSubnetState(c, this.config.seed, this.config.startBlock));
+      if (this.config.economy === "dtao") {
+        this.economy = new DtaoEconomy(this.config, engine());
+        // The epoch weighs a validator by alpha stake + τ·root stake.
+        this.states.forEach((s, i) => s.stake.set(this.economy!.epochStake[i]!));
+      }
     }
     this.staticShares = this.config.subnets.map((s) => s.share);
   }
@@ -215,13 +234,14 @@ export class Network {
   }
 
   /** Advance `blocks` blocks on this thread. */
-  step(blocks: number, options: StepOptions = {}): NetworkSummary {
+  step(blocks: number, options: StepOptions = {}): NetworkSummary | DtaoSummary {
     this.assertIdle("step");
     this.checkBlocks(blocks);
-    checkOptions(options, "options", false);
+    checkOptions(options, "options", false, this.economy !== undefined);
     const wasm = engine();
     const to = this.blockNo + blocks;
-    const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
+    const plan = this.economy ? this.planDtao(to) : undefined;
+    const { segments, issuance, dust } = plan ? { segments: [], issuance: 0n, dust: 0n } : this.schedule(wasm, to, options.shares);
     const input: ShardInput = {
       seed: this.config.seed,
       subnets: this.config.subnets,
@@ -230,19 +250,57 @@ export class Network {
       from: this.blockNo,
       to,
       segments,
+      epochBlocks: plan?.byIndex,
     };
     const backup = this.states.map(cloneState);
-    let records: EpochRecord[];
+    let summary: NetworkSummary | DtaoSummary;
     try {
-      records = runShard(wasm, input);
+      const records = runShard(wasm, input);
+      summary = plan ? this.commitDtao(to, records, plan.schedule, options) : this.commit(to, issuance, dust, records);
     } catch (e) {
       this.states = backup;
       releaseEngine();
       throw e;
     }
-    const summary = this.commit(to, issuance, dust, records);
     releaseEngine();
     return summary;
+  }
+
+  /** dtao: the epochs of (block, to] from the stateful schedule, as blocks per subnet. */
+  private planDtao(to: number): { byIndex: number[][]; schedule: ReturnType<DtaoEconomy["plan"]>["schedule"]; count: number } {
+    const eco = this.economy!;
+    const plan = eco.plan(this.blockNo, to, this.config.maxEpochsPerBlock ?? 2);
+    const byIndex: number[][] = this.config.subnets.map(() => []);
+    for (const e of plan.epochs) byIndex[eco.indexOf(e.netuid)]!.push(e.block);
+    return { byIndex, schedule: plan.schedule, count: plan.epochs.length };
+  }
+
+  /** dtao phase 2: the coinbase block by block on this thread, the epochs' shares applied at
+   *  their blocks; then the digest, the schedule and the block advance together. */
+  private commitDtao(to: number, records: EpochRecord[], schedule: ReturnType<DtaoEconomy["plan"]>["schedule"], options: StepOptions): DtaoSummary {
+    const eco = this.economy!;
+    records.sort((a, b) => a.block - b.block || a.netuid - b.netuid);
+    const backup = eco.clone();
+    const wasm = engine();
+    let r: ReturnType<DtaoEconomy["run"]>;
+    try {
+      r = eco.run(wasm, this.blockNo, to, this.issuanceNow, records as DtaoEpochResult[], {
+        flows: options.flows,
+        history: options.history,
+        sampleEvery: options.sampleEvery,
+        earned: this.states.map((s) => s.earned),
+      });
+    } catch (e) {
+      eco.restore(backup);
+      throw e;
+    }
+    let d = this.digestNow;
+    for (let k = 0; k < r.digestParts.length; k += 2) d = sha256(wasm, d, r.digestParts[k]!, r.digestParts[k + 1]!);
+    this.digestNow = d;
+    eco.schedule = schedule;
+    this.blockNo = to;
+    this.issuanceNow = r.issuance;
+    return this.dtaoSummary();
   }
 
   /**
@@ -251,7 +309,7 @@ export class Network {
    * If it fails (a worker dies, `onProgress` throws, `close()` is called) the workers stop at
    * their next epoch, it rejects, and the network is left exactly as before it.
    */
-  async run(options: RunOptions): Promise<NetworkSummary> {
+  async run(options: RunOptions): Promise<NetworkSummary | DtaoSummary> {
     this.assertIdle("run");
     let settle!: () => void;
     const ctl: RunControl = {
@@ -275,8 +333,8 @@ export class Network {
     }
   }
 
-  private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary> {
-    checkOptions(options, "options", true);
+  private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary | DtaoSummary> {
+    checkOptions(options, "options", true, this.economy !== undefined);
     const blocks = this.checkBlocks(options.blocks);
     const check = () => {
       if (ctl.aborted) throw ctl.reason;
@@ -305,12 +363,17 @@ export class Network {
     check();
     const wasm = engine();
     const from = this.blockNo, to = from + blocks;
-    const { segments, issuance, dust } = this.schedule(wasm, to, options.shares);
+    const plan = this.economy ? this.planDtao(to) : undefined;
+    const { segments, issuance, dust } = plan ? { segments: [], issuance: 0n, dust: 0n } : this.schedule(wasm, to, options.shares);
+    const epochsOf = (i: number) => {
+      const s = this.config.subnets[i]!;
+      return plan ? plan.byIndex[i]!.length : countEpochs(s.netuid, s.tempo, from, to);
+    };
 
     // Balance shards by work: epochs × neurons × validators, largest first.
     const cost = this.config.subnets.map((s, i) => ({
       i,
-      w: countEpochs(s.netuid, s.tempo, from, to) * s.neurons * Math.max(1, s.validators) + 1,
+      w: epochsOf(i) * s.neurons * Math.max(1, s.validators) + 1,
     }));
     cost.sort((a, b) => b.w - a.w || a.i - b.i);
     const shards: number[][] = Array.from({ length: Math.min(threads, this.states.length) }, () => []);
@@ -323,7 +386,7 @@ export class Network {
     }
     for (const sh of shards) sh.sort((a, b) => a - b);
 
-    const epochsTotal = this.config.subnets.reduce((a, s) => a + countEpochs(s.netuid, s.tempo, from, to), 0);
+    const epochsTotal = this.config.subnets.reduce((a, _, i) => a + epochsOf(i), 0);
     const module = getModule();
     // Loaded on demand: piscina and worker_threads exist only in Node.
     const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
@@ -344,6 +407,7 @@ export class Network {
           from,
           to,
           segments,
+          epochBlocks: plan ? idx.map((i) => plan.byIndex[i]!) : undefined,
         };
         const task = runShardTask(pool!, module, input, input.states.flatMap(buffersOf), {
           faultInjection: options.faultInjection,
@@ -399,7 +463,7 @@ export class Network {
         records.push(...r.records);
       }
       this.states = states;
-      return this.commit(to, issuance, dust, records);
+      return plan ? this.commitDtao(to, records, plan.schedule, options) : this.commit(to, issuance, dust, records);
     } catch (e) {
       clearInterval(timer);
       this.states = backup;
@@ -407,8 +471,30 @@ export class Network {
     }
   }
 
-  /** Totals so far, in the `yuma simulate --json` shape. */
-  summary(): NetworkSummary {
+  /** Totals so far, in the `yuma simulate --json` shape of the network's economy. */
+  summary(): NetworkSummary | DtaoSummary {
+    return this.economy ? this.dtaoSummary() : this.staticSummary();
+  }
+
+  private dtaoSummary(): DtaoSummary {
+    const eco = this.economy!;
+    const wasm = engine();
+    return {
+      economy: "dtao",
+      shareRule: eco.rule,
+      blocks: this.blockNo - this.config.startBlock,
+      issuanceStart: this.config.issuance,
+      issuanceEnd: this.issuanceNow.toString(),
+      minted: eco.minted.toString(),
+      recycled: eco.recycled.toString(),
+      rootStake: eco.rootStake,
+      subnets: eco.subnetSummaries(wasm, this.states.map((s) => s.epochs)),
+      unallocated: eco.unallocated().toString(),
+      digest: toHex(this.digestNow),
+    };
+  }
+
+  private staticSummary(): NetworkSummary {
     let epochDust = 0n;
     const subnets = this.config.subnets.map((c, i) => {
       const s = this.states[i]!;
@@ -459,6 +545,7 @@ export class Network {
       splitDust: this.splitDust.toString(),
       digest: toHex(this.digestNow),
       subnets: this.states.map(stateToJson),
+      ...(this.economy ? { economy: this.economy.toJson() } : {}),
     };
   }
 
@@ -479,12 +566,25 @@ export class Network {
 }
 
 /** Options of step() / run(): an object whose callbacks are functions and whose pool is a pool. */
-function checkOptions(o: unknown, field: string, isRun: boolean): void {
+function checkOptions(o: unknown, field: string, isRun: boolean, dtao: boolean): void {
   if (typeof o !== "object" || o === null || Array.isArray(o)) {
     throw new YumaInputError(field, isRun ? "must be an object such as { blocks: 100 }" : "must be an object such as { shares }");
   }
   const r = o as Record<string, unknown>;
-  const fns = isRun ? ["shares", "onProgress"] : ["shares"];
+  const fns = isRun ? ["shares", "flows", "onProgress"] : ["shares", "flows"];
+  if (dtao && r.shares !== undefined) throw new YumaInputError(`${field}.shares`, 'applies to economy "static" only (the dtao economy takes shares from its share rule)');
+  for (const k of ["flows", "history", "sampleEvery"]) {
+    if (!dtao && r[k] !== undefined) throw new YumaInputError(`${field}.${k}`, 'applies to economy "dtao" only');
+  }
+  if (r.history !== undefined) {
+    const h = r.history as { blocks?: unknown; subnets?: unknown } | null;
+    if (typeof h !== "object" || h === null || !Array.isArray(h.blocks) || !Array.isArray(h.subnets)) {
+      throw new YumaInputError(`${field}.history`, "must be an object { blocks: [], subnets: [] } to fill");
+    }
+  }
+  if (r.sampleEvery !== undefined && (typeof r.sampleEvery !== "number" || !Number.isInteger(r.sampleEvery) || r.sampleEvery < 1)) {
+    throw new YumaInputError(`${field}.sampleEvery`, `must be a positive integer, got ${String(r.sampleEvery)}`);
+  }
   for (const k of fns) {
     if (r[k] !== undefined && typeof r[k] !== "function") throw new YumaInputError(`${field}.${k}`, `must be a function, got ${typeof r[k]}`);
   }

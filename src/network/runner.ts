@@ -34,12 +34,18 @@ export interface ShardInput {
   /** Last block to simulate (inclusive). */
   to: number;
   segments: Segment[];
+  /** dtao economy: each subnet's epoch blocks (the stateful schedule, planned on the main
+   *  thread). Epochs then run with no amount and return their emission shares instead. */
+  epochBlocks?: number[][];
 }
 
 export interface EpochRecord {
   block: number;
   netuid: number;
   hash: Uint8Array;
+  /** dtao: the epoch's normalised server / validator shares (I32F32 raw per uid). */
+  server?: BigInt64Array;
+  validator?: BigInt64Array;
 }
 
 export interface ShardHooks {
@@ -141,6 +147,11 @@ function sumRao(x: BigUint64Array, bound: bigint): bigint {
   return t;
 }
 
+/** Epoch blocks of the legacy rule in (from, to]. */
+function* staticEpochs(netuid: number, tempo: number, from: number, to: number): Generator<number> {
+  for (let e = nextEpochBlock(netuid, tempo, from); e <= to; e += tempo + 1) yield e;
+}
+
 /** Advance every subnet of the shard from `from` to `to`. Mutates `input.states`. */
 export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks = {}): EpochRecord[] {
   const records: EpochRecord[] = [];
@@ -184,8 +195,11 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       commitBlocks: null,
     };
     let cursor = input.from;
-    for (let e = nextEpochBlock(cfg.netuid, cfg.tempo, input.from); e <= input.to; e += cfg.tempo + 1) {
-      accrue(cursor, e);
+    const planned = input.epochBlocks?.[k];
+    const shareMode = planned !== undefined;
+    const blocks: Iterable<number> = planned ?? staticEpochs(cfg.netuid, cfg.tempo, input.from, input.to);
+    for (const e of blocks) {
+      if (!shareMode) accrue(cursor, e);
       cursor = e;
       hooks.beforeEpoch?.(cfg.netuid, e);
       // Weight setting since the last epoch: the latest setting of each validator counts.
@@ -202,7 +216,7 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         s.lastUpdate[v] = BigInt(at);
       }
       if (changed) csrFromRows(s, rows);
-      const rao = s.pending;
+      const rao = shareMode ? 0n : s.pending;
       const encoded: EncodedEpoch = {
         ...fixed,
         currentBlock: BigInt(e),
@@ -222,6 +236,12 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       const dv = new DataView(buf);
       const at = (off: number) => dv.getUint32(outPtr + off, true);
       const n = s.n;
+      const record: EpochRecord = { block: e, netuid: cfg.netuid, hash };
+      if (shareMode) {
+        // The amounts are applied later by the economy, from these shares.
+        record.server = new BigInt64Array(buf, at(OUTPUT.serverShare), n).slice();
+        record.validator = new BigInt64Array(buf, at(OUTPUT.validatorShare), n).slice();
+      } else {
       const server = new BigUint64Array(buf, at(OUTPUT.server), n);
       const validator = new BigUint64Array(buf, at(OUTPUT.validator), n);
       const toMiners = sumRao(server, rao);
@@ -239,6 +259,7 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       if (cfg.stakeMode === "compound") {
         for (let i = 0; i < n; i++) s.stake[i] = s.stake[i]! + validator[i]!;
       }
+      }
       // Bonds and permits become the next epoch's inputs; consensus is what copiers copy.
       const bStart = new Uint32Array(buf, at(OUTPUT.bondsStart), n + 1);
       const nnz = bStart[n]!;
@@ -253,9 +274,9 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       s.consensus.set(new Uint16Array(buf, at(OUTPUT.consensus), n));
       s.lastEpochBlock = e;
       s.epochs++;
-      records.push({ block: e, netuid: cfg.netuid, hash });
+      records.push(record);
     }
-    accrue(cursor, input.to);
+    if (!shareMode) accrue(cursor, input.to);
   });
   return records;
 }

@@ -9,10 +9,13 @@ import { resolveConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, nextEpochBlock } from "./runner.js";
 import { stateFromJson, type SubnetState } from "./state.js";
 import { fromHex } from "../digest.js";
+import { DtaoEconomy, type DtaoEconomyJson } from "../economy/dtao.js";
+import { F } from "../economy/layout.js";
+import { createSchedule, listEpochs } from "./schedule.js";
 
 export const SNAPSHOT_FORMAT = "yuma-network-snapshot/1";
 
-const SNAPSHOT_KEYS = new Set<string>(["format", "config", "block", "issuance", "splitDust", "digest", "subnets"]);
+const SNAPSHOT_KEYS = new Set<string>(["format", "config", "block", "issuance", "splitDust", "digest", "subnets", "economy"]);
 
 const fail = (field: string, rule: string): never => {
   throw new YumaInputError(field, rule);
@@ -32,6 +35,7 @@ export interface ParsedSnapshot {
   splitDust: bigint;
   digest: Uint8Array;
   states: SubnetState[];
+  economy?: DtaoEconomy;
 }
 
 /** Issuance after `blocks` blocks from `issuance`. Emission is a non-increasing step function
@@ -86,6 +90,8 @@ export function parseSnapshot(wasm: YumaExports, input: unknown): ParsedSnapshot
     fail("snapshot.digest", `must be 64 hex digits (a SHA-256), got ${JSON.stringify(s.digest) ?? "undefined"}`);
   }
   const digest = fromHex(s.digest as string);
+  if (config.economy === "dtao") return parseDtao(wasm, s, config, block, issuance, splitDust, digest);
+  if (s.economy !== undefined) fail("snapshot.economy", 'applies to economy "dtao" only');
   const blocks = block - config.startBlock;
   const expected = issuanceAfter(wasm, BigInt(config.issuance), blocks);
   if (issuance !== expected) {
@@ -111,4 +117,59 @@ export function parseSnapshot(wasm: YumaExports, input: unknown): ParsedSnapshot
     fail("snapshot.subnets", `rao do not add up: owner + miners + validators + pending + pendingOwner + dust over the subnets, plus splitDust, is ${accounted}, but ${minted} were minted`);
   }
   return { config, block, issuance, splitDust, digest, states };
+}
+
+/** The dtao part: the economy's state checked against the config, the epoch schedule replayed
+ *  from the start block, and the alpha and TAO accounting identities. */
+function parseDtao(wasm: YumaExports, s: Record<string, unknown>, config: ResolvedNetwork, block: number, issuance: bigint, splitDust: bigint, digest: Uint8Array): ParsedSnapshot {
+  if (splitDust !== 0n) fail("snapshot.splitDust", `must be 0 for the dtao economy, got ${splitDust}`);
+  const ej = requireObject(s.economy, "snapshot.economy", new Set(["state", "schedule", "minted", "recycled"]));
+  const minted = requireU64(ej.minted, "snapshot.economy.minted");
+  const recycled = requireU64(ej.recycled, "snapshot.economy.recycled");
+  if (recycled > minted) fail("snapshot.economy.recycled", `must not exceed minted ${minted}, got ${recycled}`);
+  if (issuance !== BigInt(config.issuance) + minted - recycled) {
+    fail("snapshot.issuance", `must be config.issuance + minted − recycled = ${BigInt(config.issuance) + minted - recycled}, got ${issuance}`);
+  }
+  const eco = new DtaoEconomy(config, wasm, ej as unknown as DtaoEconomyJson);
+  // The schedule a run from the config reaches at this block (it never depends on amounts).
+  const replay = createSchedule(config.subnets, config.startBlock);
+  const ran = listEpochs(replay, config.startBlock, block, config.maxEpochsPerBlock ?? 2);
+  if (JSON.stringify(replay) !== JSON.stringify(eco.schedule)) fail("snapshot.economy.schedule", `must be the schedule a run reaches at block ${block}`);
+  const epochs = config.subnets.map(() => 0), last = config.subnets.map(() => 0);
+  for (const e of ran) {
+    const i = eco.indexOf(e.netuid);
+    epochs[i]!++;
+    last[i] = e.block;
+  }
+  const n = config.subnets.length;
+  const f = (k: number, i: number) => eco.state[k * n + i]!;
+  config.subnets.forEach((c, i) => {
+    const at = `snapshot.economy.state (subnet ${c.netuid})`;
+    const w = f(F.F_WEIGHT, i);
+    if (w < 10n ** 16n || w > 99n * 10n ** 16n) fail(at, `pool weight must be in [0.01, 0.99], got ${w} parts`);
+    if (f(F.F_MECH, i) !== 1n) fail(at, "mechanism must be 1 (dynamic)");
+    if (f(F.F_FEE, i) !== BigInt(c.feeRate!)) fail(at, `fee rate must be the config's ${c.feeRate}`);
+    if (f(F.F_FIRST, i) !== BigInt(c.firstEmissionBlock!)) fail(at, `first emission block must be the config's ${c.firstEmissionBlock}`);
+    if (f(F.F_ENABLED, i) !== (c.emissionEnabled ? 1n : 0n)) fail(at, "emission switch must be the config's");
+    if (f(F.F_RECYCLE, i) !== (c.ownerBurn === "recycle" ? 1n : 0n)) fail(at, "owner burn setting must be the config's");
+    if (f(F.F_STATIC, i) !== BigInt(c.share)) fail(at, "static share must be the config's");
+    if (f(F.F_HALVING, i) !== BigInt(c.emaHalvingBlocks!)) fail(at, "EMA halving must be the config's");
+    if (f(F.F_EMA, i) > 1n << 32n) fail(at, "EMA price must not exceed 1");
+    if (f(F.F_TAO, i) === 0n || f(F.F_ALPHA_IN, i) === 0n) fail(at, "pool reserves must be non-zero");
+    // Every alpha emitted is paid, burned, recycled or pending.
+    const paid = f(F.T_OWNER, i) + f(F.T_MINERS, i) + f(F.T_VALIDATORS, i) + f(F.T_ROOT, i) + f(F.T_BURNED, i)
+      + BigInt.asIntN(64, f(F.T_RECYCLED, i)) + f(F.F_P_SERVER, i) + f(F.F_P_VALIDATOR, i) + f(F.F_P_ROOT, i) + f(F.F_P_OWNER, i);
+    if (paid !== f(F.T_ALPHA_OUT, i)) fail(at, `alpha does not add up: paid + burned + recycled + pending = ${paid}, alpha out emitted = ${f(F.T_ALPHA_OUT, i)}`);
+  });
+  let entered = 0n;
+  for (let i = 0; i < n; i++) entered += f(F.T_TAO_IN, i) + f(F.T_EXCESS, i) + f(F.T_STUCK, i);
+  if (entered + recycled !== minted) fail("snapshot.economy", `TAO does not add up: injected + excess + unallocated + recycled = ${entered + recycled}, minted = ${minted}`);
+  if (!Array.isArray(s.subnets)) fail("snapshot.subnets", "must be an array of subnet states");
+  const list = s.subnets as unknown[];
+  if (list.length !== n) fail("snapshot.subnets", `must hold one state per configured subnet (${n}), got ${list.length}`);
+  const states = config.subnets.map((cfg, i) =>
+    stateFromJson(list[i], `snapshot.subnets[${i}]`, {
+      cfg, seed: config.seed, startBlock: config.startBlock, block, epochs: epochs[i]!, lastEpochBlock: last[i]!, stake: eco.epochStake[i]!, economyOnly: true,
+    }));
+  return { config, block, issuance, splitDust, digest, states, economy: eco };
 }

@@ -141,6 +141,10 @@ export interface StateContext {
   /** Epochs of this subnet in blocks (startBlock, block], and the block of the last one (0 if none). */
   epochs: number;
   lastEpochBlock: number;
+  /** dtao: the epoch's stake input (alpha + τ·root), instead of the configured alpha stake. */
+  stake?: BigUint64Array;
+  /** dtao: amounts live in the economy; the state's own counters must be 0. */
+  economyOnly?: boolean;
 }
 
 const STATE_KEYS = new Set<string>([
@@ -217,7 +221,12 @@ export function stateFromJson(input: unknown, field: string, ctx: StateContext):
     total += stake[i]!;
     if (total >= STAKE_LIMIT) fail(`${field}.stake[${i}]`, `total stake must stay below 2^63 rao, reaches ${total} here`);
   }
-  const initial = initialStake(cfg, ctx.seed);
+  const initial = ctx.stake ?? initialStake(cfg, ctx.seed);
+  if (ctx.economyOnly) {
+    for (const k of ["pending", "pendingOwner", "owner", "miners", "validators", "dust"] as const) {
+      if (s[k] !== 0n) fail(`${field}.${k}`, "must be 0 (the dtao economy keeps the amounts)");
+    }
+  }
   for (let i = 0; i < n; i++) {
     if (cfg.stakeMode === "fixed" ? stake[i] !== initial[i] : stake[i]! < initial[i]!) {
       fail(`${field}.stake[${i}]`, cfg.stakeMode === "fixed"

@@ -32,7 +32,9 @@ export default function shardTask(task: ShardTaskMessage): boolean {
   });
   // WASM memory cannot shrink: after a large subnet, the next task starts on a fresh instance.
   if (wasm.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) wasm = undefined;
-  const transfer = task.input.states.flatMap(buffersOf);
+  const transfer: ArrayBuffer[] = task.input.states.flatMap(buffersOf);
+  // dtao epochs carry their emission shares back: moved, not copied.
+  for (const r of records) if (r.server && r.validator) transfer.push(r.server.buffer as ArrayBuffer, r.validator.buffer as ArrayBuffer);
   port.postMessage({ type: "done", states: task.input.states, records }, transfer);
   port.close();
   return true;
