@@ -12,10 +12,11 @@
 import { blockEmission } from "./emission";
 import { emitShares } from "./epoch";
 import {
-  distributeDividends, getShares, getSharesFlow, getSubnetBlockEmissions, getSubnetTerms, minerBurned, pendingSplit,
+  distributeDividends, getShares, getSubnetBlockEmissions, getSubnetTerms, minerBurned, pendingSplit,
   getTaoWeight, rootProportion, splitAlphaCreated, splitOwnerCut, splitRoot, splitServer, splitValidator, termAlphaIn, termAlphaOut,
-  termExcess, termTaoIn, updateEmaFlow, updateMovingPrice, validatorAlphaFor, flowHi, flowLo,
+  termExcess, termTaoIn, updateMovingPrice, validatorAlphaFor,
 } from "./coinbase";
+import { flowShares } from "./flow";
 import { calculatePrice, poolSwap, priceHi, priceLo, swapAlphaReserve, swapPaidIn, swapPaidOut, swapTaoReserve, updateWeightsForAddedLiquidity } from "./swap";
 import { divShl, toU64, wHi, wLo } from "./wide";
 import { hi128, lo128, umul128 } from "./fixed";
@@ -158,7 +159,10 @@ export function dtaoBlock(base: usize, n: i32, globals: usize, block: u64, emiss
   const idx = scratch; // i32[n] (as u64 slots)
   let m = 0;
   for (let i = 0; i < n; i++) {
-    if (get(base, n, F_FIRST, i) <= block) store<u64>(idx + (<usize>m++ << 3), <u64>i);
+    if (get(base, n, F_FIRST, i) <= block) {
+      store<u64>(idx + (<usize>m << 3), <u64>i);
+      m++;
+    }
   }
   const nn = <usize>n << 3;
   const ema = scratch + nn; // i64[m]
@@ -188,27 +192,7 @@ export function dtaoBlock(base: usize, n: i32, globals: usize, block: u64, emiss
       store<u64>(shLo + (<usize>k << 3), wLo);
     }
   } else if (rule == 1) {
-    // get_ema_flow per subnet: fold this block's accumulated flows into the EMAs, then the
-    // flow shares. Pointers to the (lo, hi) pairs are gathered into scratch for the kernel.
-    const smoothing = g(globals, G_FLOW_SMOOTHING);
-    const user = tExcess + nn; // i128 pairs need 2·m words: use tTao.. as the second half
-    const proto = user + (nn << 1);
-    for (let k = 0; k < m; k++) {
-      const i = <i32>load<u64>(idx + (<usize>k << 3));
-      updateEmaFlow(get(base, n, F_EMA_USER_HI, i), get(base, n, F_EMA_USER_LO, i), <i64>get(base, n, F_FLOW_USER, i), smoothing);
-      set(base, n, F_EMA_USER_HI, i, flowHi);
-      set(base, n, F_EMA_USER_LO, i, flowLo);
-      updateEmaFlow(get(base, n, F_EMA_PROTO_HI, i), get(base, n, F_EMA_PROTO_LO, i), <i64>get(base, n, F_FLOW_PROTO, i), smoothing);
-      set(base, n, F_EMA_PROTO_HI, i, flowHi);
-      set(base, n, F_EMA_PROTO_LO, i, flowLo);
-      set(base, n, F_FLOW_USER, i, 0);
-      set(base, n, F_FLOW_PROTO, i, 0);
-      store<u64>(user + (<usize>k << 4), get(base, n, F_EMA_USER_LO, i));
-      store<u64>(user + (<usize>k << 4) + 8, get(base, n, F_EMA_USER_HI, i));
-      store<u64>(proto + (<usize>k << 4), get(base, n, F_EMA_PROTO_LO, i));
-      store<u64>(proto + (<usize>k << 4) + 8, get(base, n, F_EMA_PROTO_HI, i));
-    }
-    getSharesFlow(m, user, proto, true, shHi, shLo);
+    flowShares(base, n, idx, m, g(globals, G_FLOW_SMOOTHING), shHi, shLo);
   }
   getSubnetBlockEmissions(m, shHi, shLo, enabled, emission, tEm);
 

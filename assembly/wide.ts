@@ -237,3 +237,30 @@ export function toU64(hi: u64, lo: u64, frac: u32): u64 {
   if (intHi != 0) return U64_MAX;
   return (lo >> <u64>frac) | (hi << <u64>(64 - frac));
 }
+
+/** The full 256-bit product a·b into the exported words x3..x0 (x0 lowest). */
+export let x0: u64 = 0, x1: u64 = 0, x2: u64 = 0, x3: u64 = 0;
+export function mulFull(ahi: u64, alo: u64, bhi: u64, blo: u64): void {
+  mul256(ahi, alo, bhi, blo);
+  x0 = p0;
+  x1 = p1;
+  x2 = p2;
+  x3 = p3;
+}
+
+/** ⌊(n3:n2:n1:n0) / (dhi:dlo)⌋ into (wHi, wLo); false (and 0) on a zero divisor or a quotient
+ *  of 2^128 or more. */
+export function divWide(n3: u64, n2: u64, n1: u64, n0: u64, dhi: u64, dlo: u64): bool {
+  wHi = 0;
+  wLo = 0;
+  if (dhi == 0 && dlo == 0) return false;
+  if (dhi == 0) {
+    if (n3 != 0 || n2 >= dlo) return false;
+    const q1 = divlu(n2, n1, dlo);
+    const q0 = divlu(lo128, n0, dlo);
+    wHi = q1;
+    wLo = q0;
+    return true;
+  }
+  return divKnuth(n3, n2, n1, n0, dhi, dlo);
+}

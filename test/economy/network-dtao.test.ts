@@ -51,8 +51,8 @@ function oracleConfig(rootStake: string, prices: number[]): NetworkConfig {
     defaults: { neurons: 12, validators: 4, tempo: 360, maxAllowedValidators: 4, validatorStake: "100000000000000" },
     subnets: prices.map((p, i) => ({
       netuid: i + 1,
-      pool: { tao: String(BigInt(Math.round(p * 1e6)) * (10n ** 9n) * BigInt(1 + i) ), alpha: String(10n ** 15n * BigInt(1 + i)) },
-      alphaOut: String(3n * 10n ** 14n + BigInt(i) * 10n ** 14n),
+      pool: { tao: String(BigInt(Math.round(p * 1e6)) * (1000000000n) * BigInt(1 + i) ), alpha: String(1000000000000000n * BigInt(1 + i)) },
+      alphaOut: String(3n * 100000000000000n + BigInt(i) * 100000000000000n),
       emaPrice: Math.min(1, p * (0.8 + 0.1 * i)),
       firstEmissionBlock: i === 3 ? 1_000_030 : 900_000 - 1000 * i,
       emissionEnabled: i !== 2,

@@ -1,0 +1,73 @@
+// `yuma simulate` with the dtao economy end to end (spawns dist/cli.js, built by npm test):
+// the issue's JSON contract, its integer identities, the text summary and the day report.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const cli = join(__dirname, "..", "..", "dist", "cli.js");
+const yuma = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+const small = ["--subnets", "5", "--neurons", "16", "--validators", "4", "--tempo", "30", "--blocks", "150"];
+const DEC = /^(0|[1-9][0-9]*)$/;
+
+describe("yuma simulate --economy dtao", () => {
+  it("--json prints exactly the contract's keys; the TAO and alpha identities hold in integers", () => {
+    const r = yuma("simulate", ...small, "--threads", "2", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(["economy", "shareRule", "blocks", "issuanceStart", "issuanceEnd", "minted", "recycled", "rootStake", "subnets", "unallocated", "digest"]);
+    expect([j.economy, j.shareRule, j.blocks]).toEqual(["dtao", "price-ema", 150]);
+    let entered = 0n;
+    for (const s of j.subnets) {
+      expect(Object.keys(s)).toEqual(["netuid", "tempo", "epochs", "price", "emaPrice", "share", "taoIn", "excessTao", "alphaIn", "alphaOut", "owner", "miners", "validators", "root", "burned", "recycled", "pending", "poolTao", "poolAlpha"]);
+      for (const k of ["taoIn", "excessTao", "alphaIn", "alphaOut", "owner", "miners", "validators", "root", "burned", "pending", "poolTao", "poolAlpha"]) expect(s[k]).toMatch(DEC);
+      for (const k of ["price", "emaPrice", "share"]) expect(typeof s[k]).toBe("number");
+      entered += BigInt(s.taoIn) + BigInt(s.excessTao);
+      const parts = ["owner", "miners", "validators", "root", "burned", "recycled", "pending"].reduce((a, k) => a + BigInt(s[k]), 0n);
+      expect(parts).toBe(BigInt(s.alphaOut));
+    }
+    expect(entered + BigInt(j.recycled) + BigInt(j.unallocated)).toBe(BigInt(j.minted));
+    // Past the first halving by default: 0.5 TAO per block.
+    expect(BigInt(j.minted)).toBe(150n * 500_000_000n);
+  });
+
+  it("same JSON for 1 and 3 threads; each share rule runs; --economy static keeps the old shape", () => {
+    const a = JSON.parse(yuma("simulate", ...small, "--threads", "1", "--json").stdout);
+    const b = JSON.parse(yuma("simulate", ...small, "--threads", "3", "--json").stdout);
+    expect(b).toEqual(a);
+    for (const rule of ["tao-flow", "static"]) {
+      const r = yuma("simulate", ...small, "--share-rule", rule, "--json");
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).shareRule).toBe(rule);
+    }
+    const s = JSON.parse(yuma("simulate", ...small, "--economy", "static", "--json").stdout);
+    expect(Object.keys(s)).toEqual(["blocks", "issuanceStart", "issuanceEnd", "subnets", "unallocated", "digest"]);
+  });
+
+  it("refuses bad flags with a clear message", () => {
+    for (const [args, msg] of [
+      [["--economy", "dynamic"], /--economy must be dtao or static/],
+      [["--share-rule", "flow"], /--share-rule must be/],
+      [["--economy", "static", "--share-rule", "price-ema"], /--share-rule applies to --economy dtao/],
+      [["--economy", "static", "--html", "x.html"], /--html applies to --economy dtao/],
+    ] as const) {
+      const r = yuma("simulate", ...small, ...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it("prints the dtao table and writes the --html day report", () => {
+    const dir = mkdtempSync(join(tmpdir(), "yuma-dtao-"));
+    const file = join(dir, "day.html");
+    const r = yuma("simulate", ...small, "--html", file);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/netuid\s+epochs\s+price τ\/α\s+EMA price\s+share %/);
+    expect(r.stdout).toMatch(/root stake .* Σ prices/);
+    const html = readFileSync(file, "utf8");
+    expect(html.startsWith("<!DOCTYPE html>") || html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});
