@@ -247,7 +247,7 @@ function roundGuard(r: Big, v: Big): void {
 // Registers of the series.
 const term = new Big(), res = new Big(), prev = new Big(), rnd = new Big(), prod = new Big(), nxt = new Big();
 const xv = new Big(), lnA = new Big(), lnB = new Big(), tmp = new Big(), m = new Big(), one = new Big();
-const ln2Cache = new StaticArray<Big>(2);
+const ln2A = new Big(), ln2B = new Big(); // allocated at start-up: nothing managed is allocated later
 let ln2Bits0: i32 = -1, ln2Bits1: i32 = -1;
 
 /** The magnitude of a Big compared with the guard scale 2^24. */
@@ -295,17 +295,16 @@ function expFixed(out: Big, p: i32, maxIters: i32): void {
 
 /** ln 2 at fixed point 2^p (−ln(1 − 1/2)), cached for the two precisions in use. */
 function ln2At(p: i32, maxIters: i32): Big {
-  if (p == ln2Bits0) return unchecked(ln2Cache[0]);
-  if (p == ln2Bits1) return unchecked(ln2Cache[1]);
+  if (p == ln2Bits0) return ln2A;
+  if (p == ln2Bits1) return ln2B;
   const slot = ln2Bits0 < 0 ? 0 : 1;
-  const b = new Big();
+  const b = slot == 0 ? ln2A : ln2B;
   shl(tmp, one, p - 1);
   copy(xv, tmp);
   xv.neg = true;
   ln1pFixed(b, p, maxIters);
   b.neg = !b.neg;
   if (b.len == 0) b.neg = false;
-  unchecked(ln2Cache[slot] = b);
   if (slot == 0) ln2Bits0 = p;
   else ln2Bits1 = p;
   return b;

@@ -135,6 +135,9 @@ export function getSubnetBlockEmissions(m: i32, shHi: usize, shLo: usize, enable
         sLo = wLo;
       }
     }
+    // The effective share is written back (the caller reports it as the subnet's share).
+    store<u64>(shHi + o, sHi);
+    store<u64>(shLo + o, sLo);
     // U64F64(E)·s is exactly E·s raw; dropping 32 fraction bits is one floor.
     mulShr(0, emission, sHi, sLo, 32);
     store<u64>(out + o, wLo);

@@ -2,14 +2,23 @@
 // nothing that outlives the next one and memory stops growing once the largest subnet has
 // been seen.
 
-// Our own bump heap above the static data (no managed objects are ever allocated, so the
-// AssemblyScript runtime's heap is unused). Allocations are 16-byte aligned.
-// Address 0 is kept unused so that no allocation is ever mistaken for a null pointer.
-const heapStart: usize = ((__heap_base + 15) & ~15) + 16;
-let top: usize = heapStart;
+// Our own bump heap above the static data and above the few managed objects the module
+// allocates once at start-up (fixed-size scratch registers of the wide arithmetic; the stub
+// runtime never frees or moves them, and nothing managed is allocated after start-up).
+// It begins after a marker object allocated at the first call, when every module-level
+// initialiser has run. Allocations are 16-byte aligned; address 0 is never handed out.
+let heapStart: usize = 0;
+let top: usize = 0;
+
+function start(): void {
+  const marker = changetype<usize>(new StaticArray<u8>(16));
+  heapStart = ((marker + 16 + 15) & ~15) + 16;
+  top = heapStart;
+}
 
 /** Drop every allocation. */
 export function heapReset(): void {
+  if (heapStart == 0) start();
   top = heapStart;
 }
 
@@ -20,6 +29,7 @@ const heapEnd: usize = 0xffff_fff0;
 /** Allocate `bytes` without clearing; grows memory (doubling) when needed. Traps
  *  (`unreachable`) when the heap cannot hold them: past 4 GiB, or the engine refuses to grow. */
 export function allocRaw(bytes: usize): usize {
+  if (heapStart == 0) start();
   const p = top;
   if (bytes > heapEnd - p) unreachable(); // p + bytes would pass 4 GiB (and wrap around)
   const end = (p + bytes + 15) & ~15;
