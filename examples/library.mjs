@@ -20,7 +20,7 @@ const epochs = runTrajectory({ params, inputs, epochs: [{ currentBlock: 7200 }, 
 
 const perBlock = blockEmission(10_500_000_000_000_000n); // 500000000n (rao per block after the first halving)
 
-// A whole network on 2 worker threads (a small one: 4 subnets × 32 uids, 720 blocks).
+// A whole dynamic-TAO network on 2 worker threads (a small one: 4 subnets × 32 uids, 720 blocks).
 const config = { subnets: 4, seed: 1, defaults: { neurons: 32, validators: 8, tempo: 99, liquidAlpha: true } };
 const net = new Network(config);
 const summary = await net.run({ blocks: 720, threads: 2, onProgress: (p) => {} }); // amounts are decimal strings

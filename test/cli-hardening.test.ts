@@ -246,7 +246,7 @@ describe("item 10: conveniences", () => {
   });
 
   it("simulate --json carries the table's top earners and Nakamoto coefficient, existing fields unchanged", async () => {
-    const args = ["simulate", "--subnets", "3", "--neurons", "16", "--validators", "4", "--tempo", "10", "--blocks", "120", "--threads", "1"];
+    const args = ["simulate", "--economy", "static", "--subnets", "3", "--neurons", "16", "--validators", "4", "--tempo", "10", "--blocks", "120", "--threads", "1"];
     const [j, t] = await Promise.all([yuma([...args, "--json"]), yuma(args)]);
     expect(j.code).toBe(0);
     const out = JSON.parse(j.stdout) as { subnets: Array<Record<string, unknown>> };

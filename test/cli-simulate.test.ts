@@ -10,7 +10,7 @@ const cli = join(__dirname, "..", "dist", "cli.js");
 const yuma = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
 
 describe("yuma simulate", () => {
-  const small = ["--subnets", "4", "--neurons", "16", "--validators", "4", "--tempo", "20", "--blocks", "100"];
+  const small = ["--economy", "static", "--subnets", "4", "--neurons", "16", "--validators", "4", "--tempo", "20", "--blocks", "100"];
 
   it("--json prints exactly the contract's keys, amounts as decimal strings", () => {
     const r = yuma("simulate", ...small, "--threads", "2", "--json");
@@ -46,9 +46,9 @@ describe("yuma simulate", () => {
     const dir = mkdtempSync(join(tmpdir(), "yuma-sim-"));
     const file = join(dir, "net.json");
     writeFileSync(file, JSON.stringify({ seed: 4, subnets: [{ netuid: 7, tempo: 5, share: 2 }, { netuid: 9, tempo: 6 }], defaults: { neurons: 12, validators: 3 } }));
-    const j = JSON.parse(yuma("simulate", "--config", file, "--blocks", "30", "--json").stdout);
+    const j = JSON.parse(yuma("simulate", "--economy", "static", "--config", file, "--blocks", "30", "--json").stdout);
     expect(j.subnets.map((s: { netuid: number; tempo: number }) => [s.netuid, s.tempo])).toEqual([[7, 5], [9, 6]]);
-    const k = JSON.parse(yuma("simulate", "--config", file, "--blocks", "30", "--tempo", "3", "--json").stdout);
+    const k = JSON.parse(yuma("simulate", "--economy", "static", "--config", file, "--blocks", "30", "--tempo", "3", "--json").stdout);
     expect(k.subnets.map((s: { tempo: number }) => s.tempo)).toEqual([3, 3]);
   });
 

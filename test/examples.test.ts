@@ -50,17 +50,22 @@ describe("examples/library.mjs", () => {
     expect(printed.blockEmission).toBe("500000000");
   });
 
-  it("runs the network on worker threads: every rao accounted for, same digest as a main-thread run and with its own pool", () => {
+  it("runs the dtao network on worker threads: every rao accounted for, same digest as a main-thread run and with its own pool", () => {
     const s = printed.network;
-    expect(s.blocks).toBe(720);
+    expect([s.economy, s.blocks]).toEqual(["dtao", 720]);
     expect(s.subnets).toHaveLength(4);
-    for (const sub of s.subnets) for (const k of ["owner", "miners", "validators", "pending"]) expect(sub[k]).toMatch(/^(0|[1-9]\d*)$/);
-    const paid = s.subnets.reduce((a: bigint, sub: Record<string, string>) => a + sum([sub.owner!, sub.miners!, sub.validators!, sub.pending!]), 0n);
-    expect(paid + BigInt(s.unallocated)).toBe(BigInt(s.issuanceEnd) - BigInt(s.issuanceStart));
-    expect(BigInt(s.issuanceEnd)).toBe(720n * 1_000_000_000n);
+    let entered = 0n;
+    for (const sub of s.subnets) {
+      for (const k of ["owner", "miners", "validators", "root", "burned", "pending", "taoIn", "excessTao"]) expect(sub[k]).toMatch(/^(0|[1-9]\d*)$/);
+      entered += BigInt(sub.taoIn) + BigInt(sub.excessTao);
+      expect(sum([sub.owner, sub.miners, sub.validators, sub.root, sub.burned, sub.recycled, sub.pending])).toBe(BigInt(sub.alphaOut));
+    }
+    expect(entered + BigInt(s.recycled) + BigInt(s.unallocated)).toBe(BigInt(s.minted));
+    // 11M TAO issued by default: 0.5 TAO per block.
+    expect(BigInt(s.minted)).toBe(720n * 500_000_000n);
     const here = new Network({ subnets: 4, seed: 1, defaults: { neurons: 32, validators: 8, tempo: 99, liquidAlpha: true } });
     expect(here.step(720).digest).toBe(s.digest);
-    expect(printed.snapshotBlock).toBe(720);
+    expect(printed.snapshotBlock).toBe(7_000_720);
     expect(printed.sameDigestWithOwnPool).toBe(true);
   });
 

@@ -282,7 +282,7 @@ export function resolveConfig(input: unknown): ResolvedNetwork {
   });
   if (!dtao) {
     if (subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
-    return { seed, issuance, startBlock, subnets };
+    return { economy, seed, issuance, startBlock, subnets };
   }
   const d = resolveDtaoNetwork(c);
   if (d.shareRule === "static" && subnets.reduce((a, s) => a + s.share, 0) === 0) fail("config.subnets", "emission shares sum to 0");
