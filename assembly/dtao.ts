@@ -16,7 +16,7 @@ import {
   getTaoWeight, rootProportion, splitAlphaCreated, splitOwnerCut, splitRoot, splitServer, splitValidator, termAlphaIn, termAlphaOut,
   termExcess, termTaoIn, updateMovingPrice, validatorAlphaFor,
 } from "./coinbase";
-import { flowShares } from "./flow";
+import { flowHi, flowLo, getSharesFlow, updateEmaFlow } from "./flow";
 import { calculatePrice, poolSwap, priceHi, priceLo, swapAlphaReserve, swapPaidIn, swapPaidOut, swapTaoReserve, updateWeightsForAddedLiquidity } from "./swap";
 import { divShl, toU64, wHi, wLo } from "./wide";
 import { hi128, lo128, umul128 } from "./fixed";
@@ -192,7 +192,26 @@ export function dtaoBlock(base: usize, n: i32, globals: usize, block: u64, emiss
       store<u64>(shLo + (<usize>k << 3), wLo);
     }
   } else if (rule == 1) {
-    flowShares(base, n, idx, m, g(globals, G_FLOW_SMOOTHING), shHi, shLo);
+    // get_ema_flow per subnet: fold this block's accumulated flows into the EMAs, then the
+    // flow shares from the (lo, hi) pairs gathered past the other scratch arrays.
+    const smoothing = g(globals, G_FLOW_SMOOTHING);
+    const user = tExcess + nn, proto = user + (nn << 1);
+    for (let k = 0; k < m; k++) {
+      const i = <i32>load<u64>(idx + (<usize>k << 3));
+      updateEmaFlow(get(base, n, F_EMA_USER_HI, i), get(base, n, F_EMA_USER_LO, i), <i64>get(base, n, F_FLOW_USER, i), smoothing);
+      set(base, n, F_EMA_USER_HI, i, flowHi);
+      set(base, n, F_EMA_USER_LO, i, flowLo);
+      updateEmaFlow(get(base, n, F_EMA_PROTO_HI, i), get(base, n, F_EMA_PROTO_LO, i), <i64>get(base, n, F_FLOW_PROTO, i), smoothing);
+      set(base, n, F_EMA_PROTO_HI, i, flowHi);
+      set(base, n, F_EMA_PROTO_LO, i, flowLo);
+      set(base, n, F_FLOW_USER, i, 0);
+      set(base, n, F_FLOW_PROTO, i, 0);
+      store<u64>(user + (<usize>k << 4), get(base, n, F_EMA_USER_LO, i));
+      store<u64>(user + (<usize>k << 4) + 8, get(base, n, F_EMA_USER_HI, i));
+      store<u64>(proto + (<usize>k << 4), get(base, n, F_EMA_PROTO_LO, i));
+      store<u64>(proto + (<usize>k << 4) + 8, get(base, n, F_EMA_PROTO_HI, i));
+    }
+    getSharesFlow(m, user, proto, shHi, shLo);
   }
   getSubnetBlockEmissions(m, shHi, shLo, enabled, emission, tEm);
 

@@ -90,3 +90,8 @@ export function cbSplitPart(k: i32): u64 { return k == 0 ? splitAlphaCreated : k
 export function cbMovingPrice(p: i64, spotHi: u64, spotLo: u64, mech: i32, block: u64, first: u64, halving: u64, alpha: i64): i64 { return updateMovingPrice(p, spotHi, spotLo, mech, block, first, halving, alpha); }
 export function cbMinerBurned(w: u64, t: u64): u64 { return minerBurned(w, t); }
 export function cbDividends(n: i32, d: usize, a: usize, r: usize, pa: u64, pr: u64, tau: u64, take: u64, o1: usize, o2: usize, o3: usize, o4: usize): void { distributeDividends(n, d, a, r, pa, pr, tau, take, o1, o2, o3, o4); }
+import { flowHi, flowLo, getSharesFlow, updateEmaFlow } from "./flow";
+export function cbEmaFlow(hi: u64, lo: u64, flow: i64, smoothing: u64): void { updateEmaFlow(hi, lo, flow, smoothing); }
+export function cbFlowHi(): u64 { return flowHi; }
+export function cbFlowLo(): u64 { return flowLo; }
+export function cbSharesFlow(m: i32, user: usize, proto: usize, outHi: usize, outLo: usize): void { getSharesFlow(m, user, proto, outHi, outLo); }

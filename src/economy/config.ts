@@ -111,8 +111,6 @@ export function resolveEconomy(v: unknown): Economy {
 export function resolveDtaoNetwork(c: Record<string, unknown>): ResolvedDtao {
   const rule = c.shareRule ?? "price-ema";
   if (!SHARE_RULES.includes(rule as ShareRule)) fail("config.shareRule", `must be one of ${SHARE_RULES.join(", ")}, got ${quote(rule)}`);
-  // Specified in docs/economics.md and transcribed in the test oracle, not yet in WASM.
-  if (rule === "tao-flow") fail("config.shareRule", '"tao-flow" is not available in this version yet (use "price-ema" or "static")');
   const m = requireObject(c.market ?? {}, "config.market", MARKET_KEYS);
   const market: ResolvedMarket = {
     enabled: requireBool(m.enabled ?? true, "config.market.enabled"),

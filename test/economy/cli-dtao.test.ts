@@ -36,7 +36,7 @@ describe("yuma simulate --economy dtao", () => {
     const a = JSON.parse(yuma("simulate", ...small, "--threads", "1", "--json").stdout);
     const b = JSON.parse(yuma("simulate", ...small, "--threads", "3", "--json").stdout);
     expect(b).toEqual(a);
-    for (const rule of ["static"]) {
+    for (const rule of ["tao-flow", "static"]) {
       const r = yuma("simulate", ...small, "--share-rule", rule, "--json");
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).shareRule).toBe(rule);

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { engine } from "../../src/wasm.js";
 import {
   calculateDividendDistribution, getMovingAlphaPrice, getNetworkRootSellFlag, getShares, getSubnetBlockEmissions, getSubnetTerms,
-  getTaoWeight, minerBurned, pendingSplit, rootProportion, updateMovingPrice, applyDelegateTake,
+  getTaoWeight, minerBurned, pendingSplit, rootProportion, updateMovingPrice, applyDelegateTake, updateEmaFlow, getSharesFlow,
+  FLOW_EMA_SMOOTHING_FACTOR,
 } from "../reference/coinbase.js";
 
 type Fn = (...a: unknown[]) => unknown;
@@ -121,5 +122,27 @@ describe("coinbase kernels", () => {
     expect([get(o3!, 2)[1], get(o4!, 2)[1]]).toEqual([t.take, t.rest]);
     expect(u(w.cbMinerBurned!(300n, 1000n))).toBe(1_288_490_188n);
     expect(u(w.cbMinerBurned!(0n, 0n))).toBe(0n);
+  });
+
+  const i128 = (x: bigint) => BigInt.asIntN(128, x);
+  const flowVal = fc.oneof(fc.bigInt({ min: -(1n << 100n), max: 1n << 100n }), fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }), fc.constantFrom(0n, 1n, -1n));
+
+  it("the TAO-flow rule: EMA update and shares equal the oracle", () => {
+    fc.assert(fc.property(flowVal, fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (ema, flow) => {
+      const raw = BigInt.asUintN(128, ema);
+      w.cbEmaFlow!(raw >> 64n, raw & M64, flow, FLOW_EMA_SMOOTHING_FACTOR);
+      expect(i128((u(w.cbFlowHi!()) << 64n) | u(w.cbFlowLo!()))).toBe(updateEmaFlow(ema, flow));
+    }), { numRuns: 500 });
+    fc.assert(fc.property(fc.array(fc.tuple(flowVal, flowVal), { minLength: 1, maxLength: 64 }), (xs) => {
+      const n = xs.length;
+      w.reset();
+      const user = w.alloc(16 * n), proto = w.alloc(16 * n), hi = w.alloc(8 * n), lo = w.alloc(8 * n);
+      const pairs = (vs: bigint[]) => vs.flatMap((v) => { const r = BigInt.asUintN(128, v); return [r & M64, r >> 64n]; });
+      put(user, pairs(xs.map((x) => x[0])));
+      put(proto, pairs(xs.map((x) => x[1])));
+      w.cbSharesFlow!(n, user, proto, hi, lo);
+      const H = get(hi, n), L = get(lo, n);
+      expect(H.map((h, i) => (h << 64n) | L[i]!)).toEqual(getSharesFlow(xs.map((x) => x[0]), xs.map((x) => x[1])));
+    }), { numRuns: 300 });
   });
 });
