@@ -265,7 +265,7 @@ export function validatorAlphaFor(pendingServer: u64, pendingValidator: u64, inc
 
 /** MinerBurned = withheld / total incentive, U96F32 (`checked_div` → 0). */
 export function minerBurned(withheld: u64, total: u64): u64 {
-  if (!divShl(withheld >> 32, withheld << 32, total >> 32, total << 32, 32)) return 0;
+  if (!divShl(0, withheld, 0, total, 32)) return 0; // U96F32(w)/U96F32(t) = ⌊w·2^32/t⌋
   return wLo;
 }
 

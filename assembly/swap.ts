@@ -20,13 +20,15 @@ export let priceLo: u64 = 0;
 
 /** `calculate_price(x, y)` = (w1/w2)·(y/x), each quotient `safe_div` (0), the product saturating. */
 export function calculatePrice(quote: u64, alpha: u64, tao: u64): void {
+  // U64F64(a)/U64F64(b) = ⌊a·2^64/b⌋: the same quotient with one-word operands (the fast
+  // division path; the 2^64 factors cancel exactly).
   let rHi: u64 = 0, rLo: u64 = 0;
-  if (divShl(ACC - quote, 0, quote, 0, 64)) {
+  if (divShl(0, ACC - quote, 0, quote, 64)) {
     rHi = wHi;
     rLo = wLo;
   }
   let yHi: u64 = 0, yLo: u64 = 0;
-  if (divShl(tao, 0, alpha, 0, 64)) {
+  if (divShl(0, tao, 0, alpha, 64)) {
     yHi = wHi;
     yLo = wLo;
   }
@@ -52,7 +54,7 @@ function expScaled(quote: u64, x: u64, dx: u64, baseQuote: bool): void {
     wLo = 0;
     return;
   }
-  divShl(r, 0, ACC, 0, 64);
+  divShl(0, r, 0, ACC, 64);
   if (wHi >= 1 && !(wHi == 1 && wLo == 0)) {
     wHi = 1;
     wLo = 0;
@@ -145,7 +147,7 @@ function deltaInToPrice(numHi: u64, numLo: u64, denHi: u64, denLo: u64, w: u64, 
   const r = powRatioScaled(numHi, numLo, denHi, denLo, w, ACC, 1024);
   if (powNone) return 0;
   const ef = powWide ? U64_MAX : r;
-  divShl(ef, 0, ACC, 0, 64);
+  divShl(0, ef, 0, ACC, 64);
   subSat(wHi, wLo, 1, 0);
   mulShr(reserve, 0, wHi, wLo, 64);
   return wHi;
