@@ -35,6 +35,16 @@ export function rootProportion(alphaIssuance: u64, rootTao: u64, tau: u64): u64 
   return wLo;
 }
 
+/** 1 − min(MinerBurned, 1) as U64F64 into (wHi, wLo); MinerBurned is U96F32 raw. */
+function unburned(b: u64): void {
+  let bHi = b >> 32, bLo = b << 32;
+  if (bHi >= 1) {
+    bHi = 1;
+    bLo = 0;
+  }
+  subSat(1, 0, bHi, bLo);
+}
+
 /**
  * subnet_emissions.rs `get_shares` over the subnets to emit to, U64F64 into (outHi, outLo):
  * P_i = `get_moving_alpha_price` (1 for a stable subnet, else the I96F32 EMA, negative → 0),
@@ -72,14 +82,7 @@ export function getShares(m: i32, emaPtr: usize, mechPtr: usize, burnedPtr: usiz
     const sHi = wHi, sLo = wLo;
     store<u64>(outHi + o, sHi);
     store<u64>(outLo + o, sLo);
-    // MinerBurned as U64F64, capped at 1.
-    const b = load<u64>(burnedPtr + o);
-    let bHi = b >> 32, bLo = b << 32;
-    if (bHi >= 1) {
-      bHi = 1;
-      bLo = 0;
-    }
-    subSat(1, 0, bHi, bLo);
+    unburned(load<u64>(burnedPtr + o));
     mulShr(sHi, sLo, wHi, wLo, 64);
     addSat(wsHi, wsLo, wHi, wLo);
     wsHi = wHi;
@@ -88,13 +91,7 @@ export function getShares(m: i32, emaPtr: usize, mechPtr: usize, burnedPtr: usiz
   if (wsHi != 0 || wsLo != 0) {
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
-      const b = load<u64>(burnedPtr + o);
-      let bHi = b >> 32, bLo = b << 32;
-      if (bHi >= 1) {
-        bHi = 1;
-        bLo = 0;
-      }
-      subSat(1, 0, bHi, bLo);
+      unburned(load<u64>(burnedPtr + o));
       mulShr(load<u64>(outHi + o), load<u64>(outLo + o), wHi, wLo, 64);
       divShl(wHi, wLo, wsHi, wsLo, 64); // safe_div: 0 on failure
       store<u64>(outHi + o, wHi);

@@ -183,17 +183,7 @@ export function divShl(ahi: u64, alo: u64, bhi: u64, blo: u64, shift: u32): bool
     n1 = (n1 << s) | (n0 >> t);
     n0 = n0 << s;
   }
-  if (bhi == 0) {
-    // One-word divisor: schoolbook long division by 64-bit words. The quotient fits 128
-    // bits only if the top two words are below the divisor's reach.
-    if (n3 != 0 || n2 >= blo) return false;
-    const q1 = divlu(n2, n1, blo);
-    const q0 = divlu(lo128, n0, blo);
-    wHi = q1;
-    wLo = q0;
-    return true;
-  }
-  return divKnuth(n3, n2, n1, n0, bhi, blo);
+  return divWide(n3, n2, n1, n0, bhi, blo);
 }
 
 /** Saturating u128 addition. */
@@ -255,6 +245,8 @@ export function divWide(n3: u64, n2: u64, n1: u64, n0: u64, dhi: u64, dlo: u64):
   wLo = 0;
   if (dhi == 0 && dlo == 0) return false;
   if (dhi == 0) {
+    // One-word divisor: schoolbook long division by 64-bit words. The quotient fits 128
+    // bits only if the top two words are below the divisor's reach.
     if (n3 != 0 || n2 >= dlo) return false;
     const q1 = divlu(n2, n1, dlo);
     const q0 = divlu(lo128, n0, dlo);
