@@ -12,6 +12,8 @@ import { YUMA_VERSIONS } from "../../src/scenarios/types.js";
 import { renderSweepHtml } from "../../src/report/sweep.js";
 import { parseMetric, runSweep } from "../../src/scenarios/sweep.js";
 import { launchChromium } from "../helpers/chromium.js";
+import { Network, type DtaoHistory, type DtaoSummary } from "../../src/index.js";
+import { renderNetworkHtml } from "../../src/report/network.js";
 
 let browser: Browser;
 let dir: string;
@@ -114,5 +116,28 @@ describe("reports in chromium", () => {
       expect(c.expected, c.id).toBe(9);
       expect(c.width).toBeGreaterThan(200);
     }
+  });
+
+  it("dtao day report: six line charts of the ten largest subnets and the share map of all", async () => {
+    const net = new Network({ seed: 3, subnets: 24, defaults: { neurons: 16, validators: 4, tempo: 100 } });
+    const history: DtaoHistory = { blocks: [], subnets: [] };
+    const summary = net.step(600, { history, sampleEvery: 20 }) as DtaoSummary;
+    const file = join(dir, "day.html");
+    writeFileSync(file, renderNetworkHtml(summary, history));
+    const { charts, errors, requests } = await inspect(file, join(dir, "day.png"));
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    // 600 blocks sampled every 20: 30 samples (the last block is one of them).
+    expect(history.blocks.length).toBe(30);
+    const lines = charts.filter((c) => c.id !== "share-map");
+    expect(lines.map((c) => c.id)).toEqual(["ema-price", "spot-price", "share", "root-prop", "alpha-emission", "validator-apy"]);
+    for (const c of lines) {
+      expect(c.expected, c.id).toBe(10 * 30);
+      expect(c.marks, c.id).toBe(c.expected);
+      expect(c.paths, c.id).toBe(10);
+      expect(c.width, c.id).toBeGreaterThan(300);
+    }
+    const map = charts.find((c) => c.id === "share-map")!;
+    expect(map.cells).toBeGreaterThanOrEqual(24);
   });
 });
