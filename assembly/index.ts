@@ -95,3 +95,10 @@ export function cbEmaFlow(hi: u64, lo: u64, flow: i64, smoothing: u64): void { u
 export function cbFlowHi(): u64 { return flowHi; }
 export function cbFlowLo(): u64 { return flowLo; }
 export function cbSharesFlow(m: i32, user: usize, proto: usize, outHi: usize, outLo: usize): void { getSharesFlow(m, user, proto, outHi, outLo); }
+
+// --- mechanisms (assembly/mechanism.ts) ---
+export { splitEmissions, weightedAccU16, weightedAccAlpha } from "./mechanism";
+import { mechanismWeight, weightHi, weightLo } from "./mechanism";
+export function mechWeight(sub: u64, rao: u64, first: i32): void { mechanismWeight(sub, rao, first != 0); }
+export function mechWeightHi(): u64 { return weightHi; }
+export function mechWeightLo(): u64 { return weightLo; }

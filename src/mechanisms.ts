@@ -1,0 +1,180 @@
+// A subnet epoch with several incentive mechanisms (subtensor @14bc6f9f9
+// `subnets/mechanism.rs::epoch_with_mechanisms`): the subnet's emission is split between its
+// mechanisms (`split_emissions`), each mechanism runs the exact epoch on its own weights,
+// bonds and last updates with the subnet's stake, registrations and permits, and the per-uid
+// terms are aggregated as the source does — including what it does not aggregate (see
+// docs/mechanisms.md). The arithmetic (split, mechanism weights, weighted accumulation) is in
+// WASM (assembly/mechanism.ts); this module validates, sequences and decodes.
+
+import { runEpoch } from "./epoch.js";
+import { YumaInputError } from "./errors.js";
+import { checkKeys } from "./input.js";
+import type { EpochInputs, EpochOptions, EpochOutputs, EpochParams, SparseMatrix, U64 } from "./types.js";
+import { requireArray, requireObject, requireRao, requireU16 } from "./validate.js";
+import { engine, releaseEngine, type YumaExports } from "./wasm.js";
+
+/** subnets/mechanism.rs MAX_MECHANISM_COUNT_PER_SUBNET. */
+export const MAX_MECHANISMS = 16;
+
+export interface MechanismInputs {
+  weights: SparseMatrix;
+  bonds: SparseMatrix;
+  lastUpdate: U64[];
+}
+
+export interface SubnetEpochParams extends EpochParams {
+  /** u16 per mechanism summing to 65535 (a shorter list pads with 0), or null / absent: even. */
+  mechanismSplit?: number[] | null;
+}
+
+export interface SubnetEpochInputs {
+  stake: EpochInputs["stake"];
+  blockAtRegistration: EpochInputs["blockAtRegistration"];
+  validatorPermit: EpochInputs["validatorPermit"];
+  mechanisms: MechanismInputs[];
+}
+
+/** The aggregated per-uid terms (`EpochTerms` after the fold), as the source computes them. */
+export interface AggregateTerms {
+  active: boolean[];
+  stakeWeight: number[];
+  consensus: number[];
+  /** Only mechanism 0 contributes (the fold's `and_modify` does not touch incentive). */
+  incentive: number[];
+  dividends: number[];
+  validatorTrust: number[];
+  newValidatorPermit: boolean[];
+  serverEmission: bigint[];
+  validatorEmission: bigint[];
+  emission: bigint[];
+}
+
+export interface SubnetEpochOutputs {
+  /** The rao each mechanism received (`split_emissions`). */
+  split: bigint[];
+  mechanisms: EpochOutputs[];
+  aggregate: AggregateTerms;
+}
+
+interface MechExports extends YumaExports {
+  splitEmissions(alpha: bigint, count: number, splitPtr: number, splitLen: number, out: number): void;
+  mechWeight(sub: bigint, rao: bigint, first: number): void;
+  mechWeightHi(): bigint;
+  mechWeightLo(): bigint;
+  weightedAccU16(existing: number, added: number, hi: bigint, lo: bigint): number;
+  weightedAccAlpha(existing: bigint, added: bigint, hi: bigint, lo: bigint): bigint;
+}
+
+const INPUT_KEYS = new Set(["stake", "blockAtRegistration", "validatorPermit", "mechanisms"]);
+const MECH_KEYS = new Set(["weights", "bonds", "lastUpdate"]);
+const U64_MAX = (1n << 64n) - 1n;
+
+/** The split as u16s (validated: 1..=count entries summing to 65535), or null for even. */
+function readSplit(v: unknown, count: number): number[] | null {
+  if (v === undefined || v === null) return null;
+  const arr = requireArray(v, "params.mechanismSplit");
+  if (arr.length === 0 || arr.length > count) throw new YumaInputError("params.mechanismSplit", `must have 1 to ${count} entries (one per mechanism), got ${arr.length}`);
+  const s = arr.map((x, i) => requireU16(x, `params.mechanismSplit[${i}]`));
+  const total = s.reduce((a, b) => a + b, 0);
+  if (total !== 65535) throw new YumaInputError("params.mechanismSplit", `must sum to 65535, got ${total}`);
+  return s;
+}
+
+/**
+ * Run one subnet epoch over its mechanisms. With one mechanism the result is exactly
+ * `runEpoch`'s (its weight is 1). Errors name the field, e.g. `inputs.mechanisms[1].weights[3]`.
+ */
+export function runSubnetEpoch(params: SubnetEpochParams, inputs: SubnetEpochInputs, options: EpochOptions = {}): SubnetEpochOutputs {
+  const p = requireObject(params, "params");
+  const inp = requireObject(inputs, "inputs");
+  checkKeys(inp, INPUT_KEYS, "inputs");
+  const mechs = requireArray(inp.mechanisms, "inputs.mechanisms");
+  if (mechs.length < 1 || mechs.length > MAX_MECHANISMS) {
+    throw new YumaInputError("inputs.mechanisms", `must hold 1 to ${MAX_MECHANISMS} mechanisms (MAX_MECHANISM_COUNT_PER_SUBNET), got ${mechs.length}`);
+  }
+  const split = readSplit(p.mechanismSplit, mechs.length);
+  const { mechanismSplit: _omit, ...epochParams } = p as unknown as SubnetEpochParams;
+  void _omit;
+  const rao = requireRao(epochParams.raoEmission, "params.raoEmission");
+  const w = engine() as MechExports;
+  let amounts: bigint[];
+  try {
+    w.reset();
+    const sp = w.alloc(2 * Math.max(1, split?.length ?? 0));
+    const out = w.alloc(8 * mechs.length);
+    if (split) new Uint16Array(w.memory.buffer, sp, split.length).set(split);
+    w.splitEmissions(BigInt.asUintN(64, rao), mechs.length, sp, split?.length ?? 0, out);
+    amounts = Array.from(new BigUint64Array(w.memory.buffer, out, mechs.length));
+  } finally {
+    releaseEngine();
+  }
+  const outputs = mechs.map((m, k) => {
+    const field = `inputs.mechanisms[${k}]`;
+    const mo = requireObject(m, field);
+    checkKeys(mo, MECH_KEYS, field);
+    try {
+      return runEpoch(
+        { ...epochParams, raoEmission: amounts[k]!.toString() },
+        { stake: inp.stake, blockAtRegistration: inp.blockAtRegistration, validatorPermit: inp.validatorPermit, weights: mo.weights, bonds: mo.bonds, lastUpdate: mo.lastUpdate } as EpochInputs,
+        options,
+      );
+    } catch (e) {
+      // The epoch names its own inputs; a mechanism's are under its index.
+      if (e instanceof YumaInputError && /^inputs\.(weights|bonds|lastUpdate)\b/.test(e.field)) {
+        throw new YumaInputError(e.field.replace(/^inputs\./, `${field}.`), e.rule);
+      }
+      throw e;
+    }
+  });
+  return { split: amounts, mechanisms: outputs, aggregate: aggregate(engine() as MechExports, rao, amounts, outputs) };
+}
+
+/** The fold of `epoch_with_mechanisms`, uid by uid in mechanism order. */
+function aggregate(w: MechExports, rao: bigint, amounts: bigint[], outs: EpochOutputs[]): AggregateTerms {
+  const n = outs[0]!.active.length;
+  const weights = amounts.map((a, k) => {
+    w.mechWeight(a, BigInt.asUintN(64, rao), k === 0 ? 1 : 0);
+    return [BigInt.asUintN(64, w.mechWeightHi()), BigInt.asUintN(64, w.mechWeightLo())] as const;
+  });
+  const acc = (x: number, y: number, k: number) => w.weightedAccU16(x, y, weights[k]![0], weights[k]![1]);
+  const accA = (x: bigint, y: bigint, k: number) => BigInt.asUintN(64, w.weightedAccAlpha(x, y, weights[k]![0], weights[k]![1]));
+  const sat = (a: bigint, b: bigint) => (a + b > U64_MAX ? U64_MAX : a + b);
+  const o0 = outs[0]!;
+  const a: AggregateTerms = {
+    active: o0.active.slice(),
+    stakeWeight: o0.stakeWeight.map((v) => acc(0, v, 0)),
+    consensus: o0.consensus.map((v) => acc(0, v, 0)),
+    incentive: o0.incentive.map((v) => acc(0, v, 0)),
+    dividends: o0.dividends.map((v) => acc(0, v, 0)),
+    validatorTrust: o0.validatorTrust.map((v) => acc(0, v, 0)),
+    newValidatorPermit: o0.newValidatorPermit.slice(),
+    serverEmission: o0.serverEmission.slice(),
+    validatorEmission: o0.validatorEmission.slice(),
+    emission: o0.emission.map((v) => accA(0n, v, 0)),
+  };
+  for (let k = 1; k < outs.length; k++) {
+    const o = outs[k]!;
+    for (let u = 0; u < n; u++) {
+      a.validatorEmission[u] = sat(a.validatorEmission[u]!, o.validatorEmission[u]!);
+      a.serverEmission[u] = sat(a.serverEmission[u]!, o.serverEmission[u]!);
+      a.dividends[u] = acc(a.dividends[u]!, o.dividends[u]!, k);
+      a.stakeWeight[u] = acc(a.stakeWeight[u]!, o.stakeWeight[u]!, k);
+      a.active[u] = a.active[u]! || o.active[u]!;
+      a.emission[u] = accA(a.emission[u]!, o.emission[u]!, k);
+      a.consensus[u] = acc(a.consensus[u]!, o.consensus[u]!, k);
+      a.validatorTrust[u] = acc(a.validatorTrust[u]!, o.validatorTrust[u]!, k);
+      a.newValidatorPermit[u] = a.newValidatorPermit[u]! || o.newValidatorPermit[u]!;
+    }
+  }
+  return a;
+}
+
+/** JSON of the aggregate (amounts as decimal strings), in the `yuma epoch` output's key order. */
+export function aggregateToJson(a: AggregateTerms): Record<string, unknown> {
+  const s = (x: bigint[]) => x.map((v) => v.toString());
+  return {
+    active: a.active, stakeWeight: a.stakeWeight, consensus: a.consensus, incentive: a.incentive, dividends: a.dividends,
+    validatorTrust: a.validatorTrust, newValidatorPermit: a.newValidatorPermit,
+    serverEmission: s(a.serverEmission), validatorEmission: s(a.validatorEmission), emission: s(a.emission),
+  };
+}
