@@ -36,6 +36,10 @@ export interface SubnetConfig extends DtaoSubnetConfig {
   stakeThreshold?: string;
   /** uid of the subnet owner's hotkey, or null. */
   ownerUid?: number | null;
+  /** Fraction (0..1) of every honest or lazy validator's weight put on the owner's uid (the
+   *  "burn uid"); needs an `ownerUid` among the miners. Its incentive is withheld (dtao:
+   *  burned or recycled, and it sets MinerBurned). */
+  burn?: number;
   /** Honest / copier / selfish validators re-set weights every this many blocks. */
   weightsInterval?: number;
   /** Lazy validators re-set weights every this many blocks. */
@@ -93,6 +97,7 @@ export interface ResolvedSubnet {
   activityCutoff: number;
   stakeThreshold: string;
   ownerUid: number | null;
+  burn: number;
   weightsInterval: number;
   lazyInterval: number;
   noise: number;
@@ -140,6 +145,7 @@ export const SUBNET_DEFAULTS: Omit<ResolvedSubnet, "netuid" | "policies" | "weig
   activityCutoff: 5000,
   stakeThreshold: "0",
   ownerUid: null,
+  burn: 0,
   noise: 0.1,
   stakeMode: "fixed",
   validatorStake: "1000000000000000", // 1M TAO
@@ -149,7 +155,7 @@ export const SUBNET_DEFAULTS: Omit<ResolvedSubnet, "netuid" | "policies" | "weig
 const SUBNET_KEYS = new Set<string>([
   "netuid", "tempo", "neurons", "validators", "share", "kappa", "bondsPenalty", "bondsMovingAverage", "yuma3",
   "liquidAlpha", "alphaLow", "alphaHigh", "alphaSigmoidSteepness", "maxAllowedValidators", "activityCutoff",
-  "stakeThreshold", "ownerUid", "weightsInterval", "lazyInterval", "noise", "policies", "stakeMode",
+  "stakeThreshold", "ownerUid", "burn", "weightsInterval", "lazyInterval", "noise", "policies", "stakeMode",
   "validatorStake", "stakeAlpha",
 ]);
 const NETWORK_KEYS = new Set<string>(["seed", "issuance", "startBlock", "subnets", "defaults", ...DTAO_NETWORK_KEYS]);
@@ -183,6 +189,10 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
   if (alphaLow > alphaHigh) fail(`${field}.alphaLow`, `must not exceed alphaHigh (${alphaLow} > ${alphaHigh})`);
   const ownerRaw = g("ownerUid", null);
   const ownerUid = ownerRaw === null ? null : requireInt(ownerRaw, `${field}.ownerUid`, 0, neurons - 1);
+  const burn = requireNumber(g("burn", SUBNET_DEFAULTS.burn), `${field}.burn`, 0, 1);
+  if (burn > 0 && (ownerUid === null || ownerUid < validators)) {
+    fail(`${field}.burn`, `needs an ownerUid among the miners (uids ${validators}..${neurons - 1}), got ${ownerUid === null ? "null" : ownerUid}`);
+  }
   const policiesRaw = requireObject(g("policies", {}), `${field}.policies`);
   const policies: Record<PolicyName, number> = { honest: 0, lazy: 0, copier: 0, selfish: 0 };
   let assigned = 0;
@@ -224,6 +234,7 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
     activityCutoff: requireInt(g("activityCutoff", SUBNET_DEFAULTS.activityCutoff), `${field}.activityCutoff`, 0, Number.MAX_SAFE_INTEGER),
     stakeThreshold: requireRao(g("stakeThreshold", SUBNET_DEFAULTS.stakeThreshold), `${field}.stakeThreshold`).toString(),
     ownerUid,
+    burn,
     weightsInterval,
     lazyInterval: requireInt(g("lazyInterval", 10 * Math.max(1, tempo)), `${field}.lazyInterval`, 1, 2 ** 32),
     noise: requireNumber(g("noise", SUBNET_DEFAULTS.noise), `${field}.noise`, 0, 10),

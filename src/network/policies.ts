@@ -79,6 +79,20 @@ const honest: Policy = {
       s[i] = v;
       if (v > max) max = v;
     }
+    const burn = ctx.cfg.burn;
+    if (burn > 0 && ctx.cfg.ownerUid !== null) {
+      // The owner's uid gets `burn` of the row's weight: its score is set so that it is that
+      // fraction of the total (all of it at burn = 1).
+      const o = ctx.cfg.ownerUid - ctx.cfg.validators;
+      let rest = 0;
+      for (let i = 0; i < m; i++) if (i !== o) rest += s[i]!;
+      if (burn >= 1) {
+        for (let i = 0; i < m; i++) s[i] = 0;
+        s[o] = 1;
+      } else s[o] = (burn / (1 - burn)) * rest;
+      max = 0;
+      for (let i = 0; i < m; i++) if (s[i]! > max) max = s[i]!;
+    }
     if (!(max > 0)) return null;
     const val = prev && prev.col === uids && prev.val.length === m ? prev.val : new Uint16Array(m);
     const scale = 65535 / max;

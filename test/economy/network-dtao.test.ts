@@ -259,3 +259,39 @@ describe("dtao config: bad fields are refused by name", () => {
     expect(() => new Network({ economy: "static", subnets: 1, defaults: { neurons: 4, validators: 1 } }).step(1, { flows: () => undefined })).toThrow(/options.flows/);
   });
 });
+
+describe("dtao network: the owner's burn uid", () => {
+  const pool = { tao: "100000000000000", alpha: "1000000000000000" };
+  const twin = (burn: number, ownerBurn: "burn" | "recycle" = "burn"): NetworkConfig => ({
+    seed: 21,
+    market: { enabled: false },
+    defaults: { neurons: 16, validators: 4, tempo: 30, maxAllowedValidators: 4, pool, alphaOut: "2000000000000000", emaPrice: 0.1, firstEmissionBlock: 6_000_000 },
+    // An owner uid is an owner hotkey: whatever incentive reaches it is withheld, so the plain
+    // twin has none.
+    subnets: [{ netuid: 1 }, burn > 0 ? { netuid: 2, ownerUid: 15, burn, ownerBurn } : { netuid: 2 }],
+  });
+
+  it("validators weighting the owner's uid: its incentive is withheld and MinerBurned cuts the subnet's share", () => {
+    const plain = new Network(twin(0)).step(200) as DtaoSummary;
+    const burning = new Network(twin(0.6)).step(200) as DtaoSummary;
+    checkIdentities(burning);
+    // Identical twins share equally without a burn.
+    expect(plain.subnets[0]!.share).toBeCloseTo(plain.subnets[1]!.share, 12);
+    expect(BigInt(plain.subnets[1]!.burned)).toBe(0n);
+    // With it, subnet 2 withholds a large part of its miners' alpha and gets a smaller share.
+    const b = burning.subnets[1]!;
+    expect(BigInt(b.burned)).toBeGreaterThan(0n);
+    expect(Number(BigInt(b.burned)) / Number(BigInt(b.burned) + BigInt(b.miners))).toBeGreaterThan(0.3);
+    expect(b.share).toBeLessThan(burning.subnets[0]!.share * 0.7);
+    // Recycling instead of burning: the same alpha is counted as recycled.
+    const recycling = new Network(twin(0.6, "recycle")).step(200) as DtaoSummary;
+    checkIdentities(recycling);
+    expect(BigInt(recycling.subnets[1]!.burned)).toBe(0n);
+    expect(BigInt(recycling.subnets[1]!.recycled)).toBeGreaterThanOrEqual(BigInt(b.burned));
+  });
+
+  it("burn needs an owner uid among the miners", () => {
+    expect(() => new Network({ subnets: [{ burn: 0.5 }] })).toThrow(/config\.subnets\[0\]\.burn/);
+    expect(() => new Network({ subnets: [{ burn: 0.5, ownerUid: 0 }] })).toThrow(/needs an ownerUid among the miners/);
+  });
+});
