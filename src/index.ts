@@ -1,7 +1,7 @@
 // Public API.
 export { runEpoch, runTrajectory } from "./epoch.js";
 export { epochShares, emitByShares } from "./shares.js";
-export { runSubnetEpoch, aggregateToJson, MAX_MECHANISMS, type SubnetEpochParams, type SubnetEpochInputs, type SubnetEpochOutputs, type AggregateTerms, type MechanismInputs } from "./mechanisms.js";
+export { runSubnetEpoch, runSubnetTrajectory, aggregateToJson, MAX_MECHANISMS, type SubnetTrajectory, type SubnetTrajectoryEpoch, type SubnetEpochParams, type SubnetEpochInputs, type SubnetEpochOutputs, type AggregateTerms, type MechanismInputs } from "./mechanisms.js";
 export { outputsToJson, type EpochOutputsJson, type EpochTraceJson } from "./json.js";
 export { YumaInputError } from "./errors.js";
 export { ready, usesSimd } from "./wasm.js";

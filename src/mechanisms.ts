@@ -178,3 +178,79 @@ export function aggregateToJson(a: AggregateTerms): Record<string, unknown> {
     serverEmission: s(a.serverEmission), validatorEmission: s(a.validatorEmission), emission: s(a.emission),
   };
 }
+
+export interface SubnetTrajectoryEpoch {
+  currentBlock: U64;
+  lastMechanismStepBlock?: U64;
+  raoEmission?: EpochParams["raoEmission"];
+  stake?: EpochInputs["stake"];
+  blockAtRegistration?: EpochInputs["blockAtRegistration"];
+  /** Per mechanism (all of them, in order): new weights and/or last updates from this epoch on. */
+  mechanisms?: Array<{ weights?: SparseMatrix; lastUpdate?: U64[] }>;
+}
+
+export interface SubnetTrajectory {
+  params: SubnetEpochParams;
+  inputs: SubnetEpochInputs;
+  epochs: SubnetTrajectoryEpoch[];
+}
+
+const TRAJ_KEYS = new Set(["format", "kind", "name", "description", "params", "inputs", "epochs"]);
+const TRAJ_EPOCH_KEYS = new Set(["currentBlock", "lastMechanismStepBlock", "raoEmission", "stake", "blockAtRegistration", "mechanisms", "expected"]);
+const TRAJ_MECH_KEYS = new Set(["weights", "lastUpdate"]);
+
+/**
+ * Subnet epochs in sequence, carrying state as the chain stores it: each mechanism's bonds
+ * (`Bonds` at index mecid·4096 + netuid) from its own epoch, and the subnet's validator permits
+ * from the aggregate (`persist_netuid_epoch_terms`). `lastMechanismStepBlock` defaults to the
+ * previous epoch's block.
+ */
+export function runSubnetTrajectory(t: SubnetTrajectory, options: EpochOptions = {}): SubnetEpochOutputs[] {
+  const doc = requireObject(t, "trajectory");
+  checkKeys(doc, TRAJ_KEYS, "trajectory");
+  const epochs = requireArray(doc.epochs, "epochs");
+  let params = { ...(requireObject(doc.params, "params") as unknown as SubnetEpochParams) };
+  const base = requireObject(doc.inputs, "inputs") as unknown as SubnetEpochInputs;
+  let inputs: SubnetEpochInputs = { ...base, mechanisms: requireArray(base.mechanisms, "inputs.mechanisms").map((m) => ({ ...(requireObject(m, "inputs.mechanisms[]") as unknown as MechanismInputs) })) };
+  const out: SubnetEpochOutputs[] = [];
+  let prevBlock: U64 | undefined;
+  epochs.forEach((raw, k) => {
+    const f = `epochs[${k}]`;
+    const ep = requireObject(raw, f);
+    checkKeys(ep, TRAJ_EPOCH_KEYS, f);
+    if (ep.currentBlock === undefined) throw new YumaInputError(`${f}.currentBlock`, "is required");
+    params = { ...params, currentBlock: ep.currentBlock as U64 };
+    if (ep.lastMechanismStepBlock !== undefined) params.lastMechanismStepBlock = ep.lastMechanismStepBlock as U64;
+    else if (prevBlock !== undefined) params.lastMechanismStepBlock = prevBlock;
+    if (ep.raoEmission !== undefined) params.raoEmission = ep.raoEmission as EpochParams["raoEmission"];
+    if (ep.stake !== undefined) inputs = { ...inputs, stake: ep.stake as EpochInputs["stake"] };
+    if (ep.blockAtRegistration !== undefined) inputs = { ...inputs, blockAtRegistration: ep.blockAtRegistration as EpochInputs["blockAtRegistration"] };
+    if (ep.mechanisms !== undefined) {
+      const ms = requireArray(ep.mechanisms, `${f}.mechanisms`, inputs.mechanisms.length);
+      inputs = {
+        ...inputs,
+        mechanisms: inputs.mechanisms.map((m, j) => {
+          const o = requireObject(ms[j], `${f}.mechanisms[${j}]`);
+          checkKeys(o, TRAJ_MECH_KEYS, `${f}.mechanisms[${j}]`);
+          return { ...m, ...(o.weights !== undefined ? { weights: o.weights as SparseMatrix } : {}), ...(o.lastUpdate !== undefined ? { lastUpdate: o.lastUpdate as U64[] } : {}) };
+        }),
+      };
+    }
+    let r: SubnetEpochOutputs;
+    try {
+      r = runSubnetEpoch(params, inputs, options);
+    } catch (e) {
+      if (e instanceof YumaInputError && k > 0) throw new YumaInputError(`${f}: ${e.field}`, e.rule);
+      throw e;
+    }
+    out.push(r);
+    // Carry-over: each mechanism's bonds, the subnet's permits from the aggregate.
+    inputs = {
+      ...inputs,
+      validatorPermit: r.aggregate.newValidatorPermit.slice(),
+      mechanisms: inputs.mechanisms.map((m, j) => ({ ...m, bonds: r.mechanisms[j]!.bonds })),
+    };
+    prevBlock = params.currentBlock;
+  });
+  return out;
+}

@@ -3,7 +3,7 @@
 // of split_emissions and the fold (test/reference/mechanism.ts); one mechanism equals runEpoch.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { aggregateToJson, outputsToJson, runEpoch, runSubnetEpoch, YumaInputError } from "../src/index.js";
+import { aggregateToJson, outputsToJson, runEpoch, runSubnetEpoch, runSubnetTrajectory, runTrajectory, YumaInputError } from "../src/index.js";
 import { epochMechanism, refToJson } from "./reference/epoch.js";
 import { aggregate, splitEmissions, weightedAccU16 } from "./reference/mechanism.js";
 import { makeSubnetArb, subnetArb, type Json } from "./differential-arbitraries.js";
@@ -135,5 +135,39 @@ describe("yuma epoch on a subnet-epoch file", () => {
     // Incentive: mechanism 0's only, weighted by 250/1000: ⌊65535/4⌋ = 16383.
     expect(j.aggregate.incentive).toEqual([0, 16383, 0]);
     expect(j.aggregate.serverEmission).toEqual(["0", "125", "375"]);
+  });
+});
+
+describe("runSubnetTrajectory", () => {
+  it("carries each mechanism's bonds and the aggregate's permits, as the reference does epoch by epoch", () => {
+    fc.assert(fc.property(subnetWithMechanisms, fc.integer({ min: 2, max: 3 }), ({ params, inputs }, count) => {
+      const start = BigInt(params.currentBlock);
+      const epochs = Array.from({ length: count }, (_, k) => ({ currentBlock: (start + BigInt(361 * k)).toString() }));
+      const got = runSubnetTrajectory({ params, inputs, epochs });
+      let p = { ...params }, inp = { ...inputs };
+      let prev: string | undefined;
+      epochs.forEach((ep, k) => {
+        p = { ...p, currentBlock: ep.currentBlock, ...(prev !== undefined ? { lastMechanismStepBlock: prev } : {}) };
+        const want = reference(p, inp);
+        expect(got[k]!.mechanisms.map((o) => { const { trace, ...r } = outputsToJson(o); return r; })).toEqual(want.outs);
+        expect(aggregateToJson(got[k]!.aggregate)).toEqual(want.aggregate);
+        inp = { ...inp, validatorPermit: (want.aggregate as { newValidatorPermit: boolean[] }).newValidatorPermit, mechanisms: inp.mechanisms.map((m: Json, j: number) => ({ ...m, bonds: want.outs[j].bonds })) };
+        prev = ep.currentBlock;
+      });
+    }), { numRuns: 25 });
+  });
+
+  it("one mechanism gives exactly runTrajectory", () => {
+    fc.assert(fc.property(subnetArb, (s) => {
+      const start = BigInt(s.params.currentBlock);
+      const epochs = [0, 1, 2].map((k) => ({ currentBlock: (start + BigInt(361 * k)).toString() }));
+      const one = runSubnetTrajectory({
+        params: { ...s.params, mechanismSplit: null },
+        inputs: { stake: s.inputs.stake, blockAtRegistration: s.inputs.blockAtRegistration, validatorPermit: s.inputs.validatorPermit, mechanisms: [{ weights: s.inputs.weights, bonds: s.inputs.bonds, lastUpdate: s.inputs.lastUpdate }] },
+        epochs,
+      });
+      const plain = runTrajectory({ params: s.params, inputs: s.inputs, epochs });
+      expect(one.map((r) => outputsToJson(r.mechanisms[0]!))).toEqual(plain.map((o) => outputsToJson(o)));
+    }), { numRuns: 25 });
   });
 });

@@ -7,11 +7,12 @@ import { requireObject } from "../validate.js";
 import { CliError, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
 import { quote } from "../input.js";
 import { METAGRAPH_FORMAT, metagraphToEpoch, readMetagraph } from "../chain/metagraph.js";
-import { aggregateToJson, runSubnetEpoch, type SubnetEpochInputs, type SubnetEpochParams } from "../mechanisms.js";
+import { aggregateToJson, runSubnetEpoch, runSubnetTrajectory, type SubnetEpochInputs, type SubnetEpochParams, type SubnetTrajectory } from "../mechanisms.js";
 
 export const EPOCH_USAGE = `usage: yuma epoch FILE|- [--check] [--trace] [--table]
   Runs a fixture-format JSON ("kind": "epoch", "trajectory" or "subnet-epoch": several
-  mechanisms, docs/mechanisms.md; prints {"mechanisms": [...], "aggregate": {...}}) or a yuma-metagraph/1 file (one
+  mechanisms, docs/mechanisms.md; prints {"mechanisms": [...], "aggregate": {...}}; "subnet-trajectory":
+  {"epochs": [that, ...]}) or a yuma-metagraph/1 file (one
   epoch on its stored state, docs/metagraph.md; assumed fields are listed on stderr); "expected" and "trace" in the
   file are ignored, and so are weight/bond entries whose uid is >= n (as FORMAT.md specifies). Prints the outputs as JSON ({"epochs": [...]} for a trajectory).
   --check   compare with the file's "expected" and print a per-field diff (exit 1 on mismatch)
@@ -58,6 +59,12 @@ export async function epochCommand(argv: string[]): Promise<number> {
     await writeOut(JSON.stringify({ mechanisms: r.mechanisms.map(outputsToJson), aggregate: aggregateToJson(r.aggregate) }) + "\n");
     return 0;
   }
+  if (doc.kind === "subnet-trajectory") {
+    if (values.check || values.table) throw new CliError('--check and --table apply to "epoch" and "trajectory" files');
+    const rs = runSubnetTrajectory(doc as unknown as SubnetTrajectory, opts);
+    await writeOut(JSON.stringify({ epochs: rs.map((r) => ({ mechanisms: r.mechanisms.map(outputsToJson), aggregate: aggregateToJson(r.aggregate) })) }) + "\n");
+    return 0;
+  }
   if (doc.kind === "epoch") {
     requireObject(doc, "file", EPOCH_FILE_KEYS);
     outputs = [outputsToJson(runEpoch(doc.params as EpochParams, doc.inputs as EpochInputs, opts))]; // checked at run time
@@ -66,7 +73,7 @@ export async function epochCommand(argv: string[]): Promise<number> {
     outputs = runTrajectory(doc as unknown as Trajectory, opts).map(outputsToJson); // checked at run time
     expected = ((doc.epochs as Array<Record<string, unknown>>) ?? []).map((e) => e.expected);
   } else {
-    throw new CliError(`kind: must be "epoch", "trajectory" or "subnet-epoch", got ${quote(doc.kind)}`);
+    throw new CliError(`kind: must be "epoch", "trajectory", "subnet-epoch" or "subnet-trajectory", got ${quote(doc.kind)}`);
   }
   if (values.check) return check(outputs, expected, doc.kind === "trajectory");
   if (values.table) {
