@@ -34,20 +34,11 @@ export interface SubnetEpochInputs {
   mechanisms: MechanismInputs[];
 }
 
-/** The aggregated per-uid terms (`EpochTerms` after the fold), as the source computes them. */
-export interface AggregateTerms {
-  active: boolean[];
-  stakeWeight: number[];
-  consensus: number[];
-  /** Only mechanism 0 contributes (the fold's `and_modify` does not touch incentive). */
-  incentive: number[];
-  dividends: number[];
-  validatorTrust: number[];
-  newValidatorPermit: boolean[];
-  serverEmission: bigint[];
-  validatorEmission: bigint[];
-  emission: bigint[];
-}
+/** The aggregated per-uid terms (`EpochTerms` after the fold), as the source computes them:
+ *  the epoch's per-uid fields without bonds. `incentive` is mechanism 0's only (the fold's
+ *  `and_modify` does not touch it); the emissions are summed; see docs/mechanisms.md. */
+export type AggregateTerms = Pick<EpochOutputs,
+  "active" | "stakeWeight" | "consensus" | "incentive" | "dividends" | "validatorTrust" | "newValidatorPermit" | "serverEmission" | "validatorEmission" | "emission">;
 
 export interface SubnetEpochOutputs {
   /** The rao each mechanism received (`split_emissions`). */
