@@ -231,7 +231,7 @@ export function runSubnetTrajectory(t: SubnetTrajectory, options: EpochOptions =
     try {
       r = runSubnetEpoch(params, inputs, options);
     } catch (e) {
-      if (e instanceof YumaInputError && k > 0) throw new YumaInputError(`${f}: ${e.field}`, e.rule);
+      if (e instanceof YumaInputError && k > 0) throw new YumaInputError(`${f}.${e.field}`, e.rule);
       throw e;
     }
     out.push(r);
