@@ -46,7 +46,10 @@ describe("pow_ratio_scaled", () => {
     fc.assert(fc.property(reserve, fc.bigInt({ min: 1n, max: 10000000000n }), weight, (x, dx, q) => {
       const a = wasmPow(x, x + dx, q, ACC - q, 256);
       const tookFast = ((w.swPowFlags!() as number) & 4) !== 0;
-      if (tookFast) fast++;
+      // Where the fast path answered, the series must give the same integer (elsewhere the
+      // library takes the series or, for small exponent ratios, an exact root).
+      if (!tookFast) return;
+      fast++;
       expect(wasmPow(x, x + dx, q, ACC - q, 256, true)).toBe(a);
     }), { numRuns: 400 });
     // Small trades against large reserves mostly take the fast path.
