@@ -7,7 +7,7 @@
 
 import { YumaInputError } from "../errors.js";
 import { key, Rng } from "../network/prng.js";
-import { initialStake } from "../network/state.js";
+import { initialStake, paretoSplit } from "../network/state.js";
 import { createSchedule, listEpochs, scheduleFromJson, type ScheduleEntry } from "../network/schedule.js";
 import type { ResolvedDtaoSubnetConfig, ResolvedNetwork } from "../network/config.js";
 import type { YumaExports } from "../wasm.js";
@@ -93,14 +93,7 @@ const BLOCKS_PER_YEAR = 2_628_000;
 /** Heavy-tailed root stake of the validator identities 0..count−1 (the same hotkeys validate
  *  every subnet, as the large root validators do on mainnet). */
 export function rootStakeBySlot(total: bigint, count: number, seed: number): bigint[] {
-  if (count === 0) return [];
-  const rng = new Rng(key(seed, 0, 0, 0, 13));
-  const raw = Array.from({ length: count }, () => Math.pow(1 - rng.next(), -1 / 1.16));
-  const scale = 2 ** 40;
-  const sum = raw.reduce((a, b) => a + b, 0);
-  const w = raw.map((x) => BigInt(Math.floor((x / sum) * scale)));
-  const ws = w.reduce((a, b) => a + b, 0n);
-  return w.map((x) => (ws === 0n ? 0n : (total * x) / ws));
+  return count === 0 ? [] : paretoSplit(total, count, new Rng(key(seed, 0, 0, 0, 13)), 1.16);
 }
 
 interface Wasm extends YumaExports {

@@ -110,18 +110,10 @@ export interface ResolvedSubnet {
 /** A subnet of a dTAO network: the subnet fields plus its pool and economy fields. */
 export type ResolvedDtaoSubnetConfig = ResolvedSubnet & Partial<ResolvedDtaoSubnet>;
 
-export interface ResolvedNetwork {
+/** The dtao fields are set for the dtao economy only, flattened under their input names so
+ *  that a resolved config is valid input (a snapshot's config round-trips). */
+export interface ResolvedNetwork extends Partial<ResolvedDtao> {
   economy?: Economy;
-  /** Set for the dtao economy (flattened into the config as input names, so it round-trips). */
-  shareRule?: ShareRule;
-  taoWeight?: string;
-  rootStake?: string;
-  maxEpochsPerBlock?: number;
-  ownerCut?: number;
-  ownerCutEnabled?: boolean;
-  delegateTake?: number;
-  movingAlpha?: string;
-  market?: ResolvedDtao["market"];
   seed: number;
   issuance: string;
   startBlock: number;

@@ -38,25 +38,28 @@ export interface SubnetState {
   dust: bigint;
 }
 
-/** Heavy-tailed (Pareto) validator stakes summing to `total` rao; miners hold none. */
-export function initialStake(cfg: ResolvedSubnet, seed: number): BigUint64Array {
-  const n = cfg.neurons, v = cfg.validators;
-  const stake = new BigUint64Array(n);
-  if (v === 0) return stake;
-  const rng = new Rng(key(seed, cfg.netuid, 0, 0, STREAM.stake));
-  const raw = new Float64Array(v);
+/** `total` split heavy-tailed over `count` holders: Pareto(shape) draws from `rng`, then the
+ *  integer split ⌊total·w_i / Σw⌋ at 2^-40 resolution of the weights. */
+export function paretoSplit(total: bigint, count: number, rng: Rng, shape: number): bigint[] {
+  const raw = new Float64Array(count);
   let sum = 0;
-  for (let i = 0; i < v; i++) {
-    raw[i] = Math.pow(1 - rng.next(), -1 / cfg.stakeAlpha);
+  for (let i = 0; i < count; i++) {
+    raw[i] = Math.pow(1 - rng.next(), -1 / shape);
     sum += raw[i]!;
   }
-  const total = BigInt(cfg.validatorStake);
-  // Integer split: ⌊total·w_i / Σw⌋ at 2^-40 resolution of the weights.
   const scale = 2 ** 40;
   let wsum = 0n;
-  const w = raw.map((x) => Math.floor((x / sum) * scale));
-  for (const x of w) wsum += BigInt(x);
-  for (let i = 0; i < v; i++) stake[i] = wsum === 0n ? 0n : (total * BigInt(w[i]!)) / wsum;
+  const w = Array.from(raw, (x) => BigInt(Math.floor((x / sum) * scale)));
+  for (const x of w) wsum += x;
+  return w.map((x) => (wsum === 0n ? 0n : (total * x) / wsum));
+}
+
+/** Heavy-tailed (Pareto) validator stakes summing to `total` rao; miners hold none. */
+export function initialStake(cfg: ResolvedSubnet, seed: number): BigUint64Array {
+  const stake = new BigUint64Array(cfg.neurons);
+  if (cfg.validators === 0) return stake;
+  const rng = new Rng(key(seed, cfg.netuid, 0, 0, STREAM.stake));
+  stake.set(paretoSplit(BigInt(cfg.validatorStake), cfg.validators, rng, cfg.stakeAlpha));
   return stake;
 }
 
