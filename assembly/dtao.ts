@@ -19,6 +19,7 @@ import {
 import { flowHi, flowLo, getSharesFlow, updateEmaFlow } from "./flow";
 import { calculatePrice, poolSwap, priceHi, priceLo, swapAlphaReserve, swapPaidIn, swapPaidOut, swapTaoReserve, updateWeightsForAddedLiquidity } from "./swap";
 import { divShl, toU64, wHi, wLo } from "./wide";
+import { mechanismWeight, splitEmissions, weightedAccAlpha, weightHi, weightLo } from "./mechanism";
 import { hi128, lo128, umul128 } from "./fixed";
 
 // ---- per-subnet fields (keep in step with src/economy/layout.ts)
@@ -67,7 +68,10 @@ export const L_SHARE_LO: i32 = 40;
 export const L_ROOT_PROP: i32 = 41; // last block: root proportion (U96F32 raw)
 export const L_ALPHA_E: i32 = 42; // last block: alpha block emission
 export const L_TAO: i32 = 43; // last block: TAO emission T_i (U96F32 raw)
-export const FIELDS: i32 = 44;
+export const T_REG_TAO: i32 = 44; // TAO paid for registrations (swapped into the pool)
+export const T_REG_ALPHA: i32 = 45; // alpha those swaps took from the reserve and burned
+export const T_REG_FAILED: i32 = 46; // registrations whose burn the pool could not swap (paid nothing)
+export const FIELDS: i32 = 47;
 
 // ---- network-wide parameters, written by TS into a small block (u64 each)
 export const G_ROOT_TAO: i32 = 0; // SubnetTAO of root
@@ -332,7 +336,7 @@ export let distDrained: u64 = 0;
 export function dtaoDistribute(
   base: usize, n: i32, globals: usize, i: i32, uids: i32,
   serverShare: usize, validatorShare: usize, alphaStake: usize, rootStake: usize, ownerMask: usize,
-  out: usize, scratch: usize,
+  out: usize, scratch: usize, mechs: i32, splitPtr: usize, splitLen: i32, emissionOut: usize,
 ): void {
   const server = get(base, n, F_P_SERVER, i), validator = get(base, n, F_P_VALIDATOR, i);
   const root = get(base, n, F_P_ROOT, i), owner = get(base, n, F_P_OWNER, i);
@@ -346,8 +350,7 @@ export function dtaoDistribute(
   const u = <usize>uids << 3;
   const incentive = out, alphaOut = out + u, rootOut = out + (u << 1);
   const dividends = scratch;
-  emitShares(serverShare, uids, total, incentive);
-  emitShares(validatorShare, uids, total, dividends);
+  mechanismEmissions(serverShare, validatorShare, uids, total, mechs, splitPtr, splitLen, incentive, dividends, emissionOut, scratch + 6 * u);
   let incSum: u64 = 0, withheld: u64 = 0;
   for (let k = 0; k < uids; k++) {
     const x = load<u64>(incentive + (<usize>k << 3));
@@ -386,6 +389,70 @@ export function dtaoDistribute(
   // incentive floors exceed the pending server share (i64 arithmetic keeps the sign).
   const paid = satAdd(satAdd(incSum, alphaSum), rootSum);
   set(base, n, T_RECYCLED, i, get(base, n, T_RECYCLED, i) + (total - paid));
+}
+
+/**
+ * `epoch_with_mechanisms` on amounts: `total` split between the mechanisms (`split_emissions`),
+ * each mechanism's server / validator shares (i64[mechs·uids], mechanism-major) applied to its
+ * part as its epoch does (`emitShares`), the per-uid emissions summed (saturating) and the
+ * Emission term folded with each mechanism's weight (`weighted_acc_alpha`). One mechanism gives
+ * exactly its epoch's amounts. `work` holds 2·uids + mechs u64.
+ */
+function mechanismEmissions(
+  serverShare: usize, validatorShare: usize, uids: i32, total: u64, mechs: i32, splitPtr: usize, splitLen: i32,
+  incentive: usize, dividends: usize, emission: usize, work: usize,
+): void {
+  const u = <usize>uids << 3;
+  const sTmp = work, vTmp = work + u, amounts = work + (u << 1);
+  splitEmissions(total, mechs, splitPtr, splitLen, amounts);
+  for (let k = 0; k < mechs; k++) {
+    const amount = load<u64>(amounts + (<usize>k << 3));
+    const off = <usize>k * u;
+    const first = k == 0;
+    emitShares(serverShare + off, uids, amount, first ? incentive : sTmp);
+    emitShares(validatorShare + off, uids, amount, first ? dividends : vTmp);
+    mechanismWeight(amount, total, first);
+    const wh = weightHi, wl = weightLo;
+    for (let j = 0; j < uids; j++) {
+      const o = <usize>j << 3;
+      let s: u64, v: u64;
+      if (first) {
+        s = load<u64>(incentive + o);
+        v = load<u64>(dividends + o);
+      } else {
+        s = load<u64>(sTmp + o);
+        v = load<u64>(vTmp + o);
+        store<u64>(incentive + o, satAdd(load<u64>(incentive + o), s));
+        store<u64>(dividends + o, satAdd(load<u64>(dividends + o), v));
+      }
+      // Each mechanism's Emission is its server + validator emission; the fold weighs it.
+      store<u64>(emission + o, weightedAccAlpha(first ? 0 : load<u64>(emission + o), satAdd(s, v), wh, wl));
+    }
+  }
+}
+
+/**
+ * A registration's burn on subnet i (`do_register` step 8): the TAO buys alpha through the pool
+ * at no price limit, the alpha bought leaves alpha out again (burned), the TAO counts as a user
+ * inflow. Returns the swap's error code (0 = ok); a failed swap changes nothing but the count
+ * T_REG_FAILED (on chain the registration would fail; the simulator's registrations are fixed
+ * before the pools are known, docs/mechanisms.md).
+ */
+export function dtaoRegister(base: usize, n: i32, i: i32, cost: u64): i32 {
+  if (cost == 0) return 0;
+  const err = poolSwap(get(base, n, F_TAO, i), get(base, n, F_ALPHA_IN, i), get(base, n, F_WEIGHT, i), get(base, n, F_FEE, i),
+    <i32>get(base, n, F_MECH, i), true, cost, MAX_LIMIT_HI, 0, false);
+  if (err != 0) {
+    addTo(base, n, T_REG_FAILED, i, 1);
+    return err;
+  }
+  set(base, n, F_TAO, i, swapTaoReserve);
+  set(base, n, F_ALPHA_IN, i, swapAlphaReserve);
+  addTo(base, n, T_REG_TAO, i, cost);
+  addTo(base, n, T_REG_ALPHA, i, swapPaidOut);
+  addTo(base, n, T_FEES, i, cost - swapPaidIn);
+  set(base, n, F_FLOW_USER, i, <u64>satAddI64(<i64>get(base, n, F_FLOW_USER, i), <i64>cost));
+  return 0;
 }
 
 export let swapResultIn: u64 = 0;

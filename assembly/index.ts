@@ -58,7 +58,7 @@ export function wdLo(): u64 { return wLo; }
 export function wdOver(): bool { return wOver; }
 
 // --- the dynamic-TAO network block (assembly/dtao.ts) and its kernels, for src/economy and tests ---
-export { dtaoBlock, dtaoDistribute, dtaoSwap, dtaoSpot, dtaoSpotHi, dtaoSpotLo, dtaoRecycled, dtaoTaoWeight, dtaoAlphaForTao, dtaoStakeWeight, FIELDS as DTAO_FIELDS, GLOBALS as DTAO_GLOBALS } from "./dtao";
+export { dtaoBlock, dtaoDistribute, dtaoSwap, dtaoRegister, dtaoSpot, dtaoSpotHi, dtaoSpotLo, dtaoRecycled, dtaoTaoWeight, dtaoAlphaForTao, dtaoStakeWeight, FIELDS as DTAO_FIELDS, GLOBALS as DTAO_GLOBALS } from "./dtao";
 import { calculatePrice, poolSwap, priceHi, priceLo, swapAlphaReserve, swapFee, swapPaidIn, swapPaidOut, swapTaoReserve, updateWeightsForAddedLiquidity, alphaOutForTaoIn, taoOutForAlphaIn } from "./swap";
 import { fastOk, powNone, powRatioScaled, powSeries, powSeriesCalls, powWide } from "./bigmath";
 export function swPow(bnHi: u64, bnLo: u64, bdHi: u64, bdLo: u64, en: u64, ed: u64, precision: i32): u64 { return powRatioScaled(bnHi, bnLo, bdHi, bdLo, en, ed, precision); }
@@ -102,3 +102,10 @@ import { mechanismWeight, weightHi, weightLo } from "./mechanism";
 export function mechWeight(sub: u64, rao: u64, first: i32): void { mechanismWeight(sub, rao, first != 0); }
 export function mechWeightHi(): u64 { return weightHi; }
 export function mechWeightLo(): u64 { return weightLo; }
+
+// --- registration burn price (assembly/registration.ts) ---
+export { burnBump, burnDecay, decayFactorQ32, mulByQ32, powQ32 } from "./registration";
+import { u64f64FromF64, u64f64Hi, u64f64Lo } from "./registration";
+export function regMultFromF64(x: f64): void { u64f64FromF64(x); }
+export function regMultHi(): u64 { return u64f64Hi; }
+export function regMultLo(): u64 { return u64f64Lo; }

@@ -21,7 +21,8 @@ export interface DtaoEpochResult {
   block: number;
   netuid: number;
   hash: Uint8Array;
-  /** I32F32 raw server / validator shares per uid (the epoch's `serverShare` / `validatorShare`). */
+  /** I32F32 raw server / validator shares per uid (the epoch's `serverShare` / `validatorShare`),
+   *  mechanism after mechanism. */
   server: BigInt64Array;
   validator: BigInt64Array;
 }
@@ -60,6 +61,14 @@ export interface DtaoSubnetSummary {
   pending: string;
   poolTao: string;
   poolAlpha: string;
+  /** Subnets with churn (Network adds them): registrations, prunes, burn price; and the
+   *  registrations' TAO swapped into the pool, the alpha it took out and burned, failed swaps. */
+  registrations?: number;
+  prunes?: number;
+  burn?: string;
+  registrationTao?: string;
+  registrationAlphaBurned?: string;
+  registrationSwapsFailed?: string;
 }
 
 /** The JSON shape printed by `yuma simulate --json` for the dtao economy. */
@@ -98,7 +107,8 @@ export function rootStakeBySlot(total: bigint, count: number, seed: number): big
 
 interface Wasm extends YumaExports {
   dtaoBlock(base: number, n: number, globals: number, block: bigint, emission: bigint, scratch: number): number;
-  dtaoDistribute(base: number, n: number, globals: number, i: number, uids: number, server: number, validator: number, alphaStake: number, rootStake: number, ownerMask: number, out: number, scratch: number): void;
+  dtaoDistribute(base: number, n: number, globals: number, i: number, uids: number, server: number, validator: number, alphaStake: number, rootStake: number, ownerMask: number, out: number, scratch: number, mechs: number, split: number, splitLen: number, emission: number): void;
+  dtaoRegister(base: number, n: number, i: number, cost: bigint): number;
   dtaoSwap(base: number, n: number, i: number, buy: number, amount: bigint): number;
   dtaoAlphaForTao(base: number, n: number, i: number, tao: bigint): bigint;
   dtaoStakeWeight(alpha: bigint, root: bigint, tau: bigint): bigint;
@@ -225,17 +235,25 @@ export class DtaoEconomy {
    */
   run(
     wasm: YumaExports, from: number, to: number, issuance: bigint, epochs: DtaoEpochResult[],
-    opts: { flows?: FlowsHook; history?: DtaoHistory; sampleEvery?: number; earned?: Float64Array[] } = {},
+    opts: {
+      flows?: FlowsHook; history?: DtaoHistory; sampleEvery?: number; earned?: Float64Array[];
+      /** Registrations to pay, in block order: subnet index, block, burn (rao). */
+      registrations?: Array<{ index: number; block: number; cost: bigint }>;
+      /** Per subnet: filled with the Emission of its last epoch (arrays of length 0 are skipped). */
+      emission?: BigUint64Array[];
+    } = {},
   ): { issuance: bigint; digestParts: Uint8Array[]; minted: bigint; recycled: bigint } {
     const w = wasm as Wasm;
     const n = this.n;
     const maxU = Math.max(1, ...this.subnets.map((s) => s.neurons));
+    const maxM = Math.max(1, ...this.subnets.map((s) => s.mechanisms));
     w.reset();
     const base = w.alloc(this.state.byteLength);
     const gl = w.alloc(GLOBALS * 8);
     const scratch = w.alloc(16 * n * 8);
     const stakePtrs = this.subnets.map((s) => [w.alloc(s.neurons * 8), w.alloc(s.neurons * 8), w.alloc(s.neurons)] as const);
-    const serverP = w.alloc(maxU * 8), validatorP = w.alloc(maxU * 8), outP = w.alloc(3 * maxU * 8), dScratch = w.alloc(6 * maxU * 8);
+    const serverP = w.alloc(maxM * maxU * 8), validatorP = w.alloc(maxM * maxU * 8), outP = w.alloc(3 * maxU * 8);
+    const dScratch = w.alloc((8 * maxU + maxM + 2) * 8), splitP = w.alloc(2 * maxM), emissionP = w.alloc(maxU * 8);
     // Every allocation is done: views stay valid from here on (memory no longer grows).
     const buf = w.memory.buffer;
     const st = new BigUint64Array(buf, base, this.state.length);
@@ -247,9 +265,12 @@ export class DtaoEconomy {
       new BigUint64Array(buf, r, this.rootStakes[i]!.length).set(this.rootStakes[i]!);
       new Uint8Array(buf, o, this.ownerMask[i]!.length).set(this.ownerMask[i]!);
     });
-    const server = new BigInt64Array(buf, serverP, maxU), validator = new BigInt64Array(buf, validatorP, maxU);
+    const server = new BigInt64Array(buf, serverP, maxM * maxU), validator = new BigInt64Array(buf, validatorP, maxM * maxU);
     const outBytes = new Uint8Array(buf, outP, 3 * maxU * 8);
     const outU64 = new BigUint64Array(buf, outP, 3 * maxU);
+    const splitView = new Uint16Array(buf, splitP, maxM), emissionView = new BigUint64Array(buf, emissionP, maxU);
+    const regs = opts.registrations ?? [];
+    let r = 0;
     const digestParts: Uint8Array[] = [];
     let minted = 0n, recycled = 0n;
     let k = 0;
@@ -265,18 +286,27 @@ export class DtaoEconomy {
       while (k < epochs.length && epochs[k]!.block === b) {
         const ep = epochs[k++]!;
         const i = this.indexOf(ep.netuid);
-        const uids = this.subnets[i]!.neurons;
+        const sub = this.subnets[i]!;
+        const uids = sub.neurons;
         server.set(ep.server);
         validator.set(ep.validator);
-        const [a, r, o] = stakePtrs[i]!;
-        w.dtaoDistribute(base, n, gl, i, uids, serverP, validatorP, a, r, o, outP, dScratch);
+        if (sub.mechanismSplit) splitView.set(sub.mechanismSplit);
+        const [a, rs, o] = stakePtrs[i]!;
+        w.dtaoDistribute(base, n, gl, i, uids, serverP, validatorP, a, rs, o, outP, dScratch, sub.mechanisms, splitP, sub.mechanismSplit?.length ?? 0, emissionP);
         digestParts.push(ep.hash, outBytes.slice(0, 3 * uids * 8));
+        const em = opts.emission?.[i];
+        if (em && em.length === uids) em.set(emissionView.subarray(0, uids));
         const earned = opts.earned?.[i];
         if (earned) {
           for (let u = 0; u < uids; u++) earned[u]! += Number(outU64[u]! + outU64[uids + u]! + outU64[2 * uids + u]!);
         }
       }
       if (k < epochs.length && epochs[k]!.block < b) throw new Error(`internal: epoch of netuid ${epochs[k]!.netuid} at ${epochs[k]!.block} was not applied`);
+      // Registrations are extrinsics: after on_initialize, before the market's orders.
+      while (r < regs.length && regs[r]!.block === b) {
+        const reg = regs[r++]!;
+        w.dtaoRegister(base, n, reg.index, reg.cost);
+      }
       // The market trades after the block's coinbase (extrinsics follow on_initialize).
       const round = this.market.enabled && b % this.market.interval === 0;
       if (round || opts.flows) {
@@ -374,6 +404,11 @@ export class DtaoEconomy {
         pending: pending.toString(),
         poolTao: f(F.F_TAO, i).toString(),
         poolAlpha: f(F.F_ALPHA_IN, i).toString(),
+        ...(s.churn ? {
+          registrationTao: f(F.T_REG_TAO, i).toString(),
+          registrationAlphaBurned: f(F.T_REG_ALPHA, i).toString(),
+          registrationSwapsFailed: f(F.T_REG_FAILED, i).toString(),
+        } : {}),
       };
     });
   }

@@ -47,8 +47,11 @@ export const F = {
   L_ROOT_PROP: 41,
   L_ALPHA_E: 42,
   L_TAO: 43,
+  T_REG_TAO: 44,
+  T_REG_ALPHA: 45,
+  T_REG_FAILED: 46,
 } as const;
-export const FIELDS = 44;
+export const FIELDS = 47;
 
 /** Network-wide parameters (u64 each). */
 export const G = {

@@ -5,7 +5,8 @@
 import { checkSubnetMemory } from "../memory.js";
 import { YumaInputError } from "../errors.js";
 import { checkKeys as checkOwnKeys, keyPath, quote } from "../input.js";
-import { requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
+import { requireArray, requireBool, requireInt, requireObject, requireRao, requireU16, requireU64 } from "../validate.js";
+import { resolveChurn, type ChurnConfig, type ResolvedChurn } from "./churn.js";
 import {
   DTAO_NETWORK_DEFAULTS, DTAO_NETWORK_KEYS, DTAO_SUBNET_KEYS, resolveDtaoNetwork, resolveDtaoSubnet, resolveEconomy,
   type DtaoSubnetConfig, type Economy, type MarketConfig, type ResolvedDtao, type ResolvedDtaoSubnet, type ShareRule,
@@ -54,6 +55,12 @@ export interface SubnetConfig extends DtaoSubnetConfig {
   validatorStake?: string;
   /** Pareto shape of the stake split (smaller = more concentrated). */
   stakeAlpha?: number;
+  /** Incentive mechanisms (1..=2, the runtime's MaxMechanismCount; neurons × mechanisms ≤ 256). */
+  mechanisms?: number;
+  /** The emission split between mechanisms: u16s summing to 65535, or null for even. */
+  mechanismSplit?: number[] | null;
+  /** Registrations, the burn price, immunity and pruning; null or absent: no churn. */
+  churn?: ChurnConfig | null;
 }
 
 export interface NetworkConfig {
@@ -105,6 +112,9 @@ export interface ResolvedSubnet {
   stakeMode: "fixed" | "compound";
   validatorStake: string;
   stakeAlpha: number;
+  mechanisms: number;
+  mechanismSplit: number[] | null;
+  churn: ResolvedChurn | null;
 }
 
 /** A subnet of a dTAO network: the subnet fields plus its pool and economy fields. */
@@ -142,13 +152,16 @@ export const SUBNET_DEFAULTS: Omit<ResolvedSubnet, "netuid" | "policies" | "weig
   stakeMode: "fixed",
   validatorStake: "1000000000000000", // 1M TAO
   stakeAlpha: 1.16,
+  mechanisms: 1,
+  mechanismSplit: null,
+  churn: null,
 };
 
 const SUBNET_KEYS = new Set<string>([
   "netuid", "tempo", "neurons", "validators", "share", "kappa", "bondsPenalty", "bondsMovingAverage", "yuma3",
   "liquidAlpha", "alphaLow", "alphaHigh", "alphaSigmoidSteepness", "maxAllowedValidators", "activityCutoff",
   "stakeThreshold", "ownerUid", "burn", "weightsInterval", "lazyInterval", "noise", "policies", "stakeMode",
-  "validatorStake", "stakeAlpha",
+  "validatorStake", "stakeAlpha", "mechanisms", "mechanismSplit", "churn",
 ]);
 const NETWORK_KEYS = new Set<string>(["seed", "issuance", "startBlock", "subnets", "defaults", ...DTAO_NETWORK_KEYS]);
 for (const k of DTAO_SUBNET_KEYS) SUBNET_KEYS.add(k);
@@ -156,6 +169,21 @@ for (const k of DTAO_SUBNET_KEYS) SUBNET_KEYS.add(k);
 const fail = (field: string, rule: string): never => {
   throw new YumaInputError(field, rule);
 };
+
+/** runtime DefaultMaxMechanismCount, and DefaultMaxAllowedUids bounding neurons × mechanisms
+ *  (`ensure_max_uids_over_all_mechanisms`). */
+export const MAX_NETWORK_MECHANISMS = 2;
+export const MAX_UIDS_OVER_MECHANISMS = 256;
+
+function resolveSplit(v: unknown, field: string, count: number): number[] | null {
+  if (v === undefined || v === null) return null;
+  const arr = requireArray(v, field);
+  if (arr.length !== count) fail(field, `must have one u16 per mechanism (${count}), got ${arr.length}`);
+  const split = arr.map((x, i) => requireU16(x, `${field}[${i}]`));
+  const total = split.reduce((a, b) => a + b, 0);
+  if (total !== 65535) fail(field, `must sum to 65535, got ${total}`);
+  return split;
+}
 
 /** Refuse any own key not in `allowed` (a Set: inherited names such as `toString` are not known). */
 function checkKeys(o: Record<string, unknown>, allowed: Set<string>, field: string): void {
@@ -206,6 +234,12 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
   const yuma3 = requireBool(g("yuma3", SUBNET_DEFAULTS.yuma3), `${field}.yuma3`);
   const liquidAlpha = requireBool(g("liquidAlpha", SUBNET_DEFAULTS.liquidAlpha), `${field}.liquidAlpha`);
   const maxAllowedValidators = requireU16(g("maxAllowedValidators", SUBNET_DEFAULTS.maxAllowedValidators), `${field}.maxAllowedValidators`);
+  const mechanisms = requireInt(g("mechanisms", 1), `${field}.mechanisms`, 1, MAX_NETWORK_MECHANISMS);
+  if (mechanisms > 1 && neurons * mechanisms > MAX_UIDS_OVER_MECHANISMS) {
+    fail(`${field}.mechanisms`, `neurons × mechanisms must be at most ${MAX_UIDS_OVER_MECHANISMS} (the chain's max uids over all mechanisms), got ${neurons} × ${mechanisms}`);
+  }
+  const churn = resolveChurn(g("churn", null), `${field}.churn`, tempo);
+  if (churn && neurons < 2) fail(`${field}.churn`, "needs at least 2 neurons (a registration replaces a uid other than the owner's)");
   // Refused here, before any block runs, if an epoch of this subnet may not fit in WASM memory.
   checkSubnetMemory({ neurons, validators, maxAllowedValidators, yuma3, liquidAlpha, bondsPenalty }, field);
   return {
@@ -234,6 +268,9 @@ function resolveSubnet(raw: Record<string, unknown>, field: string, index: numbe
     stakeMode: stakeMode as "fixed" | "compound",
     validatorStake: validatorStake.toString(),
     stakeAlpha: requireNumber(g("stakeAlpha", SUBNET_DEFAULTS.stakeAlpha), `${field}.stakeAlpha`, 0.1, 100),
+    mechanisms,
+    mechanismSplit: resolveSplit(g("mechanismSplit", null), `${field}.mechanismSplit`, mechanisms),
+    churn,
   };
 }
 

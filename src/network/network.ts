@@ -6,12 +6,13 @@ import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
 import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
-import { countEpochs, runShard, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
+import { countEpochs, runShard, settleRegistrations, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
 import { buffersOf, cloneState, createSubnetState, stateToJson, type SubnetState, type SubnetStateJson } from "./state.js";
 import { isSnapshotLike, parseSnapshot } from "./snapshot.js";
 import { sha256, toHex } from "../digest.js";
 import { DtaoEconomy, type DtaoEconomyJson, type DtaoEpochResult, type DtaoHistory, type DtaoSummary } from "../economy/dtao.js";
 import type { FlowsHook } from "../economy/market.js";
+import { BurnPrice, planRegistrations } from "./churn.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -23,6 +24,10 @@ export interface SubnetSummary {
   validators: string;
   /** Accrued and not yet paid (owner cut included). */
   pending: string;
+  /** Subnets with churn: registrations paid, uids pruned for them, and the burn price now (rao). */
+  registrations?: number;
+  prunes?: number;
+  burn?: string;
 }
 
 /** The JSON shape printed by `yuma simulate --json`. */
@@ -140,6 +145,8 @@ export class Network {
   private inflight: RunControl | undefined;
   /** The dtao economy, or undefined for the static one. */
   private readonly economy: DtaoEconomy | undefined;
+  /** Per subnet with churn: its burn price rules (built on first use). */
+  private readonly burnPrices: Array<BurnPrice | undefined> = [];
 
   /** A fresh network from a config, or a resumed one from a `snapshot()` (validated as input:
    *  a corrupted snapshot throws YumaInputError naming its field, e.g. `snapshot.subnets[0].stake[3]`). */
@@ -238,32 +245,103 @@ export class Network {
     this.assertIdle("step");
     this.checkBlocks(blocks);
     checkOptions(options, "options", false, this.economy !== undefined);
+    const end = this.blockNo + blocks;
+    const saved = this.save();
+    try {
+      let summary: NetworkSummary | DtaoSummary | undefined;
+      for (const to of this.windows(end)) summary = this.stepWindow(to, options);
+      return summary ?? this.summary();
+    } catch (e) {
+      this.restore(saved);
+      throw e;
+    } finally {
+      releaseEngine();
+    }
+  }
+
+  private stepWindow(to: number, options: StepOptions): NetworkSummary | DtaoSummary {
     const wasm = engine();
-    const to = this.blockNo + blocks;
     const plan = this.economy ? this.planDtao(to) : undefined;
     const { segments, issuance, dust } = plan ? { segments: [], issuance: 0n, dust: 0n } : this.schedule(wasm, to, options.shares);
+    const registrations = this.planChurn(to);
     const input: ShardInput = {
       seed: this.config.seed,
       subnets: this.config.subnets,
       states: this.states,
       indices: this.config.subnets.map((_, i) => i),
+      startBlock: this.config.startBlock,
       from: this.blockNo,
       to,
       segments,
       epochBlocks: plan?.byIndex,
     };
-    const backup = this.states.map(cloneState);
-    let summary: NetworkSummary | DtaoSummary;
-    try {
-      const records = runShard(wasm, input);
-      summary = plan ? this.commitDtao(to, records, plan.schedule, options) : this.commit(to, issuance, dust, records);
-    } catch (e) {
-      this.states = backup;
-      releaseEngine();
-      throw e;
-    }
-    releaseEngine();
-    return summary;
+    const records = runShard(wasm, input);
+    return plan ? this.commitDtao(to, records, plan.schedule, options, registrations) : this.commit(to, issuance, dust, records);
+  }
+
+  /**
+   * The ends of the stretches a run of blocks up to `end` is cut into. One stretch, unless the
+   * dtao economy has subnets with churn: a registration's prune needs the Emission of the
+   * subnet's last epoch, which the coinbase settles after the epochs of a stretch have run, so
+   * each stretch is at most the shortest tempo of those subnets long (an epoch per subnet at
+   * most; successive epochs of a subnet are at least its tempo apart).
+   */
+  private windows(end: number): number[] {
+    if (!this.economy) return [end];
+    const tempos = this.config.subnets.filter((c) => c.churn && c.tempo > 0).map((c) => c.tempo);
+    if (tempos.length === 0) return [end];
+    const len = Math.max(1, Math.min(...tempos));
+    const out: number[] = [];
+    for (let b = this.blockNo + len; b < end; b += len) out.push(b);
+    out.push(end);
+    return out;
+  }
+
+  /** The registrations of blocks (block, to] on every subnet with churn: burn prices advanced,
+   *  blocks queued on each subnet's state (the uid is chosen where the state is), and the list
+   *  the dtao coinbase pays, in block order. */
+  private planChurn(to: number): Array<{ index: number; block: number; cost: bigint }> {
+    const out: Array<{ index: number; block: number; cost: bigint }> = [];
+    this.config.subnets.forEach((c, i) => {
+      if (!c.churn) return;
+      const s = this.states[i]!;
+      this.burnPrices[i] ??= new BurnPrice(engine(), c.churn);
+      const plan = planRegistrations(this.burnPrices[i]!, c.churn, this.config.seed, c.netuid, s.burn, this.blockNo, to);
+      s.burn = plan.burn;
+      if (plan.registrations.length === 0) return;
+      s.registrations += plan.registrations.length;
+      const q = new Float64Array(s.regQueue.length + plan.registrations.length);
+      q.set(s.regQueue);
+      plan.registrations.forEach((r, k) => {
+        q[s.regQueue.length + k] = r.block;
+        out.push({ index: i, block: r.block, cost: r.cost });
+      });
+      s.regQueue = q;
+    });
+    // Stable: within a block, subnets in config order, each subnet's registrations in order.
+    out.sort((a, b) => a.block - b.block);
+    return out;
+  }
+
+  /** Everything a failed step() or run() puts back. */
+  private save() {
+    return {
+      states: this.states.map(cloneState),
+      economy: this.economy?.clone(),
+      block: this.blockNo,
+      issuance: this.issuanceNow,
+      splitDust: this.splitDust,
+      digest: this.digestNow,
+    };
+  }
+
+  private restore(b: ReturnType<Network["save"]>): void {
+    this.states = b.states;
+    if (b.economy) this.economy!.restore(b.economy);
+    this.blockNo = b.block;
+    this.issuanceNow = b.issuance;
+    this.splitDust = b.splitDust;
+    this.digestNow = b.digest;
   }
 
   /** dtao: the epochs of (block, to] from the stateful schedule, as blocks per subnet. */
@@ -277,7 +355,7 @@ export class Network {
 
   /** dtao phase 2: the coinbase block by block on this thread, the epochs' shares applied at
    *  their blocks; then the digest, the schedule and the block advance together. */
-  private commitDtao(to: number, records: EpochRecord[], schedule: ReturnType<DtaoEconomy["plan"]>["schedule"], options: StepOptions): DtaoSummary {
+  private commitDtao(to: number, records: EpochRecord[], schedule: ReturnType<DtaoEconomy["plan"]>["schedule"], options: StepOptions, registrations: Array<{ index: number; block: number; cost: bigint }>): DtaoSummary {
     const eco = this.economy!;
     records.sort((a, b) => a.block - b.block || a.netuid - b.netuid);
     const backup = eco.clone();
@@ -289,11 +367,15 @@ export class Network {
         history: options.history,
         sampleEvery: options.sampleEvery,
         earned: this.states.map((s) => s.earned),
+        registrations,
+        emission: this.states.map((s) => s.emission),
       });
     } catch (e) {
       eco.restore(backup);
       throw e;
     }
+    // The Emission of this stretch's epochs is settled: the registrations that waited for it get their uids.
+    this.config.subnets.forEach((c, i) => settleRegistrations(this.states[i]!, c, to + 1));
     let d = this.digestNow;
     for (let k = 0; k < r.digestParts.length; k += 2) d = sha256(wasm, d, r.digestParts[k]!, r.digestParts[k + 1]!);
     this.digestNow = d;
@@ -361,8 +443,31 @@ export class Network {
       pool = this.ownPool;
     }
     check();
+    const end = this.blockNo + blocks;
+    const windows = this.windows(end);
+    if (windows.length === 1) return this.runWindow(end, pool, threads, options, ctl, { done: 0, total: -1 });
+    // Several stretches (dtao with churn): a failure in any puts everything back.
+    const saved = this.save();
+    const whole = this.economy!.plan(this.blockNo, end, this.config.maxEpochsPerBlock ?? 2).epochs.length;
+    const progress = { done: 0, total: whole };
+    try {
+      let summary!: NetworkSummary | DtaoSummary;
+      for (const to of windows) summary = await this.runWindow(to, pool, threads, options, ctl, progress);
+      return summary;
+    } catch (e) {
+      this.restore(saved);
+      throw e;
+    }
+  }
+
+  /** One stretch of a run, sharded over the pool: epochs on the workers, then the commit.
+   *  `progress` carries the epochs of earlier stretches (total −1: this stretch's own). */
+  private async runWindow(to: number, pool: Piscina, threads: number, options: RunOptions, ctl: RunControl, progress: { done: number; total: number }): Promise<NetworkSummary | DtaoSummary> {
+    const check = () => {
+      if (ctl.aborted) throw ctl.reason;
+    };
     const wasm = engine();
-    const from = this.blockNo, to = from + blocks;
+    const from = this.blockNo;
     const plan = this.economy ? this.planDtao(to) : undefined;
     const { segments, issuance, dust } = plan ? { segments: [], issuance: 0n, dust: 0n } : this.schedule(wasm, to, options.shares);
     const epochsOf = (i: number) => {
@@ -386,7 +491,8 @@ export class Network {
     }
     for (const sh of shards) sh.sort((a, b) => a - b);
 
-    const epochsTotal = this.config.subnets.reduce((a, _, i) => a + epochsOf(i), 0);
+    const own = this.config.subnets.reduce((a, _, i) => a + epochsOf(i), 0);
+    const epochsTotal = progress.total < 0 ? own : progress.total;
     const module = getModule();
     // Loaded on demand: piscina and worker_threads exist only in Node.
     const { runShardTask, loadNodeModules } = await import("../pool/pool.js");
@@ -395,6 +501,7 @@ export class Network {
     // From here on the states' buffers move to the workers: on any failure the backup is
     // restored, so the network is exactly as before the run.
     const backup = this.states.map(cloneState);
+    const registrations = this.planChurn(to);
     let timer: ReturnType<typeof setInterval> | undefined;
     let firstFailure: NetworkWorkerError | undefined;
     try {
@@ -404,6 +511,7 @@ export class Network {
           subnets: idx.map((i) => this.config.subnets[i]!),
           states: idx.map((i) => this.states[i]!),
           indices: idx,
+          startBlock: this.config.startBlock,
           from,
           to,
           segments,
@@ -433,7 +541,7 @@ export class Network {
       // callback cancels the run (it never escapes from the timer).
       let reported = -1;
       const report = () => {
-        const done = tasks.reduce((a, t) => a + t.finished(), 0);
+        const done = progress.done + tasks.reduce((a, t) => a + t.finished(), 0);
         if (done !== reported) {
           reported = done;
           options.onProgress?.({ epochsDone: done, epochsTotal });
@@ -463,7 +571,8 @@ export class Network {
         records.push(...r.records);
       }
       this.states = states;
-      return plan ? this.commitDtao(to, records, plan.schedule, options) : this.commit(to, issuance, dust, records);
+      progress.done += own;
+      return plan ? this.commitDtao(to, records, plan.schedule, options, registrations) : this.commit(to, issuance, dust, records);
     } catch (e) {
       clearInterval(timer);
       this.states = backup;
@@ -488,7 +597,7 @@ export class Network {
       minted: eco.minted.toString(),
       recycled: eco.recycled.toString(),
       rootStake: eco.rootStake,
-      subnets: eco.subnetSummaries(wasm, this.states.map((s) => s.epochs)),
+      subnets: eco.subnetSummaries(wasm, this.states.map((s) => s.epochs)).map((x, i) => ({ ...x, ...this.churnSummary(i) })),
       unallocated: eco.unallocated().toString(),
       digest: toHex(this.digestNow),
     };
@@ -507,6 +616,7 @@ export class Network {
         miners: s.miners.toString(),
         validators: s.validators.toString(),
         pending: (s.pending + s.pendingOwner).toString(),
+        ...this.churnSummary(i),
       };
     });
     return {
@@ -519,8 +629,19 @@ export class Network {
     };
   }
 
+  /** The churn fields of subnet i's summary (none without churn). */
+  private churnSummary(i: number): { registrations?: number; prunes?: number; burn?: string } {
+    if (!this.config.subnets[i]!.churn) return {};
+    const s = this.states[i]!;
+    return { registrations: s.registrations, prunes: s.prunes, burn: s.burn.toString() };
+  }
+
   /** Per-uid view of one subnet (stake, cumulative earnings), for reports. */
-  subnetDetail(netuid: number): { stake: bigint[]; earned: number[]; permit: boolean[]; validators: number } {
+  subnetDetail(netuid: number): {
+    stake: bigint[]; earned: number[]; permit: boolean[]; validators: number;
+    /** Registration block per uid; with churn, the Emission of the last epoch per uid and the burn price (rao). */
+    registration: bigint[]; emission?: bigint[]; burn?: bigint;
+  } {
     this.assertIdle("subnetDetail");
     const i = this.config.subnets.findIndex((s) => s.netuid === netuid);
     if (i < 0) throw new YumaInputError("netuid", `no subnet ${netuid}`);
@@ -530,6 +651,8 @@ export class Network {
       earned: Array.from(s.earned),
       permit: Array.from(s.permit, (p) => p !== 0),
       validators: this.config.subnets[i]!.validators,
+      registration: Array.from(s.registration),
+      ...(this.config.subnets[i]!.churn ? { emission: Array.from(s.emission), burn: s.burn } : {}),
     };
   }
 
@@ -544,7 +667,7 @@ export class Network {
       issuance: this.issuanceNow.toString(),
       splitDust: this.splitDust.toString(),
       digest: toHex(this.digestNow),
-      subnets: this.states.map(stateToJson),
+      subnets: this.states.map((s, i) => stateToJson(s, this.config.subnets[i]!.churn !== null)),
       ...(this.economy ? { economy: this.economy.toJson() } : {}),
     };
   }

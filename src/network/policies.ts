@@ -20,6 +20,12 @@ export interface PolicyContext {
   quality: Float64Array;
   /** Consensus of the last epoch (u16 per uid). */
   consensus: Uint16Array;
+  /** The uids scored (every uid but the validators'); `minerUids(cfg)` unless churn replaced a validator. */
+  miners: Uint16Array;
+  /** Stream of the weight draws (one per mechanism). */
+  stream: number;
+  /** With churn: miners registered after `since` are scored 0 until `delay` blocks after their registration. */
+  fresh?: { registration: BigUint64Array; since: bigint; delay: number };
 }
 
 export interface Policy {
@@ -44,7 +50,7 @@ export function maxUpscale(uids: Uint16Array, scores: Float64Array): WeightRow |
 const minerCache = new WeakMap<ResolvedSubnet, Uint16Array>();
 
 /** Uids of the miners (V..n−1); shared and never mutated. */
-function minerUids(cfg: ResolvedSubnet): Uint16Array {
+export function minerUids(cfg: ResolvedSubnet): Uint16Array {
   let m = minerCache.get(cfg);
   if (!m) {
     m = new Uint16Array(Math.max(0, cfg.neurons - cfg.validators));
@@ -60,14 +66,14 @@ let scratch = new Float64Array(256);
 const honest: Policy = {
   interval: (cfg) => cfg.weightsInterval,
   weights(ctx, prev) {
-    const uids = minerUids(ctx.cfg);
+    const uids = ctx.miners;
     const m = uids.length;
     if (scratch.length < m) scratch = new Float64Array(m);
     const s = scratch;
     const noise = ctx.cfg.noise, q = ctx.quality;
     // mulberry32 inlined (the hot loop of a simulation: one draw per validator × miner).
     // State kept as int32 (`| 0`) so V8 never boxes it.
-    let t = key(ctx.seed, ctx.cfg.netuid, ctx.uid, ctx.block, STREAM.weights) | 0;
+    let t = key(ctx.seed, ctx.cfg.netuid, ctx.uid, ctx.block, ctx.stream) | 0;
     let max = 0;
     for (let i = 0; i < m; i++) {
       t = (t + 0x6d2b79f5) | 0;
@@ -79,11 +85,22 @@ const honest: Policy = {
       s[i] = v;
       if (v > max) max = v;
     }
+    const fresh = ctx.fresh;
+    if (fresh) {
+      // Not yet evaluated: a miner registered less than `delay` blocks ago keeps weight 0.
+      const at = BigInt(ctx.block), delay = BigInt(fresh.delay);
+      for (let i = 0; i < m; i++) {
+        const reg = fresh.registration[uids[i]!]!;
+        if (reg > fresh.since && at < reg + delay) s[i] = 0;
+      }
+      max = 0;
+      for (let i = 0; i < m; i++) if (s[i]! > max) max = s[i]!;
+    }
     const burn = ctx.cfg.burn;
-    if (burn > 0 && ctx.cfg.ownerUid !== null) {
+    if (burn > 0 && ctx.cfg.ownerUid !== null && uids.indexOf(ctx.cfg.ownerUid) >= 0) {
       // The owner's uid gets `burn` of the row's weight: its score is set so that it is that
       // fraction of the total (all of it at burn = 1).
-      const o = ctx.cfg.ownerUid - ctx.cfg.validators;
+      const o = uids.indexOf(ctx.cfg.ownerUid);
       let rest = 0;
       for (let i = 0; i < m; i++) if (i !== o) rest += s[i]!;
       if (burn >= 1) {
@@ -109,7 +126,7 @@ const lazy: Policy = { interval: (cfg) => cfg.lazyInterval, weights: honest.weig
 const copier: Policy = {
   interval: (cfg) => cfg.weightsInterval,
   weights(ctx) {
-    const uids = minerUids(ctx.cfg);
+    const uids = ctx.miners;
     const s = Float64Array.from(uids, (u) => ctx.consensus[u]!);
     return maxUpscale(uids, s) ?? honest.weights(ctx, null);
   },
@@ -119,9 +136,9 @@ const copier: Policy = {
 const selfish: Policy = {
   interval: (cfg) => cfg.weightsInterval,
   weights(ctx) {
-    const miners = ctx.cfg.neurons - ctx.cfg.validators;
+    const miners = ctx.miners.length;
     if (miners <= 0) return null;
-    const own = ctx.cfg.validators + (ctx.uid % miners);
+    const own = ctx.miners[ctx.uid % miners]!;
     return { col: Uint16Array.of(own), val: Uint16Array.of(65535) };
   },
 };
@@ -140,15 +157,25 @@ export function policyOf(cfg: ResolvedSubnet, uid: number): PolicyName {
   return "honest";
 }
 
-/** Hidden quality of every uid (validators' entries unused): skewed towards low values. */
-export function qualities(cfg: ResolvedSubnet, seed: number): Float64Array {
-  const rng = new Rng(key(seed, cfg.netuid, 0, 0, STREAM.quality));
+/** Hidden quality from a uniform draw: skewed towards low values. */
+const skew = (u: number) => 0.05 + 0.95 * u * u;
+
+/** Hidden quality of every uid in mechanism `mech` (validators' entries unused). */
+export function qualities(cfg: ResolvedSubnet, seed: number, mech = 0): Float64Array {
+  const rng = new Rng(key(seed, cfg.netuid, 0, mech, STREAM.quality));
   const q = new Float64Array(cfg.neurons);
-  for (let i = 0; i < q.length; i++) {
-    const u = rng.next();
-    q[i] = 0.05 + 0.95 * u * u;
-  }
+  for (let i = 0; i < q.length; i++) q[i] = skew(rng.next());
   return q;
+}
+
+/** Hidden quality, in mechanism `mech`, of the neuron registered at `uid` at `block`. */
+export function registrantQuality(seed: number, netuid: number, uid: number, block: number, mech: number): number {
+  return skew(new Rng(key(seed, netuid, uid, block, STREAM.registrant + mech)).next());
+}
+
+/** Stream of a validator's weight draws in mechanism `mech` (mechanism 0 keeps the original one). */
+export function weightStream(mech: number): number {
+  return mech === 0 ? STREAM.weights : STREAM.mechWeights + mech;
 }
 
 /** The block at which validator `uid` sets weights in each interval (1..interval). */

@@ -37,4 +37,7 @@ export class Rng {
   }
 }
 
-export const STREAM = { quality: 1, stake: 2, weights: 3, phase: 4 } as const;
+/** Streams of draws. Mechanism k ≥ 1 of a subnet draws its miners' qualities from `quality`
+ *  at block k and its weights from `mechWeights + k`; a registrant's qualities from
+ *  `registrant + k` at its uid and registration block. */
+export const STREAM = { quality: 1, stake: 2, weights: 3, phase: 4, arrivals: 20, registrant: 21, mechWeights: 40 } as const;

@@ -10,8 +10,9 @@ import type { EncodedEpoch } from "../validate.js";
 import type { YumaExports } from "../wasm.js";
 import { SUBNET_OWNER_CUT } from "../emission.js";
 import type { ResolvedSubnet } from "./config.js";
-import { lastSetBlock, phaseOf, POLICY_IMPL, policyOf, qualities, type WeightRow } from "./policies.js";
-import type { SubnetState } from "./state.js";
+import { lastSetBlock, minerUids, phaseOf, POLICY_IMPL, policyOf, qualities, registrantQuality, weightStream, type WeightRow } from "./policies.js";
+import { initialRegistration, mechOf, type MechState, type SubnetState } from "./state.js";
+import { getNeuronToPrune } from "./churn.js";
 
 /** Blocks first..first+count−1 each mint `emission` rao, split by `shares` (one per subnet,
  *  in config order) over `sharesTotal`. */
@@ -29,6 +30,8 @@ export interface ShardInput {
   states: SubnetState[];
   /** Position of each of `subnets` in the network's config (indexes `Segment.shares`). */
   indices: number[];
+  /** The network's start block (the registration block of the uids present at the start). */
+  startBlock: number;
   /** Last block already simulated. */
   from: number;
   /** Last block to simulate (inclusive). */
@@ -42,8 +45,10 @@ export interface ShardInput {
 export interface EpochRecord {
   block: number;
   netuid: number;
+  /** SHA-256 of the epoch's outputs; with several mechanisms, theirs one after the other. */
   hash: Uint8Array;
-  /** dtao: the epoch's normalised server / validator shares (I32F32 raw per uid). */
+  /** dtao: the epoch's normalised server / validator shares (I32F32 raw per uid), mechanism
+   *  after mechanism (mechanisms × n). */
   server?: BigInt64Array;
   validator?: BigInt64Array;
 }
@@ -92,7 +97,7 @@ function makeSplitter(wasm: YumaExports, index: number) {
   };
 }
 
-function rowsFromCsr(s: SubnetState, validators: number): Array<WeightRow | null> {
+function rowsFromCsr(s: MechState, validators: number): Array<WeightRow | null> {
   const rows: Array<WeightRow | null> = [];
   for (let i = 0; i < validators; i++) {
     const a = s.wStart[i]!, b = s.wStart[i + 1]!;
@@ -101,23 +106,23 @@ function rowsFromCsr(s: SubnetState, validators: number): Array<WeightRow | null
   return rows;
 }
 
-/** Store rows as the subnet's weight CSR, in place when the layout is unchanged. */
-function csrFromRows(s: SubnetState, rows: Array<WeightRow | null>): void {
+/** Store rows as a mechanism's weight CSR over n uids, in place when the layout is unchanged. */
+function csrFromRows(s: MechState, n: number, rows: Array<WeightRow | null>): void {
   let total = 0;
   let sameLayout = true;
-  for (let i = 0; i < s.n; i++) {
+  for (let i = 0; i < n; i++) {
     const len = i < rows.length && rows[i] ? rows[i]!.col.length : 0;
     if (s.wStart[i] !== total) sameLayout = false;
     total += len;
   }
-  if (s.wStart[s.n] !== total || s.wCol.length !== total) sameLayout = false;
+  if (s.wStart[n] !== total || s.wCol.length !== total) sameLayout = false;
   if (!sameLayout) {
-    s.wStart = new Uint32Array(s.n + 1);
+    s.wStart = new Uint32Array(n + 1);
     s.wCol = new Uint16Array(total);
     s.wVal = new Uint16Array(total);
   }
   let at = 0;
-  for (let i = 0; i < s.n; i++) {
+  for (let i = 0; i < n; i++) {
     s.wStart[i] = at;
     const r = i < rows.length ? rows[i] : null;
     if (r) {
@@ -126,7 +131,7 @@ function csrFromRows(s: SubnetState, rows: Array<WeightRow | null>): void {
       at += r.col.length;
     }
   }
-  s.wStart[s.n] = at;
+  s.wStart[n] = at;
 }
 
 /** u64 entries as doubles through their 32-bit halves (exact below 2^53; no BigInt per entry). */
@@ -152,12 +157,102 @@ function* staticEpochs(netuid: number, tempo: number, from: number, to: number):
   for (let e = nextEpochBlock(netuid, tempo, from); e <= to; e += tempo + 1) yield e;
 }
 
+interface MechExports extends YumaExports {
+  splitEmissions(alpha: bigint, count: number, splitPtr: number, splitLen: number, out: number): void;
+  mechWeight(sub: bigint, rao: bigint, first: number): void;
+  mechWeightHi(): bigint;
+  mechWeightLo(): bigint;
+  weightedAccAlpha(existing: bigint, added: bigint, hi: bigint, lo: bigint): bigint;
+}
+
+/** `split_emissions` of `rao` over the subnet's mechanisms (one mechanism: all of it). */
+function splitAmount(wasm: YumaExports, rao: bigint, cfg: ResolvedSubnet): bigint[] {
+  if (cfg.mechanisms === 1) return [rao];
+  const w = wasm as MechExports;
+  const split = cfg.mechanismSplit;
+  w.reset();
+  const sp = w.alloc(2 * Math.max(1, split?.length ?? 0));
+  const out = w.alloc(8 * cfg.mechanisms);
+  if (split) new Uint16Array(w.memory.buffer, sp, split.length).set(split);
+  w.splitEmissions(rao, cfg.mechanisms, sp, split?.length ?? 0, out);
+  return Array.from(new BigUint64Array(w.memory.buffer, out, cfg.mechanisms));
+}
+
+/** Remove row `u` of a CSR (in place when it is empty). */
+function dropRow(start: Uint32Array, col: Uint16Array, val: Uint16Array, n: number, u: number): { col: Uint16Array; val: Uint16Array } {
+  const a = start[u]!, b = start[u + 1]!, len = b - a;
+  if (len === 0) return { col, val };
+  const c = new Uint16Array(col.length - len), v = new Uint16Array(val.length - len);
+  c.set(col.subarray(0, a));
+  c.set(col.subarray(b), a);
+  v.set(val.subarray(0, a));
+  v.set(val.subarray(b), a);
+  for (let i = u + 1; i <= n; i++) start[i] = start[i]! - len;
+  return { col: c, val: v };
+}
+
+/**
+ * `replace_neuron` at `uid`, `block` (subnets/uids.rs): the new hotkey holds no stake and no
+ * permit; Emission, consensus and (per mechanism) its weights row, bonds row, and every weight
+ * set on it are cleared; its last update (every mechanism) and registration are the block.
+ */
+export function replaceNeuron(s: SubnetState, mechanisms: number, uid: number, block: number): void {
+  const b = BigInt(block);
+  s.registration[uid] = b;
+  s.stake[uid] = 0n;
+  s.permit[uid] = 0;
+  if (s.emission.length > 0) s.emission[uid] = 0n;
+  s.earned[uid] = 0;
+  for (let k = 0; k < mechanisms; k++) {
+    const m = mechOf(s, k);
+    const w = dropRow(m.wStart, m.wCol, m.wVal, s.n, uid);
+    m.wCol = w.col;
+    m.wVal = w.val;
+    // Weights set FOR the uid are kept as entries with value 0.
+    for (let i = 0; i < m.wCol.length; i++) if (m.wCol[i] === uid) m.wVal[i] = 0;
+    const bd = dropRow(m.bStart, m.bCol, m.bVal, s.n, uid);
+    m.bCol = bd.col;
+    m.bVal = bd.val;
+    m.lastUpdate[uid] = b;
+    m.consensus[uid] = 0;
+  }
+}
+
+/**
+ * Give the queued registrations with block < `before` their uids, in order: each replaces the
+ * uid `get_neuron_to_prune` names from the state at its block (the Emission of the subnet's
+ * last epoch must be in `s.emission`). Returns the uids replaced.
+ */
+export function settleRegistrations(s: SubnetState, cfg: ResolvedSubnet, before: number): number[] {
+  const churn = cfg.churn;
+  const q = s.regQueue;
+  if (!churn || q.length === 0) return [];
+  const replaced: number[] = [];
+  let k = 0;
+  while (k < q.length && q[k]! < before) {
+    const block = q[k++]!;
+    const uid = getNeuronToPrune({
+      n: s.n, emission: s.emission, registration: s.registration, ownerUid: cfg.ownerUid,
+      immunityPeriod: churn.immunityPeriod, minNonImmune: churn.minNonImmune,
+    }, block);
+    // A subnet with churn has ≥ 2 uids, so one besides the owner's is always there.
+    if (uid === null) throw new Error(`internal: no uid to prune on netuid ${cfg.netuid}`);
+    replaceNeuron(s, cfg.mechanisms, uid, block);
+    s.prunes++;
+    replaced.push(uid);
+  }
+  if (k > 0) s.regQueue = q.slice(k);
+  return replaced;
+}
+
 /** Advance every subnet of the shard from `from` to `to`. Mutates `input.states`. */
 export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks = {}): EpochRecord[] {
   const records: EpochRecord[] = [];
   const { seed, segments } = input;
   input.subnets.forEach((cfg, k) => {
     const s = input.states[k]!;
+    const M = cfg.mechanisms;
+    const churn = cfg.churn;
     const split = makeSplitter(wasm, input.indices[k]!);
     // Accrue blocks (a, b] into pending.
     const accrue = (a: number, b: number) => {
@@ -170,13 +265,28 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         s.pending += rest * count;
       }
     };
-    const quality = qualities(cfg, seed);
-    const rows = rowsFromCsr(s, cfg.validators);
+    const initialReg = BigInt(initialRegistration(cfg, input.startBlock));
+    // An original validator still holds its uid (a re-registered uid is a miner).
+    const validating = (v: number) => s.registration[v] === initialReg;
+    const minersNow = (): Uint16Array => {
+      if (!churn) return minerUids(cfg);
+      const list: number[] = [];
+      for (let u = 0; u < s.n; u++) if (u >= cfg.validators || !validating(u)) list.push(u);
+      return Uint16Array.from(list);
+    };
+    let miners = minersNow();
+    const quality = Array.from({ length: M }, (_, m) => {
+      const q = qualities(cfg, seed, m);
+      for (let u = 0; u < s.n; u++) if (s.registration[u] !== initialReg) q[u] = registrantQuality(seed, cfg.netuid, u, Number(s.registration[u]!), m);
+      return q;
+    });
+    let rows = Array.from({ length: M }, (_, m) => rowsFromCsr(mechOf(s, m), cfg.validators));
     const policy = Array.from({ length: cfg.validators }, (_, v) => POLICY_IMPL[policyOf(cfg, v)]);
     const phase = policy.map((p, v) => {
       const interval = p.interval(cfg);
       return { interval, phase: phaseOf(seed, cfg.netuid, v, interval) };
     });
+    const fresh = churn ? { registration: s.registration, since: initialReg, delay: churn.noticeDelay } : undefined;
     const fixed = {
       n: s.n,
       tempo: BigInt(cfg.tempo),
@@ -197,86 +307,134 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
     let cursor = input.from;
     const planned = input.epochBlocks?.[k];
     const shareMode = planned !== undefined;
+    // Registrations: each takes the uid `get_neuron_to_prune` names at its block, from the
+    // Emission of the last epoch. In the dtao economy that Emission is known only once the
+    // coinbase has run, so registrations after this run's epoch wait (Network settles them
+    // after the coinbase, `settleRegistrations`).
+    let settled = true;
+    const register = (before: number) => {
+      const replaced = settleRegistrations(s, cfg, before);
+      if (replaced.length === 0) return;
+      for (const uid of replaced) for (let m = 0; m < M; m++) quality[m]![uid] = registrantQuality(seed, cfg.netuid, uid, Number(s.registration[uid]!), m);
+      if (replaced.some((u) => u < cfg.validators)) miners = minersNow();
+      rows = Array.from({ length: M }, (_, m) => rowsFromCsr(mechOf(s, m), cfg.validators));
+    };
     const blocks: Iterable<number> = planned ?? staticEpochs(cfg.netuid, cfg.tempo, input.from, input.to);
     for (const e of blocks) {
       if (!shareMode) accrue(cursor, e);
       cursor = e;
+      if (!settled && s.regQueue.length > 0 && s.regQueue[0]! < e) {
+        throw new Error(`internal: netuid ${cfg.netuid} has two epochs in one dtao run with registrations between them`);
+      }
+      if (settled) register(e);
       hooks.beforeEpoch?.(cfg.netuid, e);
-      // Weight setting since the last epoch: the latest setting of each validator counts.
-      let changed = false;
-      for (let v = 0; v < cfg.validators; v++) {
-        const { interval, phase: ph } = phase[v]!;
-        const at = lastSetBlock(e, ph, interval);
-        if (at < 0 || at <= Number(s.lastUpdate[v]!)) continue;
-        const row = policy[v]!.weights({ cfg, seed, uid: v, block: at, quality, consensus: s.consensus }, rows[v] ?? null);
-        if (row) {
-          rows[v] = row;
-          changed = true;
+      // Weight setting since the last epoch: the latest setting of each validator counts, in
+      // every mechanism (same schedule, its own qualities and draws).
+      for (let m = 0; m < M; m++) {
+        const ms = mechOf(s, m);
+        const mrows = rows[m]!;
+        let changed = false;
+        for (let v = 0; v < cfg.validators; v++) {
+          if (churn && !validating(v)) continue;
+          const { interval, phase: ph } = phase[v]!;
+          const at = lastSetBlock(e, ph, interval);
+          if (at < 0 || at <= Number(ms.lastUpdate[v]!)) continue;
+          const row = policy[v]!.weights({ cfg, seed, uid: v, block: at, quality: quality[m]!, consensus: ms.consensus, miners, stream: weightStream(m), fresh }, mrows[v] ?? null);
+          if (row) {
+            mrows[v] = row;
+            changed = true;
+          }
+          ms.lastUpdate[v] = BigInt(at);
         }
-        s.lastUpdate[v] = BigInt(at);
+        if (changed) csrFromRows(ms, s.n, mrows);
       }
-      if (changed) csrFromRows(s, rows);
       const rao = shareMode ? 0n : s.pending;
-      const encoded: EncodedEpoch = {
-        ...fixed,
-        currentBlock: BigInt(e),
-        lastMechanismStepBlock: BigInt(s.lastEpochBlock),
-        raoEmission: rao,
-        stake: s.stake,
-        lastUpdate: s.lastUpdate,
-        blockAtRegistration: s.registration,
-        validatorPermit: s.permit,
-        weights: { start: s.wStart, col: s.wCol, val: s.wVal },
-        bonds: { start: s.bStart, col: s.bCol, val: s.bVal },
-      };
-      // Run in place and read only what the simulation keeps: no copy of the outputs.
-      const outPtr = runEncodedInPlace(wasm, encoded, false);
-      const hash = epochOutputHashAt(wasm, outPtr, s.n, e, cfg.netuid);
-      const buf = wasm.memory.buffer;
-      const dv = new DataView(buf);
-      const at = (off: number) => dv.getUint32(outPtr + off, true);
+      const amounts = splitAmount(wasm, rao, cfg);
       const n = s.n;
-      const record: EpochRecord = { block: e, netuid: cfg.netuid, hash };
+      const record: EpochRecord = { block: e, netuid: cfg.netuid, hash: new Uint8Array(32 * M) };
       if (shareMode) {
-        // The amounts are applied later by the economy, from these shares.
-        record.server = new BigInt64Array(buf, at(OUTPUT.serverShare), n).slice();
-        record.validator = new BigInt64Array(buf, at(OUTPUT.validatorShare), n).slice();
-      } else {
-      const server = new BigUint64Array(buf, at(OUTPUT.server), n);
-      const validator = new BigUint64Array(buf, at(OUTPUT.validator), n);
-      const toMiners = sumRao(server, rao);
-      const toValidators = sumRao(validator, rao);
-      s.miners += toMiners;
-      s.validators += toValidators;
-      s.dust += rao - toMiners - toValidators;
-      s.owner += s.pendingOwner;
-      s.pending = 0n;
-      s.pendingOwner = 0n;
-      const se = halves(server), ve = halves(validator);
-      for (let i = 0; i < n; i++) {
-        s.earned[i]! += se[2 * i]! + se[2 * i + 1]! * 4294967296 + ve[2 * i]! + ve[2 * i + 1]! * 4294967296;
+        record.server = new BigInt64Array(M * n);
+        record.validator = new BigInt64Array(M * n);
       }
-      if (cfg.stakeMode === "compound") {
-        for (let i = 0; i < n; i++) s.stake[i] = s.stake[i]! + validator[i]!;
+      let toMiners = 0n, toValidators = 0n;
+      const permits = new Uint8Array(n);
+      const mw = wasm as MechExports;
+      for (let m = 0; m < M; m++) {
+        const ms = mechOf(s, m);
+        const encoded: EncodedEpoch = {
+          ...fixed,
+          currentBlock: BigInt(e),
+          lastMechanismStepBlock: BigInt(s.lastEpochBlock),
+          raoEmission: amounts[m]!,
+          stake: s.stake,
+          lastUpdate: ms.lastUpdate,
+          blockAtRegistration: s.registration,
+          validatorPermit: s.permit,
+          weights: { start: ms.wStart, col: ms.wCol, val: ms.wVal },
+          bonds: { start: ms.bStart, col: ms.bCol, val: ms.bVal },
+        };
+        // Run in place and read only what the simulation keeps: no copy of the outputs.
+        const outPtr = runEncodedInPlace(wasm, encoded, false);
+        record.hash.set(epochOutputHashAt(wasm, outPtr, n, e, cfg.netuid), 32 * m);
+        const buf = wasm.memory.buffer;
+        const dv = new DataView(buf);
+        const at = (off: number) => dv.getUint32(outPtr + off, true);
+        if (shareMode) {
+          // The amounts are applied later by the economy, from these shares.
+          record.server!.set(new BigInt64Array(buf, at(OUTPUT.serverShare), n), m * n);
+          record.validator!.set(new BigInt64Array(buf, at(OUTPUT.validatorShare), n), m * n);
+        } else {
+          const server = new BigUint64Array(buf, at(OUTPUT.server), n);
+          const validator = new BigUint64Array(buf, at(OUTPUT.validator), n);
+          toMiners += sumRao(server, amounts[m]!);
+          toValidators += sumRao(validator, amounts[m]!);
+          const se = halves(server), ve = halves(validator);
+          for (let i = 0; i < n; i++) {
+            s.earned[i]! += se[2 * i]! + se[2 * i + 1]! * 4294967296 + ve[2 * i]! + ve[2 * i + 1]! * 4294967296;
+          }
+          if (cfg.stakeMode === "compound") {
+            for (let i = 0; i < n; i++) s.stake[i] = s.stake[i]! + validator[i]!;
+          }
+          if (churn) {
+            // Emission as `epoch_with_mechanisms` folds it: each mechanism's server + validator
+            // emission weighted by its part of the subnet's emission.
+            const emission = Array.from({ length: n }, (_, i) => server[i]! + validator[i]!);
+            mw.mechWeight(amounts[m]!, rao, m === 0 ? 1 : 0);
+            const hi = BigInt.asUintN(64, mw.mechWeightHi()), lo = BigInt.asUintN(64, mw.mechWeightLo());
+            for (let i = 0; i < n; i++) s.emission[i] = BigInt.asUintN(64, mw.weightedAccAlpha(m === 0 ? 0n : s.emission[i]!, emission[i]! > 0xffffffffffffffffn ? 0xffffffffffffffffn : emission[i]!, hi, lo));
+          }
+        }
+        // Bonds become the next epoch's inputs; consensus is what copiers copy.
+        const bStart = new Uint32Array(buf, at(OUTPUT.bondsStart), n + 1);
+        const nnz = bStart[n]!;
+        ms.bStart.set(bStart);
+        if (ms.bCol.length !== nnz) {
+          ms.bCol = new Uint16Array(nnz);
+          ms.bVal = new Uint16Array(nnz);
+        }
+        ms.bCol.set(new Uint16Array(buf, at(OUTPUT.bondsCol), nnz));
+        ms.bVal.set(new Uint16Array(buf, at(OUTPUT.bondsVal), nnz));
+        ms.consensus.set(new Uint16Array(buf, at(OUTPUT.consensus), n));
+        // The subnet's permits are the mechanisms' new permits or-ed (they share stake, so agree).
+        const p = new Uint8Array(buf, at(OUTPUT.permit), n);
+        for (let i = 0; i < n; i++) permits[i] = permits[i]! | p[i]!;
       }
-      }
-      // Bonds and permits become the next epoch's inputs; consensus is what copiers copy.
-      const bStart = new Uint32Array(buf, at(OUTPUT.bondsStart), n + 1);
-      const nnz = bStart[n]!;
-      s.bStart.set(bStart);
-      if (s.bCol.length !== nnz) {
-        s.bCol = new Uint16Array(nnz);
-        s.bVal = new Uint16Array(nnz);
-      }
-      s.bCol.set(new Uint16Array(buf, at(OUTPUT.bondsCol), nnz));
-      s.bVal.set(new Uint16Array(buf, at(OUTPUT.bondsVal), nnz));
-      s.permit.set(new Uint8Array(buf, at(OUTPUT.permit), n));
-      s.consensus.set(new Uint16Array(buf, at(OUTPUT.consensus), n));
+      if (M === 1) record.hash = record.hash.subarray(0, 32);
+      if (!shareMode) {
+        s.miners += toMiners;
+        s.validators += toValidators;
+        s.dust += rao - toMiners - toValidators;
+        s.owner += s.pendingOwner;
+        s.pending = 0n;
+        s.pendingOwner = 0n;
+      } else settled = false;
+      s.permit.set(permits);
       s.lastEpochBlock = e;
       s.epochs++;
       records.push(record);
     }
     if (!shareMode) accrue(cursor, input.to);
+    if (settled) register(input.to + 1);
   });
   return records;
 }
