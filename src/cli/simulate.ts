@@ -13,7 +13,8 @@ import { quote } from "../input.js";
 
 export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--economy dtao|static] [--share-rule R] [--subnets N]
                      [--neurons N] [--validators V] [--blocks B] [--tempo T] [--threads K] [--seed S]
-                     [--issuance RAO] [--json] [--html FILE] [--progress | --no-progress]
+                     [--issuance RAO] [--mechanisms M] [--arrivals R] [--json] [--html FILE]
+                     [--progress | --no-progress]
   Simulates a network over many blocks with every subnet's exact epoch. The default economy
   is the chain's today ("dtao"): each subnet's TAO/alpha pool, emission shares by EMA price,
   alpha emission and injection, owner cut, miners, validators and root, the stateful epoch
@@ -32,6 +33,10 @@ export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--economy d
   --blocks B      blocks to simulate (default 7200);  --tempo T  every subnet's tempo
   --threads K     worker threads (default: the cores, at most 8)
   --seed S        PRNG seed;  --issuance RAO  total issuance before the first block
+  --mechanisms M  incentive mechanisms per subnet (1 or 2; neurons × M ≤ 256), even split
+  --arrivals R    churn on every subnet: R registrations attempted per block (Poisson), paying
+                  the burn (chain defaults: 0.1 τ start, ×1.26 per registration, half-life 360
+                  blocks), pruning the chain's choice, immunity 4096 blocks
   --json          print one JSON summary object on stdout (amounts as decimal rao strings);
                   static: per subnet also "topEarners" [{"uid", "role", "amount"}] and "nakamoto"
   --progress      show the progress bar on stderr even when it is not a terminal
@@ -42,6 +47,7 @@ export const SIMULATE_OPTIONS = {
   validators: { type: "string", meta: "V" }, blocks: { type: "string", meta: "B" }, tempo: { type: "string", meta: "T" },
   threads: { type: "string", meta: "K" }, seed: { type: "string", meta: "S" }, issuance: { type: "string", meta: "RAO" },
   economy: { type: "string", meta: "E" }, "share-rule": { type: "string", meta: "R" }, html: { type: "string", meta: "FILE" },
+  mechanisms: { type: "string", meta: "M" }, arrivals: { type: "string", meta: "R" },
   json: { type: "boolean" }, progress: { type: "boolean" }, "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } satisfies OptionSpecs;
@@ -115,11 +121,13 @@ export function etaText(elapsedMs: number, done: number, total: number): string 
 const SHOW_CURSOR = "\x1b[?25h", HIDE_CURSOR = "\x1b[?25l";
 
 function humanSummary(net: Network, s: NetworkSummary, seconds: number, threads: number): string {
+  const churn = s.subnets.some((x) => x.registrations !== undefined);
   const rows = s.subnets.map((x) => {
     const top = topEarners(net, x.netuid).map((t) => `${t.uid}${t.role === "validator" ? "v" : "m"}`).join(",");
     return [
       String(x.netuid), String(x.tempo), String(x.epochs), tao(x.owner), tao(x.miners), tao(x.validators), tao(x.pending),
       top, String(subnetNakamoto(net, x.netuid)),
+      ...(churn ? [x.registrations === undefined ? "-" : String(x.registrations), x.burn === undefined ? "-" : tao(x.burn)] : []),
     ];
   });
   const sum = (k: "owner" | "miners" | "validators" | "pending") => s.subnets.reduce((a, x) => a + BigInt(x[k]), 0n);
@@ -127,7 +135,7 @@ function humanSummary(net: Network, s: NetworkSummary, seconds: number, threads:
   const pct = (x: bigint) => (minted === 0n ? "0.0" : ((Number(x) / Number(minted)) * 100).toFixed(1));
   const lines = [
     table(
-      ["netuid", "tempo", "epochs", "owner τ", "miners τ", "validators τ", "pending τ", "top earners", "nakamoto"],
+      ["netuid", "tempo", "epochs", "owner τ", "miners τ", "validators τ", "pending τ", "top earners", "nakamoto", ...(churn ? ["regs", "burn τ"] : [])],
       rows,
       new Set([7]),
     ),
@@ -159,18 +167,25 @@ export function dtaoSummaryText(s: DtaoSummary, seconds: number, threads: number
     tao(BigInt(x.taoIn) + BigInt(x.excessTao)), tao(x.alphaIn), tao(x.alphaOut), alphaAndTao(x.owner, x.price),
     alphaAndTao(x.miners, x.price), alphaAndTao(x.validators, x.price), alphaAndTao(x.root, x.price), tao(x.burned),
   ]);
+  const churn = s.subnets.some((x) => x.registrations !== undefined);
+  if (churn) rows.forEach((r, i) => {
+    const x = s.subnets[i]!;
+    r.push(x.registrations === undefined ? "-" : String(x.registrations), x.burn === undefined ? "-" : tao(x.burn));
+  });
   const sumPrices = s.subnets.reduce((a, x) => a + x.price, 0);
   const sumEma = s.subnets.reduce((a, x) => a + x.emaPrice, 0);
   return [
     table(
-      ["netuid", "epochs", "price τ/α", "EMA price", "share %", "TAO in τ", "alpha in α", "alpha out α", "owner α (τ)", "miners α (τ)", "validators α (τ)", "root α (τ)", "burned α"],
+      ["netuid", "epochs", "price τ/α", "EMA price", "share %", "TAO in τ", "alpha in α", "alpha out α", "owner α (τ)", "miners α (τ)", "validators α (τ)", "root α (τ)", "burned α",
+        ...(churn ? ["regs", "burn τ"] : [])],
       rows,
     ),
     "",
     `economy dtao  share rule ${s.shareRule}  blocks ${s.blocks}  minted ${tao(s.minted)} τ  recycled ${tao(s.recycled)} τ  (issuance ${tao(s.issuanceStart)} → ${tao(s.issuanceEnd)} τ)`,
     `root stake ${tao(s.rootStake)} τ  Σ prices ${sumPrices.toFixed(4)}  Σ EMA prices ${sumEma.toFixed(4)}  unallocated ${s.unallocated} rao`,
     `epochs ${s.subnets.reduce((a, x) => a + x.epochs, 0)} in ${seconds.toFixed(2)} s on ${threads} thread${threads === 1 ? "" : "s"}  digest ${s.digest}`,
-    "TAO in: injected + excess that bought alpha; alpha out: the subnet's alpha emission; (τ): value at the final price",
+    "TAO in: injected + excess that bought alpha; alpha out: the subnet's alpha emission; (τ): value at the final price" +
+      (churn ? "; regs: registrations (each pruned a uid); burn: the registration price now" : ""),
   ].join("\n");
 }
 
@@ -198,6 +213,16 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     override.maxAllowedValidators = validators;
   }
   if (tempo !== undefined) override.tempo = tempo;
+  const mechanisms = intOption(values.mechanisms, "mechanisms", 1, 2);
+  if (mechanisms !== undefined) override.mechanisms = mechanisms;
+  if (values.arrivals !== undefined) {
+    const r = Number(values.arrivals);
+    if (!/^\s*[0-9.eE+-]+\s*$/.test(values.arrivals) || !Number.isFinite(r) || r < 0 || r > 16) {
+      throw new CliError(`--arrivals must be a number of registrations per block in [0, 16], got ${quote(values.arrivals)}`);
+    }
+    const base = (config.defaults as SubnetConfig | undefined)?.churn;
+    override.churn = { ...(typeof base === "object" && base !== null ? base : {}), arrivals: r };
+  }
   const subnets = intOption(values.subnets, "subnets", 1, 4096);
   if (subnets !== undefined) config.subnets = subnets;
   if (values.economy !== undefined) {

@@ -72,3 +72,40 @@ describe("yuma simulate --economy dtao", () => {
     expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
   });
 });
+
+describe("yuma simulate --arrivals / --mechanisms", () => {
+  const churned = ["--subnets", "4", "--neurons", "32", "--validators", "4", "--tempo", "30", "--blocks", "400", "--arrivals", "0.05", "--mechanisms", "2", "--json"];
+  it("adds registrations, prunes and the burn price per subnet, the same for 1 and 3 threads", () => {
+    const a = yuma("simulate", ...churned, "--threads", "1");
+    expect(a.status, a.stderr).toBe(0);
+    const j = JSON.parse(a.stdout);
+    let regs = 0;
+    for (const s of j.subnets) {
+      expect(Object.keys(s).slice(-6)).toEqual(["registrationTao", "registrationAlphaBurned", "registrationSwapsFailed", "registrations", "prunes", "burn"]);
+      expect(s.prunes).toBe(s.registrations);
+      expect(s.burn).toMatch(DEC);
+      // Every registration paid at least the chain's MinBurn.
+      expect(BigInt(s.registrationTao)).toBeGreaterThanOrEqual(BigInt(s.registrations) * 500_000n);
+      regs += s.registrations;
+    }
+    expect(regs).toBeGreaterThan(30);
+    const b = JSON.parse(yuma("simulate", ...churned, "--threads", "3").stdout);
+    expect(b).toEqual(j);
+    const text = yuma("simulate", ...churned.slice(0, -1), "--threads", "1");
+    expect(text.stdout).toMatch(/regs\s+burn τ/);
+  });
+
+  it("static economy: the same fields; bad values exit 2 naming the flag or field", () => {
+    const r = yuma("simulate", "--economy", "static", ...churned);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).subnets[0].registrations).toBeGreaterThan(0);
+    for (const [flag, value, msg] of [["--arrivals", "-1", /--arrivals/], ["--arrivals", "x", /--arrivals/], ["--mechanisms", "3", /mechanisms/]] as const) {
+      const bad = yuma("simulate", "--blocks", "1", flag, value);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(msg);
+    }
+    const big = yuma("simulate", "--blocks", "1", "--mechanisms", "2", "--neurons", "200");
+    expect(big.status).toBe(2);
+    expect(big.stderr).toMatch(/config\.defaults|subnets\[0\]\.mechanisms/);
+  });
+});
