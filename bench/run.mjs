@@ -4,7 +4,7 @@
 //   npm run bench                       full run, table on stdout
 //   npm run bench -- --json FILE        also write the results as JSON to FILE
 //   npm run bench -- --quick            short run (fewer samples, shorter memory and network runs)
-//   npm run bench -- --only epoch,adversarial,memory,network,networkDtao,research   run a subset of the sections
+//   npm run bench -- --only epoch,adversarial,memory,network,networkDtao,networkChurn,mechanisms,research   run a subset of the sections
 //
 // Runs against ../dist (built by `npm run build`, which `npm run bench` does first).
 // Timings are wall clock on one thread (the network section also with worker threads).
@@ -32,7 +32,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--quick") opt.quick = true;
   else if (a === "--only") opt.only = new Set(argv[++i].split(","));
   else if (a === "--help" || a === "-h") {
-    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,adversarial,memory,network,networkDtao,research]");
+    console.log("usage: node bench/run.mjs [--quick] [--json FILE] [--only epoch,adversarial,memory,network,networkDtao,networkChurn,mechanisms,research]");
     process.exit(0);
   } else {
     console.error(`unknown argument ${a}`);
@@ -136,7 +136,7 @@ const WORKLOADS = [
 ];
 const MODES = ["yuma2", "yuma3-liquid"];
 
-const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], adversarial: [], research: [], network: null, networkDtao: null, memory: null };
+const result = { machine, builds: { main: mainBuild, note: simdNote || undefined }, epoch: [], adversarial: [], research: [], mechanisms: null, network: null, networkDtao: null, networkChurn: null, memory: null };
 
 if (want("epoch")) {
   log(`epoch workloads (${opt.quick ? "quick" : "full"}), main build: ${mainBuild}${simdNote ? ` (${simdNote})` : ""}`);
@@ -355,11 +355,22 @@ async function parallelCeiling() {
   return { oneWorkerSeconds: t1 / 1000, twoWorkersSeconds: t2 / 1000, ceiling: (2 * t1) / t2 };
 }
 
-async function networkDay(economy) {
+/** The churned dtao day: 128 subnets, a quarter of them with 2 mechanisms (128 uids each, the
+ *  chain's limit of 256 uids over all mechanisms), registrations arriving on every subnet. */
+function churnConfig() {
+  const churn = { arrivals: 0.005 };
+  return {
+    economy: "dtao", seed: 1,
+    defaults: { neurons: 256, validators: 64, tempo: 360, churn },
+    subnets: Array.from({ length: 128 }, (_, i) => (i % 4 === 0 ? { netuid: i + 1, neurons: 128, mechanisms: 2 } : { netuid: i + 1 })),
+  };
+}
+
+async function networkDay(economy, variant) {
   if (typeof lib.Network !== "function") return { available: false };
   const blocks = opt.quick ? 1800 : 7200;
   // The static day is the pre-dTAO model; the dtao day is the chain's economy with the market on.
-  const config = { economy, seed: 1, subnets: 128, defaults: { neurons: 256, validators: 64, tempo: 360 } };
+  const config = variant === "churn" ? churnConfig() : { economy, seed: 1, subnets: 128, defaults: { neurons: 256, validators: 64, tempo: 360 } };
   const runOnce = async (threads) => {
     // A warmed pool (threads started, module compiled) so the time is the simulation's.
     const pool = typeof lib.createPool === "function" ? await lib.createPool(threads) : undefined;
@@ -378,17 +389,18 @@ async function networkDay(economy) {
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       await net.close();
-      return { seconds, epochs, digest: summary.digest, cpuSeconds: (cpu.user + cpu.system) / 1e6, load };
+      const registrations = summary.subnets.reduce((a, x) => a + (x.registrations ?? 0), 0);
+      return { seconds, epochs, digest: summary.digest, cpuSeconds: (cpu.user + cpu.system) / 1e6, load, registrations };
     } finally {
       await pool?.destroy();
     }
   };
   const reps = opt.quick ? 1 : 3;
   const one = [], two = [], cpu1 = [], cpu2 = [], loads = [];
-  let epochs = 0, digest1 = "", digest2 = "";
+  let epochs = 0, digest1 = "", digest2 = "", registrations = 0;
   for (let r = 0; r < reps; r++) {
     const a = await runOnce(1);
-    one.push(a.seconds); cpu1.push(a.cpuSeconds); epochs = a.epochs; digest1 = a.digest; loads.push(a.load);
+    one.push(a.seconds); cpu1.push(a.cpuSeconds); epochs = a.epochs; digest1 = a.digest; loads.push(a.load); registrations = a.registrations;
     const b = await runOnce(2);
     two.push(b.seconds); cpu2.push(b.cpuSeconds); digest2 = b.digest; loads.push(b.load);
     log(`  run ${r + 1}/${reps}: 1 thread ${fmt(a.seconds)} s (cpu ${fmt(a.cpuSeconds)} s), 2 threads ${fmt(b.seconds)} s (cpu ${fmt(b.cpuSeconds)} s), load ${fmt(a.load, 1)}`);
@@ -399,7 +411,7 @@ async function networkDay(economy) {
   return {
     available: true,
     economy,
-    subnets: config.subnets,
+    subnets: Array.isArray(config.subnets) ? config.subnets.length : config.subnets,
     neurons: config.defaults.neurons,
     validators: config.defaults.validators,
     tempo: config.defaults.tempo,
@@ -418,10 +430,28 @@ async function networkDay(economy) {
     parallelCeiling: ceiling.ceiling,
     runs: reps,
     sameDigest: digest1 === digest2,
-    goalSeconds: economy === "dtao" ? 2.0 : 1.5,
+    ...(variant === "churn" ? { variant, mechanismSubnets: 32, registrations } : {}),
+    goalSeconds: variant === "churn" ? 3.0 : economy === "dtao" ? 2.0 : 1.5,
     goalSpeedup: economy === "dtao" ? undefined : 1.8,
-    met: blocks === 7200 && seconds <= (economy === "dtao" ? 2.0 : 1.5) && (economy === "dtao" || seconds1 / seconds >= 1.8),
+    met: blocks === 7200 && seconds <= (variant === "churn" ? 3.0 : economy === "dtao" ? 2.0 : 1.5) && (economy === "dtao" || seconds1 / seconds >= 1.8),
   };
+}
+
+if (want("mechanisms") || want("epoch")) {
+  // A subnet epoch with 2 mechanisms against 1 (runSubnetEpoch, public API), 256 uids x 64 validators.
+  log("mechanisms: subnet epoch, 256 x 64, 1 and 2 mechanisms");
+  const sub = warmSubnet(runEpoch, { n: 256, validators: 64, mode: "yuma3", seed: 1 });
+  const { weights, bonds, lastUpdate, stake, blockAtRegistration, validatorPermit } = sub.inputs;
+  const other = warmSubnet(runEpoch, { n: 256, validators: 64, mode: "yuma3", seed: 2 }).inputs;
+  const mech = (k) => ({ stake, blockAtRegistration, validatorPermit, mechanisms: [{ weights, bonds, lastUpdate }, { weights: other.weights, bonds: other.bonds, lastUpdate: other.lastUpdate }].slice(0, k) });
+  const one = measure("subnet epoch 1 mechanism", () => lib.runSubnetEpoch(sub.params, mech(1)));
+  const two = measure("subnet epoch 2 mechanisms", () => lib.runSubnetEpoch(sub.params, mech(2)));
+  const epoch = measure("runEpoch", () => runEpoch(sub.params, sub.inputs));
+  result.mechanisms = {
+    n: 256, validators: 64, mode: "yuma3",
+    runEpochMs: epoch.ms, oneMechanismMs: one.ms, twoMechanismsMs: two.ms, ratio: two.ms / one.ms, goalRatio: 2.2, met: two.ms / one.ms <= 2.2,
+  };
+  log(`  runEpoch ${fmt(epoch.ms, 3)} ms, 1 mechanism ${fmt(one.ms, 3)} ms, 2 mechanisms ${fmt(two.ms, 3)} ms (${fmt(two.ms / one.ms)}x)`);
 }
 
 if (want("network")) {
@@ -431,6 +461,11 @@ if (want("network")) {
 if (want("networkDtao")) {
   log(`networkDtao: ${opt.quick ? "quarter" : "one simulated"} day, 128 subnets x 256 neurons x 64 validators, dtao economy, market on`);
   result.networkDtao = await networkDay("dtao");
+}
+
+if (want("networkChurn")) {
+  log(`networkChurn: ${opt.quick ? "quarter" : "one simulated"} day, 128 subnets (32 with 2 mechanisms), dtao, registrations arriving`);
+  result.networkChurn = await networkDay("dtao", "churn");
 }
 
 // ------------------------------------------------------------------ report
@@ -472,11 +507,17 @@ if (result.memory) {
     `RSS ${fmt(m.rssMiBAfterWarmup, 1)} -> ${fmt(m.rssMiBEnd, 1)} MiB (max ${fmt(m.rssMiBMax, 1)}), JS heap ${fmt(m.heapMiBAfterWarmup, 1)} -> ${fmt(m.heapMiBEnd, 1)} MiB: ${m.flat ? "flat" : "NOT flat"}.`);
   out.push("");
 }
-for (const nw of [result.network, result.networkDtao]) {
+if (result.mechanisms) {
+  const m = result.mechanisms;
+  out.push(`Mechanisms: subnet epoch ${m.n} x ${m.validators} (${m.mode}): runEpoch ${fmt(m.runEpochMs, 3)} ms, runSubnetEpoch 1 mechanism ${fmt(m.oneMechanismMs, 3)} ms, ` +
+    `2 mechanisms ${fmt(m.twoMechanismsMs, 3)} ms: ${fmt(m.ratio)}x (goal ≤ ${m.goalRatio}, ${m.met ? "met" : "NOT met"}).`);
+  out.push("");
+}
+for (const nw of [result.network, result.networkDtao, result.networkChurn]) {
   if (!nw) continue;
   if (!nw.available) out.push("network: not available (Network is not exported by this build)");
   else {
-    out.push(`Network (${nw.economy}): ${nw.subnets} subnets x ${nw.neurons} neurons x ${nw.validators} validators, tempo ${nw.tempo}, ${nw.blocks} blocks, ${nw.epochs} epochs ` +
+    out.push(`Network (${nw.economy}${nw.variant ? `, ${nw.variant}: ${nw.mechanismSubnets} subnets with 2 mechanisms, ${nw.registrations} registrations` : ""}): ${nw.subnets} subnets x ${nw.neurons} neurons x ${nw.validators} validators, tempo ${nw.tempo}, ${nw.blocks} blocks, ${nw.epochs} epochs ` +
       `(median of ${nw.runs}): 2 threads ${fmt(nw.seconds)} s (goal ≤ ${nw.goalSeconds}), 1 thread ${fmt(nw.seconds1)} s, ` +
       `speedup ${fmt(nw.speedup)}x${nw.goalSpeedup ? ` (goal ≥ ${nw.goalSpeedup})` : ""}; same digest: ${nw.sameDigest ? "yes" : "NO"}.`);
     out.push(`  CPU time (all threads): 2 threads ${fmt(nw.cpuSeconds)} s, 1 thread ${fmt(nw.cpuSeconds1)} s; ` +
@@ -494,8 +535,10 @@ if (opt.json) {
     epoch: result.epoch,
     adversarial: result.adversarial,
     research: result.research,
+    mechanisms: result.mechanisms,
     network: result.network,
     networkDtao: result.networkDtao,
+    networkChurn: result.networkChurn,
     memory: result.memory,
     quick: opt.quick,
     date: new Date().toISOString(),

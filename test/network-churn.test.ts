@@ -344,3 +344,37 @@ describe("bad churn and mechanism configs name the field", () => {
     expect(() => new Network(burn)).toThrow(/snapshot\.subnets\[0\]\.burn/);
   });
 });
+
+describe("a failing run with churn (several stretches)", () => {
+  it("a worker dying in a later stretch leaves the network exactly as before the run", async () => {
+    const cfg = churnConfig("dtao");
+    const n = new Network(cfg);
+    n.step(50);
+    const before = JSON.stringify(n.snapshot());
+    // Stretches are 24 blocks long here (the shortest tempo among the subnets with churn):
+    // fail at an epoch at least 70 blocks in, so in the fourth stretch or later.
+    const epoch = net4thStretchEpoch(n);
+    await expect(n.run({ blocks: 200, threads: 2, faultInjection: { netuid: epoch.netuid, block: epoch.block } })).rejects.toThrow(/worker failed/);
+    expect(JSON.stringify(n.snapshot())).toBe(before);
+    // And it runs on afterwards exactly as a fresh network does.
+    const fresh = new Network(cfg);
+    fresh.step(50);
+    expect((await n.run({ blocks: 200, threads: 2 })).digest).toBe(fresh.step(200).digest);
+    await n.close();
+  });
+});
+
+/** An epoch block of netuid 1 at least 70 blocks after the network's block. */
+function net4thStretchEpoch(n: Network): { netuid: number; block: number } {
+  const probe = new Network(JSON.parse(JSON.stringify(n.snapshot())));
+  let at = probe.block;
+  const start = at;
+  let epochs = probe.summary().subnets[0]!.epochs;
+  while (true) {
+    probe.step(1);
+    at++;
+    const e = probe.summary().subnets[0]!.epochs;
+    if (e > epochs && at - start >= 70) return { netuid: 1, block: at };
+    epochs = e;
+  }
+}

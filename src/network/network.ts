@@ -445,14 +445,14 @@ export class Network {
     check();
     const end = this.blockNo + blocks;
     const windows = this.windows(end);
-    if (windows.length === 1) return this.runWindow(end, pool, threads, options, ctl, { done: 0, total: -1 });
+    if (windows.length === 1) return this.runWindow(end, pool, threads, options, ctl, { done: 0, total: -1 }, true);
     // Several stretches (dtao with churn): a failure in any puts everything back.
     const saved = this.save();
     const whole = this.economy!.plan(this.blockNo, end, this.config.maxEpochsPerBlock ?? 2).epochs.length;
     const progress = { done: 0, total: whole };
     try {
       let summary!: NetworkSummary | DtaoSummary;
-      for (const to of windows) summary = await this.runWindow(to, pool, threads, options, ctl, progress);
+      for (const to of windows) summary = await this.runWindow(to, pool, threads, options, ctl, progress, false);
       return summary;
     } catch (e) {
       this.restore(saved);
@@ -462,7 +462,11 @@ export class Network {
 
   /** One stretch of a run, sharded over the pool: epochs on the workers, then the commit.
    *  `progress` carries the epochs of earlier stretches (total −1: this stretch's own). */
-  private async runWindow(to: number, pool: Piscina, threads: number, options: RunOptions, ctl: RunControl, progress: { done: number; total: number }): Promise<NetworkSummary | DtaoSummary> {
+  private async runWindow(
+    to: number, pool: Piscina, threads: number, options: RunOptions, ctl: RunControl, progress: { done: number; total: number },
+    /** Keep a copy of the states to put back on failure (not needed when the caller keeps one). */
+    backupStates: boolean,
+  ): Promise<NetworkSummary | DtaoSummary> {
     const check = () => {
       if (ctl.aborted) throw ctl.reason;
     };
@@ -500,7 +504,7 @@ export class Network {
     check();
     // From here on the states' buffers move to the workers: on any failure the backup is
     // restored, so the network is exactly as before the run.
-    const backup = this.states.map(cloneState);
+    const backup = backupStates ? this.states.map(cloneState) : undefined;
     const registrations = this.planChurn(to);
     let timer: ReturnType<typeof setInterval> | undefined;
     let firstFailure: NetworkWorkerError | undefined;
@@ -575,7 +579,7 @@ export class Network {
       return plan ? this.commitDtao(to, records, plan.schedule, options, registrations) : this.commit(to, issuance, dust, records);
     } catch (e) {
       clearInterval(timer);
-      this.states = backup;
+      if (backup) this.states = backup;
       throw e;
     }
   }

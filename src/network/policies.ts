@@ -24,8 +24,9 @@ export interface PolicyContext {
   miners: Uint16Array;
   /** Stream of the weight draws (one per mechanism). */
   stream: number;
-  /** With churn: miners registered after `since` are scored 0 until `delay` blocks after their registration. */
-  fresh?: { registration: BigUint64Array; since: bigint; delay: number };
+  /** With churn: the miners registered during the run (positions in `miners`, registration
+   *  blocks), scored 0 until `delay` blocks after their registration. */
+  fresh?: { at: Int32Array; blocks: Float64Array; delay: number };
 }
 
 export interface Policy {
@@ -86,15 +87,19 @@ const honest: Policy = {
       if (v > max) max = v;
     }
     const fresh = ctx.fresh;
-    if (fresh) {
+    if (fresh && fresh.at.length > 0) {
       // Not yet evaluated: a miner registered less than `delay` blocks ago keeps weight 0.
-      const at = BigInt(ctx.block), delay = BigInt(fresh.delay);
-      for (let i = 0; i < m; i++) {
-        const reg = fresh.registration[uids[i]!]!;
-        if (reg > fresh.since && at < reg + delay) s[i] = 0;
+      let zeroed = false;
+      for (let j = 0; j < fresh.at.length; j++) {
+        if (ctx.block < fresh.blocks[j]! + fresh.delay) {
+          s[fresh.at[j]!] = 0;
+          zeroed = true;
+        }
       }
-      max = 0;
-      for (let i = 0; i < m; i++) if (s[i]! > max) max = s[i]!;
+      if (zeroed) {
+        max = 0;
+        for (let i = 0; i < m; i++) if (s[i]! > max) max = s[i]!;
+      }
     }
     const burn = ctx.cfg.burn;
     if (burn > 0 && ctx.cfg.ownerUid !== null && uids.indexOf(ctx.cfg.ownerUid) >= 0) {

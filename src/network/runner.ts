@@ -97,11 +97,23 @@ function makeSplitter(wasm: YumaExports, index: number) {
   };
 }
 
+/** `replace_neuron` on the policies' rows: the uid's own row goes, weights on it become 0. */
+function clearInRows(rows: Array<WeightRow | null>, uid: number): void {
+  if (uid < rows.length) rows[uid] = null;
+  for (const r of rows) {
+    if (!r) continue;
+    const j = r.col.indexOf(uid);
+    if (j >= 0) r.val[j] = 0;
+  }
+}
+
+/** The validators' rows as views into the CSR (no copy: a policy returns new arrays, and
+ *  csrFromRows copies rows into place or into new arrays). */
 function rowsFromCsr(s: MechState, validators: number): Array<WeightRow | null> {
   const rows: Array<WeightRow | null> = [];
   for (let i = 0; i < validators; i++) {
     const a = s.wStart[i]!, b = s.wStart[i + 1]!;
-    rows.push(a === b ? null : { col: s.wCol.slice(a, b), val: s.wVal.slice(a, b) });
+    rows.push(a === b ? null : { col: s.wCol.subarray(a, b), val: s.wVal.subarray(a, b) });
   }
   return rows;
 }
@@ -265,9 +277,11 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
         s.pending += rest * count;
       }
     };
-    const initialReg = BigInt(initialRegistration(cfg, input.startBlock));
+    const initialReg = initialRegistration(cfg, input.startBlock);
+    // Registration blocks as numbers (blocks stay far below 2^53): read in the hot loops.
+    const reg = churn ? Float64Array.from(s.registration, Number) : undefined;
     // An original validator still holds its uid (a re-registered uid is a miner).
-    const validating = (v: number) => s.registration[v] === initialReg;
+    const validating = (v: number) => reg![v] === initialReg;
     const minersNow = (): Uint16Array => {
       if (!churn) return minerUids(cfg);
       const list: number[] = [];
@@ -275,18 +289,30 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
       return Uint16Array.from(list);
     };
     let miners = minersNow();
+    // Miners registered during the run, as positions in `miners`, with their registration blocks.
+    const freshNow = () => {
+      if (!churn) return undefined;
+      const at: number[] = [], blocks: number[] = [];
+      miners.forEach((u, j) => {
+        if (reg![u]! !== initialReg) {
+          at.push(j);
+          blocks.push(reg![u]!);
+        }
+      });
+      return { at: Int32Array.from(at), blocks: Float64Array.from(blocks), delay: churn.noticeDelay };
+    };
+    let fresh = freshNow();
     const quality = Array.from({ length: M }, (_, m) => {
       const q = qualities(cfg, seed, m);
-      for (let u = 0; u < s.n; u++) if (s.registration[u] !== initialReg) q[u] = registrantQuality(seed, cfg.netuid, u, Number(s.registration[u]!), m);
+      if (reg) for (let u = 0; u < s.n; u++) if (reg[u] !== initialReg) q[u] = registrantQuality(seed, cfg.netuid, u, reg[u]!, m);
       return q;
     });
-    let rows = Array.from({ length: M }, (_, m) => rowsFromCsr(mechOf(s, m), cfg.validators));
+    const rows = Array.from({ length: M }, (_, m) => rowsFromCsr(mechOf(s, m), cfg.validators));
     const policy = Array.from({ length: cfg.validators }, (_, v) => POLICY_IMPL[policyOf(cfg, v)]);
     const phase = policy.map((p, v) => {
       const interval = p.interval(cfg);
       return { interval, phase: phaseOf(seed, cfg.netuid, v, interval) };
     });
-    const fresh = churn ? { registration: s.registration, since: initialReg, delay: churn.noticeDelay } : undefined;
     const fixed = {
       n: s.n,
       tempo: BigInt(cfg.tempo),
@@ -315,9 +341,16 @@ export function runShard(wasm: YumaExports, input: ShardInput, hooks: ShardHooks
     const register = (before: number) => {
       const replaced = settleRegistrations(s, cfg, before);
       if (replaced.length === 0) return;
-      for (const uid of replaced) for (let m = 0; m < M; m++) quality[m]![uid] = registrantQuality(seed, cfg.netuid, uid, Number(s.registration[uid]!), m);
+      for (const uid of replaced) {
+        reg![uid] = Number(s.registration[uid]!);
+        for (let m = 0; m < M; m++) {
+          quality[m]![uid] = registrantQuality(seed, cfg.netuid, uid, reg![uid]!, m);
+          // The policies' rows follow what replace_neuron did to the stored weights.
+          clearInRows(rows[m]!, uid);
+        }
+      }
       if (replaced.some((u) => u < cfg.validators)) miners = minersNow();
-      rows = Array.from({ length: M }, (_, m) => rowsFromCsr(mechOf(s, m), cfg.validators));
+      fresh = freshNow();
     };
     const blocks: Iterable<number> = planned ?? staticEpochs(cfg.netuid, cfg.tempo, input.from, input.to);
     for (const e of blocks) {
