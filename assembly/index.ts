@@ -97,7 +97,7 @@ export function cbFlowLo(): u64 { return flowLo; }
 export function cbSharesFlow(m: i32, user: usize, proto: usize, outHi: usize, outLo: usize): void { getSharesFlow(m, user, proto, outHi, outLo); }
 
 // --- mechanisms (assembly/mechanism.ts) ---
-export { splitEmissions, weightedAccU16, weightedAccAlpha } from "./mechanism";
+export { splitEmissions, weightedAccU16, weightedAccAlpha, weightedAccU16Batch, weightedAccAlphaBatch } from "./mechanism";
 import { mechanismWeight, weightHi, weightLo } from "./mechanism";
 export function mechWeight(sub: u64, rao: u64, first: i32): void { mechanismWeight(sub, rao, first != 0); }
 export function mechWeightHi(): u64 { return weightHi; }

@@ -55,3 +55,19 @@ export function weightedAccAlpha(existing: u64, added: u64, wgtHi: u64, wgtLo: u
   addSat(existing, 0, wHi, wLo);
   return toU64(wHi, wLo, 64);
 }
+
+/** `weightedAccU16` over n uids in place: existing[i] = acc(existing[i], added[i]) (u32 arrays). */
+export function weightedAccU16Batch(existing: usize, added: usize, n: i32, wgtHi: u64, wgtLo: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<u32>(existing + o, weightedAccU16(load<u32>(existing + o), load<u32>(added + o), wgtHi, wgtLo));
+  }
+}
+
+/** `weightedAccAlpha` over n uids in place (u64 arrays). */
+export function weightedAccAlphaBatch(existing: usize, added: usize, n: i32, wgtHi: u64, wgtLo: u64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<u64>(existing + o, weightedAccAlpha(load<u64>(existing + o), load<u64>(added + o), wgtHi, wgtLo));
+  }
+}

@@ -52,8 +52,8 @@ interface MechExports extends YumaExports {
   mechWeight(sub: bigint, rao: bigint, first: number): void;
   mechWeightHi(): bigint;
   mechWeightLo(): bigint;
-  weightedAccU16(existing: number, added: number, hi: bigint, lo: bigint): number;
-  weightedAccAlpha(existing: bigint, added: bigint, hi: bigint, lo: bigint): bigint;
+  weightedAccU16Batch(existing: number, added: number, n: number, hi: bigint, lo: bigint): void;
+  weightedAccAlphaBatch(existing: number, added: number, n: number, hi: bigint, lo: bigint): void;
 }
 
 const INPUT_KEYS = new Set(["stake", "blockAtRegistration", "validatorPermit", "mechanisms"]);
@@ -120,40 +120,61 @@ export function runSubnetEpoch(params: SubnetEpochParams, inputs: SubnetEpochInp
   return { split: amounts, mechanisms: outputs, aggregate: aggregate(engine() as MechExports, rao, amounts, outputs) };
 }
 
-/** The fold of `epoch_with_mechanisms`, uid by uid in mechanism order. */
+/** The fold of `epoch_with_mechanisms`, uid by uid in mechanism order: each weighted field is
+ *  accumulated in WASM a whole mechanism at a time (`weightedAccU16Batch` / `…AlphaBatch`). */
 function aggregate(w: MechExports, rao: bigint, amounts: bigint[], outs: EpochOutputs[]): AggregateTerms {
   const n = outs[0]!.active.length;
   const weights = amounts.map((a, k) => {
     w.mechWeight(a, BigInt.asUintN(64, rao), k === 0 ? 1 : 0);
     return [BigInt.asUintN(64, w.mechWeightHi()), BigInt.asUintN(64, w.mechWeightLo())] as const;
   });
-  const acc = (x: number, y: number, k: number) => w.weightedAccU16(x, y, weights[k]![0], weights[k]![1]);
-  const accA = (x: bigint, y: bigint, k: number) => BigInt.asUintN(64, w.weightedAccAlpha(x, y, weights[k]![0], weights[k]![1]));
+  const U16_FIELDS = ["stakeWeight", "consensus", "dividends", "validatorTrust"] as const;
+  const acc: Record<(typeof U16_FIELDS)[number] | "incentive", number[]> = {} as never;
+  let emission: bigint[];
+  w.reset();
+  const cur = w.alloc(4 * n), add = w.alloc(4 * n), cur64 = w.alloc(8 * n), add64 = w.alloc(8 * n);
+  try {
+    const u32 = (p: number) => new Uint32Array(w.memory.buffer, p, n);
+    const u64 = (p: number) => new BigUint64Array(w.memory.buffer, p, n);
+    // incentive is mechanism 0's only (the fold's and_modify does not touch it).
+    for (const f of [...U16_FIELDS, "incentive"] as const) {
+      u32(cur).fill(0);
+      const last = f === "incentive" ? 1 : outs.length;
+      for (let k = 0; k < last; k++) {
+        u32(add).set(outs[k]![f]);
+        w.weightedAccU16Batch(cur, add, n, weights[k]![0], weights[k]![1]);
+      }
+      acc[f] = Array.from(u32(cur));
+    }
+    u64(cur64).fill(0n);
+    for (let k = 0; k < outs.length; k++) {
+      u64(add64).set(outs[k]!.emission);
+      w.weightedAccAlphaBatch(cur64, add64, n, weights[k]![0], weights[k]![1]);
+    }
+    emission = Array.from(u64(cur64));
+  } finally {
+    releaseEngine();
+  }
   const sat = (a: bigint, b: bigint) => (a + b > U64_MAX ? U64_MAX : a + b);
   const o0 = outs[0]!;
   const a: AggregateTerms = {
     active: o0.active.slice(),
-    stakeWeight: o0.stakeWeight.map((v) => acc(0, v, 0)),
-    consensus: o0.consensus.map((v) => acc(0, v, 0)),
-    incentive: o0.incentive.map((v) => acc(0, v, 0)),
-    dividends: o0.dividends.map((v) => acc(0, v, 0)),
-    validatorTrust: o0.validatorTrust.map((v) => acc(0, v, 0)),
+    stakeWeight: acc.stakeWeight,
+    consensus: acc.consensus,
+    incentive: acc.incentive,
+    dividends: acc.dividends,
+    validatorTrust: acc.validatorTrust,
     newValidatorPermit: o0.newValidatorPermit.slice(),
     serverEmission: o0.serverEmission.slice(),
     validatorEmission: o0.validatorEmission.slice(),
-    emission: o0.emission.map((v) => accA(0n, v, 0)),
+    emission,
   };
   for (let k = 1; k < outs.length; k++) {
     const o = outs[k]!;
     for (let u = 0; u < n; u++) {
       a.validatorEmission[u] = sat(a.validatorEmission[u]!, o.validatorEmission[u]!);
       a.serverEmission[u] = sat(a.serverEmission[u]!, o.serverEmission[u]!);
-      a.dividends[u] = acc(a.dividends[u]!, o.dividends[u]!, k);
-      a.stakeWeight[u] = acc(a.stakeWeight[u]!, o.stakeWeight[u]!, k);
       a.active[u] = a.active[u]! || o.active[u]!;
-      a.emission[u] = accA(a.emission[u]!, o.emission[u]!, k);
-      a.consensus[u] = acc(a.consensus[u]!, o.consensus[u]!, k);
-      a.validatorTrust[u] = acc(a.validatorTrust[u]!, o.validatorTrust[u]!, k);
       a.newValidatorPermit[u] = a.newValidatorPermit[u]! || o.newValidatorPermit[u]!;
     }
   }
