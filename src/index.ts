@@ -59,3 +59,7 @@ export {
 export { importMetagraph, importYumaSimulationPt, importSdkJson, taoFloatToRao, recoverU16Rows, lastEpochBlock } from "./chain/import.js";
 export { readTorchSave } from "./chain/torch.js";
 export { unpickle, type NdArray } from "./chain/pickle.js";
+export {
+  replay, type ReplayOptions, type ReplayResult, type ReplayVersion, type ReplayVersionResult, type ReplayEpoch, type ReplayCheck, type CheckField,
+} from "./chain/replay.js";
+export { renderReplayHtml, replayCsv, replayText, type ReplayReportOptions } from "./report/replay.js";

@@ -4,6 +4,7 @@
 import { EMISSION_OPTIONS, EMISSION_USAGE, emissionCommand } from "./emission.js";
 import { EPOCH_OPTIONS, EPOCH_USAGE, epochCommand } from "./epoch.js";
 import { METAGRAPH_OPTIONS, METAGRAPH_USAGE, metagraphCommand } from "./metagraph.js";
+import { REPLAY_OPTIONS, REPLAY_USAGE, replayCommand } from "./replay.js";
 import { RESEARCH_OPTIONS, RESEARCH_USAGE, researchCommand } from "./research.js";
 import {
   SCENARIO_OPTIONS, SCENARIO_USAGE, SCENARIOS_OPTIONS, SCENARIOS_USAGE, SWEEP_OPTIONS, SWEEP_USAGE,
@@ -30,6 +31,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["scenarios", { run: scenariosCommand, args: "", summary: "list the built-in scenarios (22 classic cases, chain-realistic ones)", usage: SCENARIOS_USAGE, options: SCENARIOS_OPTIONS }],
   ["scenario", { run: scenarioCommand, args: "NAME", summary: "run a scenario for Yuma versions: totals table, HTML report, CSV, JSON", usage: SCENARIO_USAGE, options: SCENARIO_OPTIONS }],
   ["metagraph", { run: metagraphCommand, args: "import FILE|-", summary: "import a real subnet's metagraph (yuma-simulation .pt, SDK JSON) as yuma-metagraph/1", usage: METAGRAPH_USAGE, options: METAGRAPH_OPTIONS }],
+  ["replay", { run: replayCommand, args: "M.json [M2.json ...]", summary: "replay a real subnet (yuma-metagraph/1, .pt, SDK JSON) on the exact engine or the research kernels", usage: REPLAY_USAGE, options: REPLAY_OPTIONS }],
   ["sweep", { run: sweepCommand, args: "", summary: "hyperparameter sweep on the worker pool: CSV / HTML heat map of a metric", usage: SWEEP_USAGE, options: SWEEP_OPTIONS }],
 ]);
 

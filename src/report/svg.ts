@@ -8,6 +8,12 @@ export const PALETTE = [
 ];
 const DASHES = ["", "6 3", "2 2", "8 3 2 3"];
 
+/** Series k's colour and dash: ten colours, then the same ten dashed, and so on — 40 distinct
+ *  styles before any repeats (the legend draws the dash too). */
+export function seriesStyle(k: number): { color: string; dash: string } {
+  return { color: PALETTE[k % PALETTE.length]!, dash: DASHES[Math.floor(k / PALETTE.length) % DASHES.length]! };
+}
+
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
@@ -93,8 +99,7 @@ export function lineChart(o: LineChartOptions): string {
   let points = 0, nonEmpty = 0;
   const step = len > 1 ? pw / (len - 1) : 0;
   o.series.forEach((s, k) => {
-    const color = PALETTE[k % PALETTE.length]!;
-    const dash = DASHES[k % DASHES.length]!;
+    const { color, dash } = seriesStyle(k);
     const dx = (o.jitter ?? 0) * step * (k - (o.series.length - 1) / 2);
     let d = "";
     let pen = false;
@@ -118,7 +123,10 @@ export function lineChart(o: LineChartOptions): string {
   });
   parts.push(`</svg>`);
   const legend = o.series
-    .map((s, k) => `<span class="key"><i style="background:${PALETTE[k % PALETTE.length]}"></i>${esc(s.label ?? s.name)}</span>`)
+    .map((s, k) => {
+      const { color, dash } = seriesStyle(k);
+      return `<span class="key"><svg width="22" height="8" aria-hidden="true"><line x1="1" x2="21" y1="4" y2="4" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/></svg>${esc(s.label ?? s.name)}</span>`;
+    })
     .join("");
   return `<figure class="chart" id="${esc(o.id)}" data-series="${nonEmpty}" data-points="${points}">` +
     `<figcaption>${esc(o.title)}</figcaption>${parts.join("")}<div class="legend">${legend}</div></figure>`;
@@ -139,6 +147,20 @@ export interface HeatMapOptions {
   format?: (v: number) => string;
   /** Color scale domain (default: this map's min and max), to share one scale across maps. */
   range?: [number, number];
+  /** Small cells without printed values (many rows or columns); every cell keeps its tooltip. */
+  compact?: boolean;
+}
+
+/** The colour scale of a heat map: a gradient bar from lo to hi, with both ends labelled. */
+function colourLegend(lo: number, hi: number, diverging: boolean, f: (v: number) => string): string {
+  const stops = Array.from({ length: 9 }, (_, i) => {
+    const v = diverging ? -Math.max(Math.abs(lo), Math.abs(hi)) + (i / 8) * 2 * Math.max(Math.abs(lo), Math.abs(hi)) : lo + (i / 8) * (hi - lo);
+    return `<stop offset="${(i / 8).toFixed(3)}" stop-color="${heatColor(v, lo, hi, diverging)}"/>`;
+  }).join("");
+  const id = `g${Math.abs(Math.round(lo * 1e6)) % 100000}-${Math.abs(Math.round(hi * 1e6)) % 100000}-${diverging ? 1 : 0}`;
+  const [a, b] = diverging ? [-Math.max(Math.abs(lo), Math.abs(hi)), Math.max(Math.abs(lo), Math.abs(hi))] : [lo, hi];
+  return `<div class="scale"><span>${esc(f(a))}</span><svg width="160" height="12" aria-label="colour scale from ${esc(f(a))} to ${esc(f(b))}">` +
+    `<defs><linearGradient id="${id}">${stops}</linearGradient></defs><rect width="160" height="12" fill="url(#${id})"/></svg><span>${esc(f(b))}</span></div>`;
 }
 
 function lerp(a: number[], b: number[], t: number): string {
@@ -162,13 +184,14 @@ export function heatColor(v: number, lo: number, hi: number, diverging: boolean)
 
 /** A heat map: one <rect class="cell"> per (x, y) value, the value printed inside. */
 export function heatMap(o: HeatMapOptions): string {
+  if (o.compact) return compactHeatMap(o);
   const cw = 86, ch = 34;
   const m = { l: 90, r: 12, t: 10, b: 46 };
   const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
   const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
   const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
   const f = o.format ?? ((v: number) => fmt(v, 4));
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(o.title)}" style="max-width:${W}px">`];
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(o.title)}" width="${W}" height="${H}">`];
   let points = 0;
   o.yValues.forEach((yv, yi) => {
     // Highest y value at the top.
@@ -197,7 +220,38 @@ export function heatMap(o: HeatMapOptions): string {
   parts.push(`<text class="label" transform="translate(12 ${m.t + (ch * o.yValues.length) / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
   parts.push(`</svg>`);
   return `<figure class="chart heatmap" id="${esc(o.id)}" data-series="${points > 0 ? 1 : 0}" data-points="${points}">` +
-    `<figcaption>${esc(o.title)}</figcaption>${parts.join("")}</figure>`;
+    `<figcaption>${esc(o.title)}</figcaption><div class="scroll">${parts.join("")}</div>${colourLegend(lo, hi, !!o.diverging, f)}</figure>`;
+}
+
+/** The compact heat map: 12 × 9 px cells, axis labels thinned to stay legible, tooltips on cells. */
+function compactHeatMap(o: HeatMapOptions): string {
+  const cw = 12, ch = 9;
+  const m = { l: 58, r: 8, t: 6, b: 34 };
+  const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
+  const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
+  const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
+  const f = o.format ?? ((v: number) => fmt(v, 4));
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`];
+  const everyY = Math.max(1, Math.ceil(12 / ch)), everyX = Math.max(1, Math.ceil(28 / cw));
+  let points = 0;
+  o.yValues.forEach((yv, yi) => {
+    const y = m.t + yi * ch;
+    if (yi % everyY === 0) parts.push(`<text class="axis" x="${m.l - 4}" y="${y + ch}" text-anchor="end">${esc(yv)}</text>`);
+    o.xValues.forEach((xv, xi) => {
+      const v = o.cells[yi]?.[xi] ?? null;
+      if (v === null || !Number.isFinite(v)) return;
+      points++;
+      parts.push(`<rect class="cell" x="${m.l + xi * cw}" y="${y}" width="${cw}" height="${ch}" fill="${heatColor(v, lo, hi, !!o.diverging)}"><title>${esc(o.yLabel)} ${esc(yv)}, ${esc(o.xLabel)} ${esc(xv)}: ${esc(f(v))}</title></rect>`);
+    });
+  });
+  o.xValues.forEach((xv, xi) => {
+    if (xi % everyX === 0) parts.push(`<text class="axis" x="${m.l + xi * cw + cw / 2}" y="${m.t + ch * o.yValues.length + 12}" text-anchor="middle">${esc(xv)}</text>`);
+  });
+  parts.push(`<text class="label" x="${m.l + (cw * o.xValues.length) / 2}" y="${H - 4}" text-anchor="middle">${esc(o.xLabel)}</text>`);
+  parts.push(`<text class="label" transform="translate(10 ${m.t + (ch * o.yValues.length) / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
+  parts.push(`</svg>`);
+  return `<figure class="chart heatmap compact" id="${esc(o.id)}" data-series="${points > 0 ? 1 : 0}" data-points="${points}">` +
+    `<figcaption>${esc(o.title)}</figcaption><div class="scroll">${parts.join("")}</div>${colourLegend(lo, hi, !!o.diverging, f)}</figure>`;
 }
 
 /** Shared page style for all reports. */
@@ -225,6 +279,11 @@ td.neg{color:#b00020}td.pos{color:#0a6e31}
 .chart circle.pt{stroke:none}
 .legend{font-size:.75rem;display:flex;flex-wrap:wrap;gap:2px 12px;margin-top:2px}
 .legend .key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+.legend .key svg{display:inline-block;vertical-align:middle;margin-right:4px}
 details{margin:.5em 0}summary{cursor:pointer;font-size:.9rem}
 .note{font-size:.8rem;color:#666}
+.heatmap .scroll{overflow-x:auto}
+.heatmap svg{width:auto;max-width:none}
+.heatmap.compact svg text{font-size:11px}
+.scale{display:flex;align-items:center;gap:6px;font-size:.75rem;margin-top:4px}
 `;

@@ -14,7 +14,7 @@ const snap = JSON.parse(readFileSync(join(ROOT, "..", "shared", "real", "tn23-b3
 
 interface Neuron { uid: number; hotkey: string; coldkey: string; stake_rao: number; last_update: number; validator_permit: boolean; consensus_u16: number; incentive_u16: number; dividends_u16: number; validator_trust_u16: number; emission_rao: number }
 
-describe("tn23 recorded chain state as yuma-metagraph/1", () => {
+function tn23Doc() {
   const neurons: Neuron[] = snap.neurons;
   const n: number = snap.n;
   const h = snap.hyperparams;
@@ -47,6 +47,12 @@ describe("tn23 recorded chain state as yuma-metagraph/1", () => {
       { field: "params.raoEmission", assumption: "recorded-zero-emission", detail: "every recorded emission is zero" },
     ],
   };
+  return doc;
+}
+
+describe("tn23 recorded chain state as yuma-metagraph/1", () => {
+  const doc = tn23Doc();
+  const n: number = snap.n;
   it("reads, keeps the chain outputs and lists the remaining assumptions", () => {
     const m = readMetagraph(doc);
     expect(m.chainOutputs?.block).toBe(3263235);
@@ -68,5 +74,19 @@ describe("tn23 recorded chain state as yuma-metagraph/1", () => {
     expect(out.validatorTrust).toEqual(m.chainOutputs!.validatorTrust);
     expect(out.emission).toEqual(m.chainOutputs!.emission);
     expect(out.bonds.every((r) => r.length === 0)).toBe(true);
+  });
+});
+
+describe("tn23 replayed", () => {
+  it("replay --check: all-zero outputs, bonds cleared, equal to the recorded chain outputs", async () => {
+    const { replay } = await import("../../src/index.js");
+    const m = readMetagraph(tn23Doc());
+    const r = replay(m, { epochs: 3, check: true });
+    expect(r.check!.equal).toBe(true);
+    expect(r.check!.fields.map((f) => f.field)).toEqual(["consensus", "incentive", "dividends", "validatorTrust", "emission"]);
+    for (const e of r.versions[0]!.epochs) {
+      expect(e.consensus.every((x) => x === 0) && e.incentive.every((x) => x === 0) && e.dividends.every((x) => x === 0)).toBe(true);
+      expect(e.emission!.every((x) => x === "0")).toBe(true);
+    }
   });
 });

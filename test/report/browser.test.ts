@@ -14,6 +14,7 @@ import { parseMetric, runSweep } from "../../src/scenarios/sweep.js";
 import { launchChromium } from "../helpers/chromium.js";
 import { Network, type DtaoHistory, type DtaoSummary } from "../../src/index.js";
 import { renderNetworkHtml } from "../../src/report/network.js";
+import { importMetagraph, renderReplayHtml, replay } from "../../src/index.js";
 
 let browser: Browser;
 let dir: string;
@@ -72,6 +73,37 @@ async function inspect(file: string, screenshot: string): Promise<{ charts: Char
 }
 
 describe("reports in chromium", () => {
+  it("replay report of the real SN15 (256 uids × 40 epochs × 2 versions): size and open time printed, every chart drawn", async () => {
+    const m = importMetagraph(readFileSync(join(__dirname, "..", "..", "..", "shared", "real", "sn15-b4769998", "netuid15_block4769998_4769998.pt")));
+    const r = replay(m, { epochs: 40, versions: ["YUMA2", "YUMA3"] });
+    const file = join(dir, "replay.html");
+    writeFileSync(file, renderReplayHtml(r, { top: 8 }));
+    const bytes = statSync(file).size;
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    const t0 = performance.now();
+    await page.goto(`file://${file}`, { waitUntil: "load" });
+    await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => res(null))));
+    const openMs = performance.now() - t0;
+    await page.close();
+    console.log(`replay report: ${(bytes / 1e6).toFixed(2)} MB, opened and painted in ${openMs.toFixed(0)} ms in chromium`);
+    expect(bytes).toBeLessThan(2_000_000);
+    const { charts, errors, requests } = await inspect(file, join(dir, "replay.png"));
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(charts.map((c) => c.id)).toEqual(["div-0", "inc-0", "div-1", "inc-1"]);
+    for (const c of charts.filter((x) => x.id.startsWith("div"))) {
+      expect(c.expected, c.id).toBe(8 * 40);
+      expect(c.marks, c.id).toBe(c.expected);
+      expect(c.paths, c.id).toBe(8);
+    }
+    for (const c of charts.filter((x) => x.id.startsWith("inc"))) {
+      expect(c.cells, c.id).toBe(c.expected);
+      expect(c.expected % 40, c.id).toBe(0);
+      expect(c.expected, c.id).toBeGreaterThan(40);
+    }
+  });
+
   it("scenario report: every chart of all six versions draws all its data points", async () => {
     const s = findScenario("case2")!;
     const result = runScenario(s, YUMA_VERSIONS);
@@ -111,6 +143,21 @@ describe("reports in chromium", () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     expect(charts.map((c) => c.id)).toEqual(["YUMA2-heat-0", "YUMA3-heat-0"]);
+    // Cells keep their size (the map scrolls instead of shrinking): cell text renders ≥ 11 px,
+    // and each map carries its colour scale.
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 800 });
+    await page.goto(`file://${file}`, { waitUntil: "load" });
+    const px = await page.$$eval("text.cellv", (ts) => ts.map((t) => {
+      const svg = (t as SVGTextElement).ownerSVGElement!;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return parseFloat(getComputedStyle(t).fontSize) * scale;
+    }));
+    const scales = await page.$$eval("figure.heatmap .scale", (x) => x.length);
+    await page.close();
+    expect(px.length).toBe(18);
+    expect(Math.min(...px)).toBeGreaterThanOrEqual(11);
+    expect(scales).toBe(2);
     for (const c of charts) {
       expect(c.cells, c.id).toBe(9);
       expect(c.expected, c.id).toBe(9);
