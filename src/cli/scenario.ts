@@ -2,7 +2,9 @@
 // hyperparameter sweeps.
 
 import { writeFileSync } from "node:fs";
-import { renderScenarioHtml, totalsCsv, totalsText } from "../report/html.js";
+import { existsSync } from "node:fs";
+import { renderAllScenariosHtml, renderScenarioHtml, totalsCsv, totalsText } from "../report/html.js";
+import { readScenarioFile } from "../scenarios/file.js";
 import { renderSweepHtml, sweepCsv, sweepText } from "../report/sweep.js";
 import { ScenarioError } from "../scenarios/exact.js";
 import {
@@ -11,7 +13,7 @@ import {
 } from "../scenarios/index.js";
 import { runScenario } from "../scenarios/run.js";
 import { SWEEP_PARAMS, parseMetric, runSweep, type SweepAxis, type SweepFlag } from "../scenarios/sweep.js";
-import { CliError, didYouMean, intOption, parseCli, writeOut, type OptionSpecs } from "./util.js";
+import { CliError, didYouMean, intOption, parseCli, readJsonArg, writeOut, type OptionSpecs } from "./util.js";
 import { quote } from "../input.js";
 
 export const SCENARIOS_USAGE = `usage: yuma scenarios [--json]
@@ -21,9 +23,11 @@ const PARAM_HELP = `parameters (override the per-version defaults):
   --kappa X  --bond-penalty X  --bond-moving-average X  --alpha-low X  --alpha-high X
   --alpha-steepness X  --decay-rate X  --capacity-alpha X  --liquid-alpha-mode current|previous|mixed`;
 
-export const SCENARIO_USAGE = `usage: yuma scenario NAME [--versions V1,V2,...] [--exact] [--html FILE] [--csv FILE] [--json]
-  Runs a built-in scenario (see "yuma scenarios") for each version and prints a totals table
-  per version (Total = sum of dividends per 1000 TAO over the epochs, and % vs the base validator).
+export const SCENARIO_USAGE = `usage: yuma scenario NAME|all|FILE.json [--versions V1,V2,...] [--exact] [--html FILE] [--csv FILE] [--json]
+  Runs a built-in scenario (see "yuma scenarios"), every one of them ("all": one page with every
+  case, a totals CSV across cases), or your own scenario file (yuma-scenario/1, docs/research.md)
+  for each version and prints a totals table per version (Total = sum of dividends per 1000 TAO
+  over the epochs, and % vs the base validator).
   --versions LIST   ${YUMA_VERSIONS.join(",")} (default: all six; with --exact: ${EXACT_VERSIONS.join(",")})
   --exact           run on the exact chain engine (u16 weights, rao stakes, runTrajectory)
   --peer            research kernels in peer-compatible semantics (reproduce bactensor/yuma-simulation,
@@ -207,14 +211,27 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new CliError(`expected one scenario NAME, got ${positionals.length} arguments`);
-  const s = getScenario(positionals[0]);
   const exact = values.exact === true;
   if (exact && values.peer) throw new CliError(`--peer and --exact exclude each other (--peer selects the research kernels' peer-compatible semantics)`);
   const versions = parseVersions(values.versions, exact);
   const params = paramOverrides(values, false);
-  const result = await asCli(() => runScenario(s, versions, {
+  const run = (s: ScenarioSpec) => asCli(() => runScenario(s, versions, {
     engine: exact ? "exact" : "research", params, bondResets: values["no-bond-reset"] !== true, peer: values.peer === true,
   }));
+  const arg = positionals[0];
+  if (arg !== undefined && arg.toLowerCase() === "all") {
+    const results = [];
+    for (const s of SCENARIOS) results.push({ r: await run(s), inputs: { epochs: expandScenario(s) } });
+    if (values.html) writeFile(values.html, renderAllScenariosHtml(results, { generator: "yuma-wasm" }));
+    if (values.csv) writeFile(values.csv, results.map(({ r }, k) => (k === 0 ? totalsCsv(r) : totalsCsv(r).split("\n").slice(1).join("\n"))).join(""));
+    await writeOut(values.json ? JSON.stringify(results.map(({ r }) => r)) + "\n" : results.map(({ r }) => totalsText(r)).join("\n"));
+    return 0;
+  }
+  // A file: a path ending in .json, or any existing path that is not a scenario's name.
+  const s = arg !== undefined && !findScenario(arg) && (arg.endsWith(".json") || arg === "-" || existsSync(arg))
+    ? readScenarioFile(readJsonArg(arg, "scenario FILE"))
+    : getScenario(arg);
+  const result = await run(s);
   if (values.html) writeFile(values.html, renderScenarioHtml(result, { epochs: expandScenario(s) }, { generator: "yuma-wasm" }));
   if (values.csv) writeFile(values.csv, totalsCsv(result));
   await writeOut(values.json ? JSON.stringify(result) + "\n" : totalsText(result));

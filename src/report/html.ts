@@ -4,7 +4,38 @@
 
 import type { ScenarioResult, VersionResult } from "../scenarios/metrics.js";
 import { csvLine, formatDiff, formatTotal } from "./format.js";
-import { REPORT_CSS, esc, fmt, lineChart, type Series } from "./svg.js";
+import { REPORT_CSS, esc, fmt, heatMap, lineChart, type Series } from "./svg.js";
+
+/** How much of a scenario a report charts: beyond these, validators are filtered (top K by
+ *  stake, the base always kept) and servers summarised (the top N by incentive charted, all of
+ *  them in an incentive heat map). */
+export interface ReportLimits {
+  /** Validators charted (default 8). */
+  top?: number;
+  /** Servers charted one by one (default 8). */
+  servers?: number;
+}
+
+/** Indices of the validators charted: all up to `top`, else the top `top` by first-epoch
+ *  stake plus the base, in their original order. */
+export function shownValidators(r: ScenarioResult, stakes: number[], top: number): number[] {
+  const V = r.scenario.validators.length;
+  if (V <= top) return Array.from({ length: V }, (_, i) => i);
+  const base = r.scenario.validators.indexOf(r.scenario.baseValidator);
+  const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => (stakes[b] ?? 0) - (stakes[a] ?? 0) || a - b);
+  const keep = new Set(order.slice(0, top));
+  if (base >= 0) keep.add(base);
+  return [...keep].sort((a, b) => a - b);
+}
+
+/** Indices of the servers charted one by one: all up to `limit`, else the top by total incentive (first version). */
+export function shownServers(r: ScenarioResult, limit: number): number[] {
+  const N = r.scenario.servers.length;
+  if (N <= limit) return Array.from({ length: N }, (_, j) => j);
+  const v = r.versions[0]!;
+  const total = Array.from({ length: N }, (_, j) => v.epochs.reduce((a, e) => a + (e.incentive[j] ?? 0), 0));
+  return Array.from({ length: N }, (_, j) => j).sort((a, b) => total[b]! - total[a]! || a - b).slice(0, limit).sort((a, b) => a - b);
+}
 
 /** CSV of the totals: one line per (version, validator). */
 export function totalsCsv(r: ScenarioResult): string {
@@ -45,11 +76,12 @@ export function engineText(r: ScenarioResult): string {
 
 const perEpoch = <T>(v: VersionResult, f: (e: VersionResult["epochs"][number]) => T): T[] => v.epochs.map(f);
 
-function versionSection(r: ScenarioResult, v: VersionResult): string {
+function versionSection(r: ScenarioResult, v: VersionResult, vs: number[], ss: number[]): string {
   const s = r.scenario;
   const id = v.version;
   const charts: string[] = [];
-  const divSeries: Series[] = s.validators.map((name, i) => {
+  const divSeries: Series[] = vs.map((i) => {
+    const name = s.validators[i]!;
     const t = v.totals[i]!;
     return {
       name,
@@ -63,23 +95,37 @@ function versionSection(r: ScenarioResult, v: VersionResult): string {
   }));
   charts.push(lineChart({
     id: `${id}-relative`, title: "Relative dividends (Dn − Sn)", xLabel: "epoch", yLabel: "Dn − Sn",
-    series: s.validators.map((name, i) => ({ name, values: perEpoch(v, (e) => e.relativeDividends[i] ?? null) })),
+    series: vs.map((i) => ({ name: s.validators[i]!, values: perEpoch(v, (e) => e.relativeDividends[i] ?? null) })),
     yInclude: [0], jitter: 0.04,
   }));
-  charts.push(lineChart({
-    id: `${id}-incentive`, title: "Incentive per server", xLabel: "epoch", yLabel: "incentive",
-    series: s.servers.map((name, j) => ({ name, values: perEpoch(v, (e) => e.incentive[j] ?? null) })),
-    yInclude: [0, 1], jitter: 0.04,
-  }));
-  charts.push(lineChart({
-    id: `${id}-consensus`, title: "Consensus per server", xLabel: "epoch", yLabel: "consensus weight",
-    series: s.servers.map((name, j) => ({ name, values: perEpoch(v, (e) => e.consensus[j] ?? null) })),
-    yInclude: [0], jitter: 0.04,
-  }));
-  s.servers.forEach((server, j) => {
+  if (ss.length === s.servers.length) {
+    charts.push(lineChart({
+      id: `${id}-incentive`, title: "Incentive per server", xLabel: "epoch", yLabel: "incentive",
+      series: s.servers.map((name, j) => ({ name, values: perEpoch(v, (e) => e.incentive[j] ?? null) })),
+      yInclude: [0, 1], jitter: 0.04,
+    }));
+    charts.push(lineChart({
+      id: `${id}-consensus`, title: "Consensus per server", xLabel: "epoch", yLabel: "consensus weight",
+      series: s.servers.map((name, j) => ({ name, values: perEpoch(v, (e) => e.consensus[j] ?? null) })),
+      yInclude: [0], jitter: 0.04,
+    }));
+  } else {
+    // Many servers: one server × epoch map each instead of a line per server.
+    const epochs = v.epochs.map((_, k) => String(k));
+    charts.push(heatMap({
+      id: `${id}-incentive`, title: `Incentive of all ${s.servers.length} servers`, xLabel: "epoch", yLabel: "server", compact: true,
+      xValues: epochs, yValues: s.servers, cells: s.servers.map((_, j) => perEpoch(v, (e) => e.incentive[j] ?? null)),
+    }));
+    charts.push(heatMap({
+      id: `${id}-consensus`, title: `Consensus of all ${s.servers.length} servers`, xLabel: "epoch", yLabel: "server", compact: true,
+      xValues: epochs, yValues: s.servers, cells: s.servers.map((_, j) => perEpoch(v, (e) => e.consensus[j] ?? null)),
+    }));
+  }
+  ss.forEach((j) => {
+    const server = s.servers[j]!;
     charts.push(lineChart({
       id: `${id}-bonds-${j}`, title: `Bonds on ${server}`, xLabel: "epoch", yLabel: "bond",
-      series: s.validators.map((name, i) => ({ name, values: perEpoch(v, (e) => e.bonds[i]?.[j] ?? null) })),
+      series: vs.map((i) => ({ name: s.validators[i]!, values: perEpoch(v, (e) => e.bonds[i]?.[j] ?? null) })),
       yInclude: [0], jitter: 0.04,
     }));
   });
@@ -114,13 +160,13 @@ export interface ReportInputs {
   epochs: Array<{ W: number[][]; S: number[] }>;
 }
 
-function inputsSection(r: ScenarioResult, inputs: ReportInputs): string {
+function inputsSection(r: ScenarioResult, inputs: ReportInputs, vs: number[], ss: number[]): string {
   const s = r.scenario;
   const charts: string[] = [];
   charts.push(lineChart({
     id: "input-stake", title: "Stake share per validator", xLabel: "epoch", yLabel: "stake share",
-    series: s.validators.map((name, i) => ({
-      name,
+    series: vs.map((i) => ({
+      name: s.validators[i]!,
       values: inputs.epochs.map((e) => {
         const t = e.S.reduce((a, b) => a + b, 0);
         return t > 0 ? e.S[i]! / t : 0;
@@ -128,11 +174,12 @@ function inputsSection(r: ScenarioResult, inputs: ReportInputs): string {
     })),
     yInclude: [0], jitter: 0.04,
   }));
-  s.servers.forEach((server, j) => {
+  ss.forEach((j) => {
+    const server = s.servers[j]!;
     charts.push(lineChart({
       id: `input-weights-${j}`, title: `Weights on ${server} (row-normalized)`, xLabel: "epoch", yLabel: "weight",
-      series: s.validators.map((name, i) => ({
-        name,
+      series: vs.map((i) => ({
+        name: s.validators[i]!,
         values: inputs.epochs.map((e) => {
           const row = e.W[i]!;
           const t = row.reduce((a, b) => a + b, 0);
@@ -155,8 +202,14 @@ function evenShareNote(r: ScenarioResult): string {
 }
 
 /** The whole report page. */
-export function renderScenarioHtml(r: ScenarioResult, inputs: ReportInputs, meta: { generator?: string } = {}): string {
+export function renderScenarioHtml(r: ScenarioResult, inputs: ReportInputs, meta: { generator?: string } & ReportLimits = {}): string {
   const s = r.scenario;
+  const vs = shownValidators(r, inputs.epochs[0]?.S ?? [], meta.top ?? 8);
+  const ss = shownServers(r, meta.servers ?? 8);
+  const filtered = vs.length < s.validators.length || ss.length < s.servers.length
+    ? `<p class="note">Charted: ${vs.length} of ${s.validators.length} validators (the top ${meta.top ?? 8} by stake and the base)` +
+      `${ss.length < s.servers.length ? `, ${ss.length} of ${s.servers.length} servers one by one (the top by incentive; all of them in the heat maps)` : ""}; the totals table lists everyone.</p>`
+    : "";
   const csv = totalsCsv(r);
   const nav = r.versions.map((v) => `<a href="#v-${esc(v.version)}">${esc(v.version)}</a>`).join("");
   const resets = r.bondResets ? "" : " · bond resets off";
@@ -175,9 +228,39 @@ ${totalsTable(r)}
 <p><a download="${esc(s.name)}-totals.csv" href="data:text/csv;charset=utf-8,${encodeURIComponent(csv)}">Download the totals as CSV</a></p>
 <details><summary>Parameters</summary>${paramsTable(r)}</details>
 </section>
-${inputsSection(r, inputs)}
-${r.versions.map((v) => versionSection(r, v)).join("\n")}
+${filtered}
+${inputsSection(r, inputs, vs, ss)}
+${r.versions.map((v) => versionSection(r, v, vs, ss)).join("\n")}
 <p class="note">${evenShareNote(r)}</p>
+</body></html>
+`;
+}
+
+/** One page of many scenario runs (`yuma scenario all`): per case its totals table and one
+ *  dividends chart per version, with a contents list. */
+export function renderAllScenariosHtml(results: Array<{ r: ScenarioResult; inputs: ReportInputs }>, meta: { generator?: string } = {}): string {
+  const csv = results.map(({ r }, k) => (k === 0 ? totalsCsv(r) : totalsCsv(r).split("\n").slice(1).join("\n"))).join("");
+  const cases = results.map(({ r, inputs }) => {
+    const s = r.scenario;
+    const vs = shownValidators(r, inputs.epochs[0]?.S ?? [], 8);
+    const charts = r.versions.map((v) => lineChart({
+      id: `${s.name}-${v.version}-dividends`, title: `${v.version}: dividends per 1,000 TAO`, xLabel: "epoch", yLabel: "dividend / 1000 TAO",
+      series: vs.map((i) => ({ name: s.validators[i]!, values: v.epochs.map((e) => e.dividendsPer1000Tao[i] ?? null) })),
+      yInclude: [0], jitter: 0.04, width: 420, height: 200,
+    }));
+    return `<section id="case-${esc(s.name)}"><h2>${esc(s.title)}</h2><p>${esc(s.description)}</p>` +
+      `<p class="meta">${s.numEpochs} epochs · ${s.validators.length} validators · ${s.servers.length} servers · base: <b>${esc(s.baseValidator)}</b></p>` +
+      `${totalsTable(r)}<details><summary>Dividends charts</summary><div class="charts">${charts.join("")}</div></details></section>`;
+  });
+  const engine = results[0] ? engineText(results[0].r) : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Every scenario — Yuma scenario report</title><style>${REPORT_CSS}</style></head>
+<body><header><h1>Every scenario</h1>
+<p class="meta">${results.length} scenarios · engine: ${esc(engine)}${meta.generator ? ` · ${esc(meta.generator)}` : ""}</p>
+<p><a download="scenarios-totals.csv" href="data:text/csv;charset=utf-8,${encodeURIComponent(csv)}">Download every total as CSV</a></p>
+<nav>${results.map(({ r }) => `<a href="#case-${esc(r.scenario.name)}">${esc(r.scenario.name)}</a>`).join("")}</nav></header>
+${cases.join("\n")}
 </body></html>
 `;
 }

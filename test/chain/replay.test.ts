@@ -44,7 +44,9 @@ describe("check against the chain's outputs", () => {
       expect(r.check!.equal).toBe(true);
       expect(r.check!.fields.map((x) => x.field)).toEqual(["consensus", "incentive", "dividends", "validatorTrust", "emission", "validatorPermit"]);
       // The chain said 7 more at the last uid with any consensus.
-      const u = m.chainOutputs!.consensus!.findLastIndex((x) => x > 0);
+      const cons = m.chainOutputs!.consensus!;
+      let u = cons.length - 1;
+      while (u > 0 && cons[u] === 0) u--;
       const edited = { ...m, chainOutputs: { ...m.chainOutputs!, consensus: m.chainOutputs!.consensus!.map((x, i) => (i === u ? x + 7 : x)) } };
       const c = replay(edited, { epochs: 1, check: true }).check!;
       expect(c.equal).toBe(false);
