@@ -12,7 +12,7 @@ export default defineConfig([
     clean: true,
     shims: true,
     splitting: false,
-    external: ["piscina", "cli-progress", "node:worker_threads", "node:crypto", "node:os", "node:url", "node:path"],
+    external: ["piscina", "cli-progress", "node:worker_threads", "node:crypto", "node:os", "node:url", "node:path", /^@polkadot\//],
     // fflate (zip reading, src/chain/torch.ts) is bundled: the ESM bundle then loads in a
     // browser without an import map, and the package has no runtime dependency for it.
     noExternal: ["fflate"],
@@ -24,7 +24,7 @@ export default defineConfig([
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
     splitting: false,
-    external: ["piscina", "cli-progress"],
+    external: ["piscina", "cli-progress", /^@polkadot\//],
     noExternal: ["fflate"],
   },
 ]);

@@ -20,3 +20,18 @@ export class YumaInputError extends Error {
 function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
 }
+
+/**
+ * A chain node failed us (`fetchMetagraph`): unreachable, too slow, or answering an error.
+ * `method` is the JSON-RPC method of the call that failed ("connect" before any call).
+ */
+export class YumaNodeError extends Error {
+  readonly method: string;
+  readonly url: string;
+  constructor(method: string, url: string, detail: string) {
+    super(`${method}: ${cut(detail, 300)} (node ${cut(url, 120)})`);
+    this.name = "YumaNodeError";
+    this.method = method;
+    this.url = url;
+  }
+}

@@ -63,3 +63,5 @@ export {
   replay, type ReplayOptions, type ReplayResult, type ReplayVersion, type ReplayVersionResult, type ReplayEpoch, type ReplayCheck, type CheckField,
 } from "./chain/replay.js";
 export { renderReplayHtml, replayCsv, replayText, type ReplayReportOptions } from "./report/replay.js";
+export { fetchMetagraph, type FetchMetagraphOptions } from "./chain/node.js";
+export { YumaNodeError } from "./errors.js";

@@ -2,7 +2,7 @@
 // JSON input from a file or stdin, stdout writes.
 
 import { readFileSync } from "node:fs";
-import { YumaInputError } from "../errors.js";
+import { YumaInputError, YumaNodeError } from "../errors.js";
 import { hasOwn, quote, truncate } from "../input.js";
 
 /** A usage or input problem: printed as one line, exit code 2. */
@@ -57,7 +57,8 @@ export function oneLine(message: string): string {
   return truncate(message.replace(/\s*\n\s*/g, " "), MAX_MESSAGE);
 }
 
-/** Run a command body; map usage and input errors to one stderr line and exit code 2. */
+/** Run a command body; map usage and input errors to one stderr line and exit code 2, a
+ *  failing chain node to one line and exit code 3. */
 export async function runCommand(body: () => Promise<number> | number): Promise<number> {
   try {
     return await body();
@@ -65,6 +66,10 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
     if (e instanceof CliError || e instanceof YumaInputError) {
       process.stderr.write(`yuma: ${oneLine((e as Error).message)}\n`);
       return 2;
+    }
+    if (e instanceof YumaNodeError) {
+      process.stderr.write(`yuma: node error: ${oneLine(e.message)}\n`);
+      return 3;
     }
     throw e;
   }
