@@ -1,4 +1,18 @@
 import { defineConfig } from "tsup";
+import { fileURLToPath } from "node:url";
+
+const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+
+/** The browser build: Web Workers for the network pool, stubs for piscina and node:os (no Node
+ *  built-in reaches a page's bundle). */
+const browserSwaps = {
+  name: "browser-swaps",
+  setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string; importer: string }) => { path: string } | undefined): void }) {
+    b.onResolve({ filter: /(^|\/)pool\.js$/ }, (a) => (a.importer.includes(`${"src"}/`) ? { path: src("pool/pool.web.ts") } : undefined));
+    b.onResolve({ filter: /(^|\/)cores\.js$/ }, (a) => (a.importer.includes(`${"src"}/`) ? { path: src("research/cores.web.ts") } : undefined));
+    b.onResolve({ filter: /^piscina$/ }, () => ({ path: src("pool/node-stub.ts") }));
+  },
+};
 
 export default defineConfig([
   {
@@ -16,6 +30,18 @@ export default defineConfig([
     // fflate (zip reading, src/chain/torch.ts) is bundled: the ESM bundle then loads in a
     // browser without an import map, and the package has no runtime dependency for it.
     noExternal: ["fflate"],
+  },
+  {
+    // The browser entry (package.json "browser" condition): ESM for bundlers and pages.
+    entry: { browser: "src/index.ts" },
+    format: ["esm"],
+    platform: "browser",
+    target: "es2022",
+    sourcemap: false,
+    splitting: false,
+    external: [/^@polkadot\//],
+    noExternal: ["fflate", "piscina"],
+    esbuildPlugins: [browserSwaps],
   },
   {
     entry: { cli: "src/cli/index.ts" },

@@ -35,3 +35,14 @@ export class YumaNodeError extends Error {
     this.url = url;
   }
 }
+
+/** This environment has no worker threads for the asked operation (e.g. a browser page without
+ *  `Worker`, or a Node-only pool used from a browser bundle). */
+export class WorkersUnavailableError extends Error {
+  readonly operation: string;
+  constructor(operation: string, detail: string) {
+    super(`${operation}: ${detail}`);
+    this.name = "WorkersUnavailableError";
+    this.operation = operation;
+  }
+}

@@ -64,4 +64,4 @@ export {
 } from "./chain/replay.js";
 export { renderReplayHtml, replayCsv, replayText, type ReplayReportOptions } from "./report/replay.js";
 export { fetchMetagraph, type FetchMetagraphOptions } from "./chain/node.js";
-export { YumaNodeError } from "./errors.js";
+export { YumaNodeError, WorkersUnavailableError } from "./errors.js";

@@ -9,6 +9,7 @@
 // sweeps) on a fixed-size pool of worker threads that share one compiled module.
 
 import type { Piscina } from "piscina";
+import { coreCount } from "./cores.js";
 import { YumaInputError } from "../errors.js";
 import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat, runToOutput } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
@@ -149,7 +150,4 @@ async function runOnPool(pool: Piscina, encoded: EncodedResearch[], module?: Web
   );
 }
 
-async function coreCount(): Promise<number> {
-  const os = await import("node:os");
-  return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
-}
+
