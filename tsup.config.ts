@@ -1,18 +1,8 @@
 import { defineConfig } from "tsup";
 import { fileURLToPath } from "node:url";
+import { browserSwaps } from "./scripts/browser-swaps.mjs";
 
-const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
-
-/** The browser build: Web Workers for the network pool, stubs for piscina and node:os (no Node
- *  built-in reaches a page's bundle). */
-const browserSwaps = {
-  name: "browser-swaps",
-  setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string; importer: string }) => { path: string } | undefined): void }) {
-    b.onResolve({ filter: /(^|\/)pool\.js$/ }, (a) => (a.importer.includes(`${"src"}/`) ? { path: src("pool/pool.web.ts") } : undefined));
-    b.onResolve({ filter: /(^|\/)cores\.js$/ }, (a) => (a.importer.includes(`${"src"}/`) ? { path: src("research/cores.web.ts") } : undefined));
-    b.onResolve({ filter: /^piscina$/ }, () => ({ path: src("pool/node-stub.ts") }));
-  },
-};
+const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig([
   {
@@ -41,7 +31,7 @@ export default defineConfig([
     splitting: false,
     external: [/^@polkadot\//],
     noExternal: ["fflate", "piscina"],
-    esbuildPlugins: [browserSwaps],
+    esbuildPlugins: [browserSwaps(root)],
   },
   {
     entry: { cli: "src/cli/index.ts" },

@@ -4,6 +4,7 @@
 import { EMISSION_OPTIONS, EMISSION_USAGE, emissionCommand } from "./emission.js";
 import { EPOCH_OPTIONS, EPOCH_USAGE, epochCommand } from "./epoch.js";
 import { METAGRAPH_OPTIONS, METAGRAPH_USAGE, metagraphCommand } from "./metagraph.js";
+import { PLAYGROUND_OPTIONS, PLAYGROUND_USAGE, playgroundCommand } from "./playground.js";
 import { REPLAY_OPTIONS, REPLAY_USAGE, replayCommand } from "./replay.js";
 import { RESEARCH_OPTIONS, RESEARCH_USAGE, researchCommand } from "./research.js";
 import {
@@ -32,6 +33,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["scenario", { run: scenarioCommand, args: "NAME", summary: "run a scenario for Yuma versions: totals table, HTML report, CSV, JSON", usage: SCENARIO_USAGE, options: SCENARIO_OPTIONS }],
   ["metagraph", { run: metagraphCommand, args: "import FILE|-", summary: "import a real subnet's metagraph (yuma-simulation .pt, SDK JSON) as yuma-metagraph/1", usage: METAGRAPH_USAGE, options: METAGRAPH_OPTIONS }],
   ["replay", { run: replayCommand, args: "M.json [M2.json ...]", summary: "replay a real subnet (yuma-metagraph/1, .pt, SDK JSON) on the exact engine or the research kernels", usage: REPLAY_USAGE, options: REPLAY_OPTIONS }],
+  ["playground", { run: playgroundCommand, args: "", summary: "write the static playground page (every engine in the browser, no server) to a directory", usage: PLAYGROUND_USAGE, options: PLAYGROUND_OPTIONS }],
   ["sweep", { run: sweepCommand, args: "", summary: "hyperparameter sweep on the worker pool: CSV / HTML heat map of a metric", usage: SWEEP_USAGE, options: SWEEP_OPTIONS }],
 ]);
 

@@ -229,11 +229,23 @@ ${totalsTable(r)}
 <details><summary>Parameters</summary>${paramsTable(r)}</details>
 </section>
 ${filtered}
-${inputsSection(r, inputs, vs, ss)}
-${r.versions.map((v) => versionSection(r, v, vs, ss)).join("\n")}
+${scenarioCharts(r, inputs, meta)}
 <p class="note">${evenShareNote(r)}</p>
 </body></html>
 `;
+}
+
+/** The report's charts (inputs, then per version), as an HTML fragment: the playground draws
+ *  the same charts with this. */
+export function scenarioCharts(r: ScenarioResult, inputs: ReportInputs, meta: ReportLimits = {}): string {
+  const vs = shownValidators(r, inputs.epochs[0]?.S ?? [], meta.top ?? 8);
+  const ss = shownServers(r, meta.servers ?? 8);
+  return `${inputsSection(r, inputs, vs, ss)}\n${r.versions.map((v) => versionSection(r, v, vs, ss)).join("\n")}`;
+}
+
+/** The totals table (validators × versions: Total and % vs base), as an HTML fragment. */
+export function scenarioTotalsTable(r: ScenarioResult): string {
+  return totalsTable(r);
 }
 
 /** One page of many scenario runs (`yuma scenario all`): per case its totals table and one

@@ -279,7 +279,7 @@ td.neg{color:#b00020}td.pos{color:#0a6e31}
 .chart circle.pt{stroke:none}
 .legend{font-size:.75rem;display:flex;flex-wrap:wrap;gap:2px 12px;margin-top:2px}
 .legend .key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
-.legend .key svg{display:inline-block;vertical-align:middle;margin-right:4px}
+.legend .key svg{display:inline-block;vertical-align:middle;margin-right:4px;width:22px;height:8px}
 details{margin:.5em 0}summary{cursor:pointer;font-size:.9rem}
 .note{font-size:.8rem;color:#666}
 .heatmap .scroll{overflow-x:auto}

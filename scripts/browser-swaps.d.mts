@@ -1,0 +1,1 @@
+export function browserSwaps(root: string): { name: string; setup(build: unknown): void };
