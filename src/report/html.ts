@@ -16,6 +16,9 @@ export interface ReportLimits {
   servers?: number;
 }
 
+/** Rows of a server heat map at most. */
+const HEAT_ROWS = 64;
+
 /** Indices of the validators charted: all up to `top`, else the top `top` by first-epoch
  *  stake plus the base, in their original order. */
 export function shownValidators(r: ScenarioResult, stakes: number[], top: number): number[] {
@@ -110,15 +113,19 @@ function versionSection(r: ScenarioResult, v: VersionResult, vs: number[], ss: n
       yInclude: [0], jitter: 0.04,
     }));
   } else {
-    // Many servers: one server × epoch map each instead of a line per server.
+    // Many servers: one server × epoch map each instead of a line per server (at most the 64
+    // with the most incentive, so the page stays light).
     const epochs = v.epochs.map((_, k) => String(k));
+    const total = s.servers.map((_, j) => v.epochs.reduce((a, e) => a + (e.incentive[j] ?? 0), 0));
+    const rows = s.servers.map((_, j) => j).sort((a, b) => total[b]! - total[a]! || a - b).slice(0, HEAT_ROWS).sort((a, b) => a - b);
+    const what = rows.length === s.servers.length ? `all ${s.servers.length} servers` : `the ${rows.length} servers with the most incentive (of ${s.servers.length})`;
     charts.push(heatMap({
-      id: `${id}-incentive`, title: `Incentive of all ${s.servers.length} servers`, xLabel: "epoch", yLabel: "server", compact: true,
-      xValues: epochs, yValues: s.servers, cells: s.servers.map((_, j) => perEpoch(v, (e) => e.incentive[j] ?? null)),
+      id: `${id}-incentive`, title: `Incentive of ${what}`, xLabel: "epoch", yLabel: "server", compact: true,
+      xValues: epochs, yValues: rows.map((j) => s.servers[j]!), cells: rows.map((j) => perEpoch(v, (e) => e.incentive[j] ?? null)),
     }));
     charts.push(heatMap({
-      id: `${id}-consensus`, title: `Consensus of all ${s.servers.length} servers`, xLabel: "epoch", yLabel: "server", compact: true,
-      xValues: epochs, yValues: s.servers, cells: s.servers.map((_, j) => perEpoch(v, (e) => e.consensus[j] ?? null)),
+      id: `${id}-consensus`, title: `Consensus of ${what}`, xLabel: "epoch", yLabel: "server", compact: true,
+      xValues: epochs, yValues: rows.map((j) => s.servers[j]!), cells: rows.map((j) => perEpoch(v, (e) => e.consensus[j] ?? null)),
     }));
   }
   ss.forEach((j) => {
@@ -208,7 +215,7 @@ export function renderScenarioHtml(r: ScenarioResult, inputs: ReportInputs, meta
   const ss = shownServers(r, meta.servers ?? 8);
   const filtered = vs.length < s.validators.length || ss.length < s.servers.length
     ? `<p class="note">Charted: ${vs.length} of ${s.validators.length} validators (the top ${meta.top ?? 8} by stake and the base)` +
-      `${ss.length < s.servers.length ? `, ${ss.length} of ${s.servers.length} servers one by one (the top by incentive; all of them in the heat maps)` : ""}; the totals table lists everyone.</p>`
+      `${ss.length < s.servers.length ? `, ${ss.length} of ${s.servers.length} servers one by one (the top by incentive; up to 64 in the heat maps)` : ""}; the totals table lists everyone.</p>`
     : "";
   const csv = totalsCsv(r);
   const nav = r.versions.map((v) => `<a href="#v-${esc(v.version)}">${esc(v.version)}</a>`).join("");
