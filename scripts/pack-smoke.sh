@@ -29,6 +29,7 @@ const files = JSON.parse(require("fs").readFileSync(0, "utf8"))[0].files.map((f)
 const need = [
   "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js",
   "dist/worker.js", "dist/worker.cjs", "dist/worker.d.ts", "dist/worker.d.cts",
+  "dist/browser.js", "dist/site/index.html", "dist/site/app.js",
   "examples/library.mjs", "examples/epoch-n4.json", "LICENSE", "README.md", "package.json",
 ];
 const missing = need.filter((f) => !files.includes(f));
@@ -141,5 +142,9 @@ code=$?
 set -e
 err="$(grep -v '^npm warn' <<<"$err" || true)" # npm's own config warnings, not the CLI's
 [[ $code -eq 2 && "$err" == "yuma: "* && "$err" != *$'\n'* ]] || fail "npx yuma on a missing file: exit $code, stderr: $err"
+
+# 8. The playground from the installed package.
+(cd "$app" && npx --no yuma playground --out "$work/pg" >/dev/null) || fail "npx yuma playground --out"
+[[ -s "$work/pg/index.html" && -s "$work/pg/app.js" ]] || fail "yuma playground wrote no page"
 
 echo "pack-smoke: ok"
