@@ -9,16 +9,8 @@ import { WEB_WORKER_SOURCE } from "../generated/web-worker.js";
 import type { EpochRecord, ShardInput } from "../network/runner.js";
 import type { SubnetState } from "../network/state.js";
 
-export interface ShardTaskResult {
-  states: SubnetState[];
-  records: EpochRecord[];
-}
-
-export interface ShardTask {
-  result: Promise<ShardTaskResult>;
-  finished(): number;
-  cancel(): void;
-}
+// The task shapes are the Node pool's (types only: nothing of piscina is loaded).
+import type { ShardTask, ShardTaskResult } from "./pool.js";
 
 let blobUrl: string | undefined;
 

@@ -182,16 +182,22 @@ export function heatColor(v: number, lo: number, hi: number, diverging: boolean)
   return lerp(stops[i]!, stops[i + 1]!, pos - i);
 }
 
+/** A heat map's size, colour domain, number format and opening <svg> (drawn at its own size). */
+function heatFrame(o: HeatMapOptions, cw: number, ch: number, m: { l: number; r: number; t: number; b: number }) {
+  const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
+  const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
+  const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
+  const f = o.format ?? ((v: number) => fmt(v, 4));
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`];
+  return { W, H, lo: lo!, hi: hi!, f, parts };
+}
+
 /** A heat map: one <rect class="cell"> per (x, y) value, the value printed inside. */
 export function heatMap(o: HeatMapOptions): string {
   if (o.compact) return compactHeatMap(o);
   const cw = 86, ch = 34;
   const m = { l: 90, r: 12, t: 10, b: 46 };
-  const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
-  const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
-  const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
-  const f = o.format ?? ((v: number) => fmt(v, 4));
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(o.title)}" width="${W}" height="${H}">`];
+  const { H, lo, hi, f, parts } = heatFrame(o, cw, ch, m);
   let points = 0;
   o.yValues.forEach((yv, yi) => {
     // Highest y value at the top.
@@ -227,11 +233,7 @@ export function heatMap(o: HeatMapOptions): string {
 function compactHeatMap(o: HeatMapOptions): string {
   const cw = 12, ch = 9;
   const m = { l: 58, r: 8, t: 6, b: 34 };
-  const W = m.l + m.r + cw * o.xValues.length, H = m.t + m.b + ch * o.yValues.length;
-  const vals = o.cells.flat().filter((v): v is number => v !== null && Number.isFinite(v));
-  const [lo, hi] = o.range ?? [vals.length ? Math.min(...vals) : 0, vals.length ? Math.max(...vals) : 1];
-  const f = o.format ?? ((v: number) => fmt(v, 4));
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`];
+  const { H, lo, hi, f, parts } = heatFrame(o, cw, ch, m);
   const everyY = Math.max(1, Math.ceil(12 / ch)), everyX = Math.max(1, Math.ceil(28 / cw));
   let points = 0;
   o.yValues.forEach((yv, yi) => {
