@@ -250,9 +250,24 @@ if (want("research")) {
           runResearch(doc);
           times.push((performance.now() - t) / epochs);
         }
-        const row = { validators: wl.validators, n: wl.n, mode, semantics, msPerEpoch: median(times), epochsPerCall: epochs, samples: times.length };
+        // The same through runResearchFlat with typed-array rows (a caller holding tensors):
+        // no array per row in, none out.
+        const typed = { ...doc, epochs: doc.epochs.map((e) => ({ W: e.W.map((r) => Float64Array.from(r)), S: Float64Array.from(e.S) })) };
+        let msPerEpochFlat;
+        if (typeof lib.runResearchFlat === "function") {
+          lib.runResearchFlat(typed);
+          const flat = [];
+          const t1 = performance.now();
+          for (let k = 0; k < reps || (performance.now() - t1 < budget / 2 && k < 200); k++) {
+            const t = performance.now();
+            lib.runResearchFlat(typed);
+            flat.push((performance.now() - t) / epochs);
+          }
+          msPerEpochFlat = median(flat);
+        }
+        const row = { validators: wl.validators, n: wl.n, mode, semantics, msPerEpoch: median(times), msPerEpochFlat, epochsPerCall: epochs, samples: times.length };
         result.research.push(row);
-        log(`  ${wl.validators}x${wl.n} ${mode} ${semantics}: ${fmt(row.msPerEpoch, 3)} ms/epoch (${times.length} calls of ${epochs} epochs)`);
+        log(`  ${wl.validators}x${wl.n} ${mode} ${semantics}: ${fmt(row.msPerEpoch, 3)} ms/epoch, flat ${fmt(row.msPerEpochFlat, 3)} (${times.length} calls of ${epochs} epochs)`);
       }
     }
   }
@@ -495,9 +510,9 @@ if (result.adversarial.length) {
   out.push("");
 }
 if (result.research.length) {
-  const headers = ["V", "n", "mode", "semantics", "ms/epoch", "epochs/call", "calls"];
-  const rows = result.research.map((r) => [r.validators, r.n, r.mode, r.semantics, fmt(r.msPerEpoch, 3), r.epochsPerCall, r.samples]);
-  out.push("Research mode, ms per epoch through runResearch (one thread, after warm-up; median over calls):");
+  const headers = ["V", "n", "mode", "semantics", "ms/epoch", "flat ms/epoch", "epochs/call", "calls"];
+  const rows = result.research.map((r) => [r.validators, r.n, r.mode, r.semantics, fmt(r.msPerEpoch, 3), fmt(r.msPerEpochFlat, 3), r.epochsPerCall, r.samples]);
+  out.push("Research mode, ms per epoch through runResearch, and through runResearchFlat with typed-array rows (one thread, after warm-up; median over calls):");
   out.push(table(headers, rows, [, , "l", "l"]));
   out.push("");
 }

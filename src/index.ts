@@ -29,7 +29,8 @@ export type { FlowsHook, MarketSubnetView } from "./economy/market.js";
 export { DEFAULT_TAO_WEIGHT, SHARE_RULES, type Economy, type ShareRule, type MarketConfig } from "./economy/config.js";
 
 // Research mode: float kernels of the six Yuma variants, chain-like or peer-compatible (src/research).
-export { runResearch, runResearchBatch, createResearchPool, researchReady, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";
+export { runResearch, runResearchFlat, runResearchBatch, createResearchPool, researchReady, DEFAULT_RESEARCH_PARAMS } from "./research/index.js";
+export type { FlatResearchResult } from "./research/run.js";
 export type {
   ResearchBatchOptions, ResearchEpochInput, ResearchEpochOutput, ResearchInput, ResearchOptions, ResearchOutput, ResearchParams,
   YumaVersion,

@@ -11,7 +11,7 @@
 import type { Piscina } from "piscina";
 import { coreCount } from "./cores.js";
 import { YumaInputError } from "../errors.js";
-import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat, runToOutput } from "./run.js";
+import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat, runToOutput, type FlatResearchResult } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, type EncodedResearch } from "./validate.js";
 import { getResearchModule, releaseResearchEngine, researchEngine } from "./wasm.js";
@@ -54,6 +54,22 @@ export function runResearch(input: ResearchInput, options: ResearchOptions = {})
   const enc = encodeResearch(input, options);
   try {
     return runToOutput(researchEngine(), enc);
+  } finally {
+    releaseResearchEngine();
+  }
+}
+
+/**
+ * `runResearch` with the outputs as typed arrays, epoch-major (`consensus`, `incentive`: E×N;
+ * `bonds`: E×V×N; `dividends`, `dividendsPer1000Tao`: E×V), on one buffer: no array per row
+ * and epoch, for callers that process large runs (sweeps, big subnets) numerically.
+ */
+export function runResearchFlat(input: ResearchInput, options: ResearchOptions = {}): FlatResearchResult {
+  const enc = encodeResearch(input, options);
+  try {
+    const r = runFlat(researchEngine(), enc);
+    checkFiniteResults(r);
+    return r;
   } finally {
     releaseResearchEngine();
   }

@@ -20,8 +20,9 @@ export interface ResearchParams {
 }
 
 export interface ResearchEpochInput {
-  W: number[][];
-  S: number[];
+  /** V rows of N weights: arrays, or typed arrays (Float64Array, Float32Array…). */
+  W: ReadonlyArray<ArrayLike<number>>;
+  S: ArrayLike<number>;
   /**
    * Bond resets at this epoch: server indices (0 ≤ j < N, no duplicates) whose bond every
    * validator loses before the epoch's bond update. Chain-like: every version (subtensor's

@@ -158,6 +158,12 @@ export function checkParamOverrides(raw: unknown, field = "params"): Partial<Res
   return out as Partial<ResearchParams>;
 }
 
+/** A row of numbers: a plain array, or a typed array (Float64Array, Float32Array…: what a
+ *  caller holding tensors passes without building arrays of boxed numbers). */
+function isVector(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+}
+
 /** Validate a research input and flatten it. `prefix` is prepended to field paths. */
 export function encodeResearch(input: unknown, options: ResearchOptions = {}, prefix = ""): EncodedResearch {
   const at = (f: string) => prefix + f;
@@ -200,12 +206,12 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
     const ep = requireObject(epochs[e], ef);
     const rows = ep.W, stakes = ep.S;
     if (!Array.isArray(rows)) return fail(`${ef}.W`, `must be an array of rows, got ${typeName(rows)}`);
-    if (!Array.isArray(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);
+    if (!isVector(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);
     if (e === 0) {
       V = rows.length;
       if (V === 0) fail(`${ef}.W`, "must have at least one row (validator)");
       const first = rows[0];
-      if (!Array.isArray(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
+      if (!isVector(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
       N = first.length;
       if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
       // Before anything of that size is allocated (here or in WASM).
@@ -219,7 +225,7 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
     const wBase = e * V * N;
     for (let i = 0; i < V; i++) {
       const row = rows[i];
-      if (!Array.isArray(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
+      if (!isVector(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
       if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
       let at = wBase + i * N;
       let rowSum = 0;

@@ -43,7 +43,7 @@ function check(version: YumaVersion, peer: boolean, epochs: ResearchEpochInput[]
   const out = runResearch(input(version, epochs, p, peer)).epochs;
   expect(out).toHaveLength(epochs.length);
   out.forEach((o, k) => {
-    const S = epochs[k]!.S;
+    const S = Array.from(epochs[k]!.S);
     const sTotal = sum(S);
     const V = S.length, N = epochs[k]!.W[0]!.length;
     expect(o.consensus).toHaveLength(N);

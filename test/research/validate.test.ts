@@ -122,3 +122,23 @@ describe("research input validation", () => {
     expect(() => runResearch(good() as unknown as ResearchInput, { peerVectorBits: 128 as 256 })).toThrow(YumaInputError);
   });
 });
+
+describe("typed arrays in, typed arrays out", () => {
+  it("rows and stakes as Float64Array / Float32Array give runResearch's outputs; runResearchFlat holds them flat", async () => {
+    const { runResearch, runResearchFlat } = await import("../../src/research/index.js");
+    const W = [[0.5, 0.25, 0], [0.1, 0.9, 0.3], [1, 0, 0]];
+    const S = [3, 1, 2];
+    const plain = { format: "yuma-research-input/1" as const, version: "YUMA3" as const, epochs: [{ W, S }, { W, S }] };
+    const typed = { ...plain, epochs: [{ W: W.map((r) => Float64Array.from(r)), S: Float32Array.from(S) }, { W: W.map((r) => Float64Array.from(r)), S: Float64Array.from(S) }] };
+    const a = runResearch(plain), b = runResearch(typed);
+    expect(b).toEqual(a);
+    const f = runResearchFlat(typed);
+    expect([f.validators, f.servers, f.epochs]).toEqual([3, 3, 2]);
+    expect(Array.from(f.consensus.subarray(3, 6))).toEqual(a.epochs[1]!.consensus);
+    expect(Array.from(f.bonds.subarray(9 + 3, 9 + 6))).toEqual(a.epochs[1]!.bonds[1]);
+    expect(Array.from(f.dividends.subarray(3, 6))).toEqual(a.epochs[1]!.dividends);
+    // A typed array holding a value the format refuses is refused the same way.
+    expect(() => runResearch({ ...plain, epochs: [{ W: [Float64Array.of(0.5, NaN, 0), ...W.slice(1)], S }] })).toThrow(/epochs\[0\]\.W\[0\]\[1\]/);
+    expect(() => runResearch({ ...plain, epochs: [{ W, S: BigInt64Array.of(1n, 2n, 3n) as unknown as number[] }] })).toThrow(/epochs\[0\]\.S\[0\]/);
+  });
+});
