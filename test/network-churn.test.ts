@@ -378,3 +378,33 @@ function net4thStretchEpoch(n: Network): { netuid: number; block: number } {
     epochs = e;
   }
 }
+
+describe("stretches with a tempo past MAX_TEMPO", () => {
+  it("epochs come every MAX_TEMPO + 1 blocks there; a stretch still holds at most one", () => {
+    const n = new Network({ seed: 2, subnets: [{ netuid: 1, neurons: 16, validators: 2, tempo: 60_000, churn: { arrivals: 0.002 } }] });
+    const s = n.step(105_000);
+    expect(s.subnets[0]!.epochs).toBeGreaterThanOrEqual(2);
+    expect(s.subnets[0]!.registrations).toBeGreaterThan(100);
+    expect(s.subnets[0]!.prunes).toBe(s.subnets[0]!.registrations);
+  }, 120_000);
+});
+
+describe("a subnet where get_neuron_to_prune never names a uid", () => {
+  it("with at most MinNonImmuneUids uids besides the owner's, every registration is refused: nothing paid, the price only decays", () => {
+    for (const [neurons, ownerUid, open] of [[11, 5, false], [11, null, true], [10, null, false], [12, 3, true]] as const) {
+      const n = new Network({ seed: 3, subnets: [{ netuid: 1, neurons, validators: 2, tempo: 20, ownerUid, churn: { arrivals: 0.3, minNonImmune: 10 } }] });
+      const s = n.step(300) as DtaoSummary;
+      const sub = s.subnets[0]!;
+      if (open) {
+        expect(sub.registrations).toBeGreaterThan(20);
+      } else {
+        expect(sub.registrations).toBe(0);
+        expect(sub.registrationTao).toBe("0");
+        // 300 blocks of decay from 0.1 TAO with a 360-block half-life.
+        const b = Number(sub.burn);
+        expect(b / 1e8).toBeGreaterThan(0.55);
+        expect(b / 1e8).toBeLessThan(0.57);
+      }
+    }
+  });
+});

@@ -138,6 +138,16 @@ describe("the playground in chromium", () => {
     await page.close();
   }, 120_000);
 
+  it("an epoch fixture loads too (weights held over 40 epochs)", async () => {
+    const { page, errors } = await open(base + "/#s=case1&v=YUMA3");
+    const text = readFileSync(join(ROOT, "test", "fixtures", "epoch", "rand-n16-yuma3-bp1.json"), "utf8");
+    await page.evaluate(`window.__playground.loadText(${JSON.stringify(text)}, "rand-n16-yuma3-bp1.json")`);
+    const r = await page.evaluate("window.__playground.result") as { scenario: { servers: string[]; numEpochs: number } };
+    expect([r.scenario.servers.length, r.scenario.numEpochs]).toEqual([16, 40]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("the network tab runs on Web Workers and gives Node's digest", async () => {
     const { page, errors } = await open(base + "/#tab=network");
     const set = (id: string, v: string) => page.evaluate(`document.getElementById(${JSON.stringify(id)}).value = ${JSON.stringify(v)}`);

@@ -171,9 +171,11 @@ export interface Registration {
  * block decays the price, then each arrival registers if the price is within its limit (paying
  * it) and bumps it. Pure in (burn, seed, blocks): where a run is split never matters.
  */
-export function planRegistrations(price: BurnPrice, c: ResolvedChurn, seed: number, netuid: number, burn: bigint, from: number, to: number): { burn: bigint; registrations: Registration[] } {
+export function planRegistrations(price: BurnPrice, c: ResolvedChurn, seed: number, netuid: number, burn: bigint, from: number, to: number, open = true): { burn: bigint; registrations: Registration[] } {
   const out: Registration[] = [];
   const limit = BigInt(c.maxPrice);
+  // A subnet refusing every registration (see registrationsPossible) still decays its price.
+  if (!open) return { burn: price.decay(burn, from + 1, to - from), registrations: out };
   let b = from + 1;
   while (b <= to) {
     // Stretches of blocks with no arrival decay in one WASM call.
@@ -191,6 +193,18 @@ export function planRegistrations(price: BurnPrice, c: ResolvedChurn, seed: numb
     b = next + 1;
   }
   return { burn, registrations: out };
+}
+
+/**
+ * Whether `do_register` can ever succeed on a full subnet (its `get_neuron_to_prune(..).is_some()`
+ * check): the pruning rule answers None only when at most MinNonImmuneUids uids (the owner's
+ * aside) are non-immune and none is immune. With more than MinNonImmuneUids such uids that never
+ * happens (while the non-immune ones are at most the floor, the rest are immune); with at most
+ * that many, the first registration already finds none immune (the uids present at the start
+ * are past their immunity), so none ever succeeds. Either way it never depends on amounts.
+ */
+export function registrationsPossible(neurons: number, ownerUid: number | null, minNonImmune: number): boolean {
+  return neurons - (ownerUid === null ? 0 : 1) > minNonImmune;
 }
 
 /** What `get_neuron_to_prune` reads of a subnet. */

@@ -12,7 +12,8 @@ import { isSnapshotLike, parseSnapshot } from "./snapshot.js";
 import { sha256, toHex } from "../digest.js";
 import { DtaoEconomy, type DtaoEconomyJson, type DtaoEpochResult, type DtaoHistory, type DtaoSummary } from "../economy/dtao.js";
 import type { FlowsHook } from "../economy/market.js";
-import { BurnPrice, planRegistrations } from "./churn.js";
+import { BurnPrice, planRegistrations, registrationsPossible } from "./churn.js";
+import { MAX_TEMPO } from "./schedule.js";
 
 export interface SubnetSummary {
   netuid: number;
@@ -288,7 +289,9 @@ export class Network {
    */
   private windows(end: number): number[] {
     if (!this.economy) return [end];
-    const tempos = this.config.subnets.filter((c) => c.churn && c.tempo > 0).map((c) => c.tempo);
+    // MAX_TEMPO: past it an epoch is due whatever the tempo, so successive epochs are at least
+    // min(tempo, MAX_TEMPO + 1) blocks apart.
+    const tempos = this.config.subnets.filter((c) => c.churn && c.tempo > 0).map((c) => Math.min(c.tempo, MAX_TEMPO));
     if (tempos.length === 0) return [end];
     const len = Math.max(1, Math.min(...tempos));
     const out: number[] = [];
@@ -306,7 +309,8 @@ export class Network {
       if (!c.churn) return;
       const s = this.states[i]!;
       this.burnPrices[i] ??= new BurnPrice(engine(), c.churn);
-      const plan = planRegistrations(this.burnPrices[i]!, c.churn, this.config.seed, c.netuid, s.burn, this.blockNo, to);
+      const open = registrationsPossible(c.neurons, c.ownerUid, c.churn.minNonImmune);
+      const plan = planRegistrations(this.burnPrices[i]!, c.churn, this.config.seed, c.netuid, s.burn, this.blockNo, to, open);
       s.burn = plan.burn;
       if (plan.registrations.length === 0) return;
       s.registrations += plan.registrations.length;

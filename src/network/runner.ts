@@ -247,7 +247,7 @@ export function settleRegistrations(s: SubnetState, cfg: ResolvedSubnet, before:
       n: s.n, emission: s.emission, registration: s.registration, ownerUid: cfg.ownerUid,
       immunityPeriod: churn.immunityPeriod, minNonImmune: churn.minNonImmune,
     }, block);
-    // A subnet with churn has ≥ 2 uids, so one besides the owner's is always there.
+    // Registrations are planned only where the rule always names a uid (registrationsPossible).
     if (uid === null) throw new Error(`internal: no uid to prune on netuid ${cfg.netuid}`);
     replaceNeuron(s, cfg.mechanisms, uid, block);
     s.prunes++;

@@ -207,9 +207,12 @@ function loadFile(text: string, name: string): void {
   let spec: ScenarioSpec;
   if (doc.format === "yuma-scenario/1") spec = readScenarioFile(doc);
   else {
+    const fx = doc.inputs as Record<string, unknown> | undefined, fp = doc.params as Record<string, unknown> | undefined;
+    const n = Number(fp?.n);
+    // An epoch fixture's last updates may stop before n (the rest never updated).
+    const lastUpdate = Array.isArray(fx?.lastUpdate) ? [...fx!.lastUpdate as number[], ...new Array(Math.max(0, n - (fx!.lastUpdate as number[]).length)).fill(0)] : undefined;
     const m = doc.format === "yuma-metagraph/1" ? readMetagraph(doc) : readMetagraph({
-      format: "yuma-metagraph/1", netuid: 0, block: Number((doc.params as Record<string, unknown>)?.currentBlock ?? 0),
-      n: (doc.params as Record<string, unknown>)?.n, params: doc.params, ...(doc.inputs as object),
+      format: "yuma-metagraph/1", netuid: 0, block: Number(fp?.currentBlock ?? 0), n, params: fp, ...fx, ...(lastUpdate ? { lastUpdate } : {}),
     });
     const validators = m.validatorPermit.flatMap((p, u) => (p ? [u] : []));
     if (validators.length === 0) throw new Error("no uid holds a validator permit");
