@@ -5,8 +5,9 @@
 // `subnets/uids.rs` (`replace_neuron`, `clear_neuron`).
 //
 // Whether a registration succeeds never depends on amounts: the burn price moves only with
-// blocks and registrations, and a full subnet always has a uid to prune (only the owner's
-// hotkey is immortal). So registrations are planned on the calling thread (`planRegistrations`,
+// blocks and registrations, and whether the pruning rule can name a uid depends only on the
+// subnet's size and floor (`registrationsPossible`). So registrations are planned on the
+// calling thread (`planRegistrations`,
 // burn price arithmetic in WASM: assembly/registration.ts), and the uid each one replaces is
 // chosen where the subnet's state lives, from the Emission of its last epoch.
 
