@@ -425,8 +425,10 @@ function mechanismEmissions(
         store<u64>(incentive + o, satAdd(load<u64>(incentive + o), s));
         store<u64>(dividends + o, satAdd(load<u64>(dividends + o), v));
       }
-      // Each mechanism's Emission is its server + validator emission; the fold weighs it.
-      store<u64>(emission + o, weightedAccAlpha(first ? 0 : load<u64>(emission + o), satAdd(s, v), wh, wl));
+      // Each mechanism's Emission is its server + validator emission; the fold weighs it (with
+      // one mechanism its weight is exactly 1). No Emission is asked for without churn.
+      if (emission == 0) continue;
+      store<u64>(emission + o, mechs == 1 ? satAdd(s, v) : weightedAccAlpha(first ? 0 : load<u64>(emission + o), satAdd(s, v), wh, wl));
     }
   }
 }

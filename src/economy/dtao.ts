@@ -292,10 +292,11 @@ export class DtaoEconomy {
         validator.set(ep.validator);
         if (sub.mechanismSplit) splitView.set(sub.mechanismSplit);
         const [a, rs, o] = stakePtrs[i]!;
-        w.dtaoDistribute(base, n, gl, i, uids, serverP, validatorP, a, rs, o, outP, dScratch, sub.mechanisms, splitP, sub.mechanismSplit?.length ?? 0, emissionP);
-        digestParts.push(ep.hash, outBytes.slice(0, 3 * uids * 8));
         const em = opts.emission?.[i];
-        if (em && em.length === uids) em.set(emissionView.subarray(0, uids));
+        const wantEmission = em !== undefined && em.length === uids;
+        w.dtaoDistribute(base, n, gl, i, uids, serverP, validatorP, a, rs, o, outP, dScratch, sub.mechanisms, splitP, sub.mechanismSplit?.length ?? 0, wantEmission ? emissionP : 0);
+        digestParts.push(ep.hash, outBytes.slice(0, 3 * uids * 8));
+        if (wantEmission) em!.set(emissionView.subarray(0, uids));
         const earned = opts.earned?.[i];
         if (earned) {
           for (let u = 0; u < uids; u++) earned[u]! += Number(outU64[u]! + outU64[uids + u]! + outU64[2 * uids + u]!);
