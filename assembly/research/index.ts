@@ -6,7 +6,7 @@
 //   consensus, incentive, bonds, dividends and dividends per 1000 TAO.
 
 import { chainStep } from "./chain";
-import { peerStep } from "./peer";
+import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
 
 export { init } from "./state";
@@ -16,4 +16,9 @@ export function step(): void {
   else if ((flags & FLAG_F64) != 0) peerStep<f64>();
   else peerStep<f32>();
   markEpochDone();
+}
+
+/** Testing aid: consensus columns answered from a stake histogram (not the ordered walk). */
+export function selectionCount(): i64 {
+  return selectionColumns;
 }

@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, hist, HIST_BUCKETS, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -85,6 +85,13 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
     return;
   }
   const kappa = <T>param(P_KAPPA);
+  // When every partial sum of the stakes is exact in f64, whatever the order, the crossing does
+  // not depend on the order the reference walks in: a histogram of stake over weight ranges
+  // finds its range, and only that range's entries are ordered. Otherwise (or when one range
+  // holds too many entries) the walk in the reference's order below.
+  const exact = stakeSumsExact<T>(Sn);
+  let totalAll: f64 = 0;
+  if (exact) for (let i = 0; i < V; i++) totalAll += <f64>ld<T>(Sn, i);
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
     // The non-zero weights of each column j0.. in validator order (the block's rows stay in
@@ -111,6 +118,16 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       const j = j0 + c;
       const m = load<i32>(blkCount + (<usize>c << 2));
       const top = ld<f64>(blkHi, c);
+      if (exact) {
+        const v = crossingByHistogram<T>(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, Sn, kappa, ld<f64>(blkLo, c), top);
+        if (v != -1) {
+          selectionColumns++;
+          // No non-zero weight crosses: the zero weights' stakes may (value 0), or nothing does
+          // (the largest weight: position 0 of an all-false mask).
+          st<T>(out, j, isNaN(v) ? (<T>totalAll >= kappa ? <T>0 : <T>top) : <T>v);
+          continue;
+        }
+      }
       // The walk in the reference's order (descending, ties by validator), sorted a bucket
       // at a time only as far as the κ crossing.
       bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
@@ -140,6 +157,96 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       st<T>(out, j, <T>value);
     }
   }
+}
+
+/** Testing aid: columns whose crossing the histogram answered, since instantiation. */
+export let selectionColumns: i64 = 0;
+
+/** The value of the lowest mantissa bit a T value has at its exponent (its ulp), as f64. */
+// @ts-ignore: decorator
+@inline function ulpOf<T>(s: f64): f64 {
+  if (sizeof<T>() == 4) {
+    const e = <i32>((reinterpret<u32>(<f32>s) >> 23) & 0xff);
+    return reinterpret<f64>(<u64>(max(e, 1) - 127 - 23 + 1023) << 52);
+  }
+  const e = <i32>((reinterpret<u64>(s) >> 52) & 0x7ff);
+  const k = max(e, 1) - 1023 - 52;
+  return k >= -1022 ? reinterpret<f64>(<u64>(k + 1023) << 52) : reinterpret<f64>(<u64>1 << <u64>(k + 1074));
+}
+
+/**
+ * Whether every sum of a subset of the stakes, in any order, is exact in f64: each is a multiple
+ * of the smallest stake's ulp and at most V·max, so all are exact when V·max < 2^53·ulp. The
+ * reference's double `cumsum` then equals the exact prefix sums whatever the order.
+ */
+function stakeSumsExact<T>(Sn: usize): bool {
+  let minUlp: f64 = Infinity, maxS: f64 = 0;
+  for (let i = 0; i < V; i++) {
+    const s = <f64>ld<T>(Sn, i);
+    if (!(s >= 0) || !isFinite(s)) return false;
+    if (s == 0) continue;
+    const u = ulpOf<T>(s);
+    if (u < minUlp) minUlp = u;
+    if (s > maxS) maxS = s;
+  }
+  return maxS == 0 || <f64>V * maxS < 9007199254740992.0 * minUlp;
+}
+
+/**
+ * The κ crossing of one column (needs stakeSumsExact): the largest weight g with
+ * T(Σ stakes of the weights ≥ g) ≥ κ — the reference's value, whichever of g's ties crosses.
+ * One pass sums the stakes per weight range (ranges are monotone in the weight, so ties share
+ * one); walking the ranges from the top finds the crossing range; its entries alone are sorted
+ * and walked. NaN when no non-zero weight crosses; −1 when the range holds too many entries to
+ * sort here (the caller then walks in the reference's order).
+ */
+function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kappa: T, lo: f64, hi: f64): f64 {
+  if (m == 0) return NaN;
+  const B = HIST_BUCKETS;
+  const span = hi - lo;
+  const scale = span > 0 ? <f64>B / span : 0;
+  memory.fill(hist, 0, <usize>B << 3);
+  for (let k = 0; k < m; k++) {
+    const b = min(B - 1, <i32>((ld<f64>(keys, k) - lo) * scale));
+    st<f64>(hist, b, ld<f64>(hist, b) + <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2))));
+  }
+  let acc: f64 = 0;
+  let at = -1;
+  for (let b = B - 1; b >= 0; b--) {
+    const h = ld<f64>(hist, b);
+    // (With κ ≤ 0 the top range crosses even at zero stake: its largest weight is the value.)
+    if (<T>(acc + h) >= kappa) {
+      at = b;
+      break;
+    }
+    acc += h;
+  }
+  if (at < 0) return NaN;
+  // The crossing range's entries, sorted descending by insertion.
+  let c = 0;
+  for (let k = 0; k < m; k++) {
+    const key = ld<f64>(keys, k);
+    const b = min(B - 1, <i32>((key - lo) * scale));
+    if (b != at) continue;
+    if (c == 64) return -1;
+    const s = <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2)));
+    let p = c++;
+    while (p > 0 && ld<f64>(qKey, p - 1) < key) {
+      st<f64>(qKey, p, ld<f64>(qKey, p - 1));
+      st<f64>(qStake, p, ld<f64>(qStake, p - 1));
+      p--;
+    }
+    st<f64>(qKey, p, key);
+    st<f64>(qStake, p, s);
+  }
+  // Walk the range's weight groups: the first whose cumulative stake crosses.
+  let r = 0;
+  while (r < c) {
+    const g = ld<f64>(qKey, r);
+    while (r < c && ld<f64>(qKey, r) == g) acc += ld<f64>(qStake, r++);
+    if (<T>acc >= kappa) return g;
+  }
+  return -1; // κ reached on a zero-stake range: leave it to the ordered walk
 }
 
 /** The reference for consensusRaw: a full stable sort of every column (kept for the tests). */

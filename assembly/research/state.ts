@@ -110,6 +110,11 @@ export let blkIdx: usize = 0;
 export let blkCount: usize = 0; // i32 per column of the block
 export let blkLo: usize = 0; // f64 per column: smallest entry
 export let blkHi: usize = 0; // f64 per column: largest entry
+// The κ crossing from a stake histogram: per-bucket stakes, and one bucket's entries.
+export const HIST_BUCKETS = 64;
+export let hist: usize = 0;
+export let qKey: usize = 0;
+export let qStake: usize = 0;
 
 /** A V×N matrix of the kernel's element type that every step writes before reading it:
  *  not cleared (memory reused from an earlier run holds stale values, never read). */
@@ -178,6 +183,9 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   blkCount = allocZeroed(GATHER_BLOCK << 2);
   blkLo = allocZeroed(GATHER_BLOCK << 3);
   blkHi = allocZeroed(GATHER_BLOCK << 3);
+  hist = allocZeroed(HIST_BUCKETS << 3);
+  qKey = allocRaw(<usize>v << 3);
+  qStake = allocRaw(<usize>v << 3);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);
