@@ -77,6 +77,13 @@ describe("yuma scenario FILE.json / all", () => {
     expect(lines.filter((l) => l.startsWith("scenario,")).length).toBe(1);
     expect(lines.length).toBe(1 + SCENARIOS.reduce((a, s) => a + 2 * s.validators.length, 0));
     expect(new Set(lines.slice(1).map((l) => l.split(",")[0])).size).toBe(SCENARIOS.length);
+    // On the exact engine the winner-takes-all cases are left out, and said so.
+    const ex = yuma("scenario", "all", "--exact", "--versions", "YUMA3", "--json");
+    expect(ex.status, ex.stderr).toBe(0);
+    const wta = SCENARIOS.filter((s) => s.params?.winnerTakesAll).map((s) => s.name);
+    expect(wta.length).toBeGreaterThan(0);
+    expect(ex.stderr).toContain(`left out ${wta.join(", ")}`);
+    expect(JSON.parse(ex.stdout).length).toBe(SCENARIOS.length - wta.length);
   });
 });
 
