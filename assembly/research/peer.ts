@@ -394,7 +394,14 @@ export function peerStep<T>(): void {
       const sum = innerSum<T>(vTmp, N);
       st<T>(vRow, i, sum);
       const den = sum + eps;
-      for (let j = 0; j < N; j++) st<T>(mWn, row + j, ld<T>(vTmp, j) / den);
+      let j = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+        // Four lanes at a time: the same IEEE division per element.
+        const d = f32x4.splat(<f32>den);
+        const to = mWn + (<usize>row << 2);
+        for (; j + 4 <= N; j += 4) v128.store(to + (<usize>j << 2), f32x4.div(v128.load(vTmp + (<usize>j << 2)), d));
+      }
+      for (; j < N; j++) st<T>(mWn, row + j, ld<T>(vTmp, j) / den);
     }
   } else {
     for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
@@ -428,7 +435,21 @@ export function peerStep<T>(): void {
     for (let i = 0; i < V; i++) {
       const s = ld<T>(vSn, i);
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+        // The same per element: min(w, C) is pmin(C, w) (w < C ? w : C; no NaN reaches here),
+        // then the products and the sum each rounded once.
+        const s4 = f32x4.splat(<f32>s), k4 = f32x4.splat(<f32>keep), p4 = f32x4.splat(<f32>pen);
+        const wp = Wsrc + (<usize>row << 2), xp = mX + (<usize>row << 2), bp4 = mB + (<usize>row << 2);
+        for (; j0 + 4 <= N; j0 += 4) {
+          const o = <usize>j0 << 2;
+          const w = v128.load(wp + o);
+          const c = f32x4.pmin(v128.load(vC + o), w);
+          v128.store(xp + o, f32x4.mul(s4, c));
+          v128.store(bp4 + o, f32x4.mul(s4, f32x4.add(f32x4.mul(k4, w), f32x4.mul(p4, c))));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const w = ld<T>(Wsrc, row + j);
         const c = tmin<T>(w, ld<T>(vC, j));
         st<T>(mX, row + j, s * c);
@@ -494,7 +515,30 @@ export function peerStep<T>(): void {
     const rowBytes = <usize>N * sizeof<T>();
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+        // Per element as below: the division, nan_to_num (NaN → 0, ±inf → ±max), the EMA.
+        const a4 = f32x4.splat(<f32>a), b4 = f32x4.splat(<f32>b);
+        const zero = f32x4.splat(0), big = f32x4.splat(f32.MAX_VALUE), nbig = f32x4.splat(-f32.MAX_VALUE);
+        const pinf = f32x4.splat(Infinity), ninf = f32x4.splat(-Infinity);
+        const mb = mB + (<usize>row << 2), sb = stB + (<usize>row << 2);
+        for (; j0 + 4 <= N; j0 += 4) {
+          const o = <usize>j0 << 2;
+          let q = f32x4.div(v128.load(mb + o), v128.load(vCol + o));
+          q = v128.bitselect(zero, q, f32x4.ne(q, q));
+          q = v128.bitselect(big, q, f32x4.eq(q, pinf));
+          q = v128.bitselect(nbig, q, f32x4.eq(q, ninf));
+          const v = first ? q : f32x4.add(f32x4.mul(a4, q), f32x4.mul(b4, v128.load(sb + o)));
+          v128.store(sb + o, v);
+          v128.store(vTmp + o, f32x4.mul(v, v128.load(vI + o)));
+          const ob = outB + (<usize>(row + j0) << 3);
+          store<f64>(ob, <f64>f32x4.extract_lane(v, 0));
+          store<f64>(ob + 8, <f64>f32x4.extract_lane(v, 1));
+          store<f64>(ob + 16, <f64>f32x4.extract_lane(v, 2));
+          store<f64>(ob + 24, <f64>f32x4.extract_lane(v, 3));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const inst = nanToNum<T>(ld<T>(mB, row + j) / ld<T>(vCol, j));
         const v = first ? inst : a * inst + b * ld<T>(stB, row + j);
         st<T>(stB, row + j, v);
