@@ -615,7 +615,20 @@ export function peerStep<T>(): void {
     } else {
       const alpha = 1 - bma;
       const a = <T>alpha, keep = <T>(1 - alpha);
-      for (let k = 0; k < VN; k++) {
+      let k0 = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+        // Per element as below, with the clamps as pseudo-min/max (no NaN reaches here):
+        // clampMin(x, 0) = pmax(x, 0), min(a·w, room) = pmin(room, a·w), clampMax(v, 1) = pmin(v, 1).
+        const a4 = f32x4.splat(<f32>a), keep4 = f32x4.splat(<f32>keep), one4 = f32x4.splat(1), zero4 = f32x4.splat(0);
+        for (; k0 + 4 <= VN; k0 += 4) {
+          const o = <usize>k0 << 2;
+          const decayed = f32x4.mul(v128.load(stB + o), keep4);
+          const room = f32x4.pmax(f32x4.sub(one4, decayed), zero4);
+          const v = f32x4.add(decayed, f32x4.pmin(room, f32x4.mul(a4, v128.load(mWn + o))));
+          v128.store(stB + o, f32x4.pmin(v, one4));
+        }
+      }
+      for (let k = k0; k < VN; k++) {
         const decayed = ld<T>(stB, k) * keep;
         const room = clampMin<T>(one - decayed, zero);
         const v = decayed + tmin<T>(a * ld<T>(mWn, k), room);
@@ -626,7 +639,21 @@ export function peerStep<T>(): void {
     for (let j = 0; j < N; j++) st<T>(vCol, j, ld<T>(vCol, j) + eps);
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+        const sb = stB + (<usize>row << 2);
+        for (; j0 + 4 <= N; j0 += 4) {
+          const o = <usize>j0 << 2;
+          const v = v128.load(sb + o);
+          v128.store(vTmp + o, f32x4.mul(f32x4.div(v, v128.load(vCol + o)), v128.load(vI + o)));
+          const ob = outB + (<usize>(row + j0) << 3);
+          store<f64>(ob, <f64>f32x4.extract_lane(v, 0));
+          store<f64>(ob + 8, <f64>f32x4.extract_lane(v, 1));
+          store<f64>(ob + 16, <f64>f32x4.extract_lane(v, 2));
+          store<f64>(ob + 24, <f64>f32x4.extract_lane(v, 3));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const v = ld<T>(stB, row + j);
         st<T>(vTmp, j, (v / ld<T>(vCol, j)) * ld<T>(vI, j));
         st<f64>(outB, row + j, <f64>v);
