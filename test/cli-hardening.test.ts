@@ -181,6 +181,11 @@ describe("item 10: conveniences", () => {
       expect(a.stdout).toMatch(/^usage: yuma /);
     }
     expectOneLineFailure(await yuma(["help", "simulat"]), /unknown command "simulat" \(did you mean simulate\?\)/);
+    // `yuma help help` explains help itself and lists the commands.
+    const h = await yuma(["help", "help"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^usage: yuma help \[COMMAND\]/);
+    for (const name of COMMANDS.keys()) expect(h.stdout).toContain(name);
   });
 
   it("the top-level help lists every flag of every command, and each command's help its own", async () => {

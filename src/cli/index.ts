@@ -32,9 +32,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(topUsage() + "\n");
       return 0;
     }
+    if (rest.length > 1) return fail(`help takes one command name, got ${rest.length}`);
+    if (rest[0] === "help") {
+      process.stdout.write(`usage: yuma help [COMMAND]\n  Without COMMAND: every command with every flag. With one: that command's options in detail\n  (the same as yuma COMMAND --help). Commands: ${[...COMMANDS.keys()].join(", ")}.\n`);
+      return 0;
+    }
     const c = COMMANDS.get(rest[0]!);
     if (!c) return unknownCommand(rest[0]!);
-    if (rest.length > 1) return fail(`help takes one command name, got ${rest.length}`);
     process.stdout.write(c.usage + "\n");
     return 0;
   }
