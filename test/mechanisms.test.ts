@@ -2,6 +2,8 @@
 // the BigInt reference epoch per mechanism (test/reference/epoch.ts) and the BigInt transcription
 // of split_emissions and the fold (test/reference/mechanism.ts); one mechanism equals runEpoch.
 import fc from "fast-check";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aggregateToJson, outputsToJson, runEpoch, runSubnetEpoch, runSubnetTrajectory, runTrajectory, YumaInputError } from "../src/index.js";
 import { epochMechanism, refToJson } from "./reference/epoch.js";
@@ -170,4 +172,36 @@ describe("runSubnetTrajectory", () => {
       expect(one.map((r) => outputsToJson(r.mechanisms[0]!))).toEqual(plain.map((o) => outputsToJson(o)));
     }), { numRuns: 25 });
   });
+});
+
+describe("one mechanism on every chain-generated fixture", () => {
+  const dir = join(__dirname, "fixtures", "epoch");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  it("covers the 75 fixtures", () => expect(files.length).toBe(75));
+  for (const f of files) {
+    it(`${f}: runSubnetEpoch / runSubnetTrajectory with one mechanism give the fixture's expected outputs`, () => {
+      const doc = JSON.parse(readFileSync(join(dir, f), "utf8"));
+      const strip = (o: Record<string, unknown>) => {
+        const { trace: _t, ...rest } = o;
+        return rest;
+      };
+      const { weights, bonds, lastUpdate, ...shared } = doc.inputs;
+      const inputs = { ...shared, mechanisms: [{ weights, bonds, lastUpdate }] };
+      if (doc.kind === "epoch") {
+        const r = runSubnetEpoch({ ...doc.params, mechanismSplit: null }, inputs);
+        const got = strip(outputsToJson(r.mechanisms[0]!) as unknown as Record<string, unknown>);
+        const want = strip(doc.expected);
+        expect(got).toEqual(want);
+        const { bonds: _b, ...terms } = want;
+        expect(aggregateToJson(r.aggregate)).toEqual(terms);
+      } else {
+        const epochs = doc.epochs.map((e: Record<string, unknown>) => {
+          const { weights: w, lastUpdate: lu, expected: _x, trace: _t, ...rest } = e;
+          return { ...rest, ...(w !== undefined || lu !== undefined ? { mechanisms: [{ ...(w !== undefined ? { weights: w } : {}), ...(lu !== undefined ? { lastUpdate: lu } : {}) }] } : {}) };
+        });
+        const out = runSubnetTrajectory({ params: { ...doc.params, mechanismSplit: null }, inputs, epochs });
+        out.forEach((r, k) => expect(strip(outputsToJson(r.mechanisms[0]!) as unknown as Record<string, unknown>)).toEqual(strip(doc.epochs[k].expected)));
+      }
+    });
+  }
 });
