@@ -603,7 +603,33 @@ export function peerStep<T>(): void {
       const negSteep = <T>(-param(P_STEEPNESS));
       for (let i = 0; i < V; i++) {
         const row = i * N;
-        for (let j = 0; j < N; j++) {
+        let j0 = 0;
+        if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+          // alphaAt and the update four lanes at a time, exp lane by lane (the same scalar exp);
+          // the clamps as pseudo-min/max (no NaN reaches here).
+          const zero4 = f32x4.splat(0), one4 = f32x4.splat(1), half4 = f32x4.splat(0.5);
+          const low4 = f32x4.splat(<f32>lowT), high4 = f32x4.splat(<f32>highT), span4 = f32x4.splat(<f32>span), steep4 = f32x4.splat(<f32>negSteep);
+          const wp = mWn + (<usize>row << 2), sb = stB + (<usize>row << 2);
+          for (; j0 + 4 <= N; j0 += 4) {
+            const o = <usize>j0 << 2;
+            const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
+            const dw = f32x4.pmin(f32x4.pmax(f32x4.sub(w, c), zero4), one4);
+            const db = f32x4.pmin(f32x4.pmax(f32x4.sub(old, w), zero4), one4);
+            const d = v128.bitselect(dw, db, f32x4.ge(w, old));
+            const x = f32x4.mul(steep4, f32x4.sub(d, half4));
+            let e = f32x4.splat(Mathf.exp(f32x4.extract_lane(x, 0)));
+            e = f32x4.replace_lane(e, 1, Mathf.exp(f32x4.extract_lane(x, 1)));
+            e = f32x4.replace_lane(e, 2, Mathf.exp(f32x4.extract_lane(x, 2)));
+            e = f32x4.replace_lane(e, 3, Mathf.exp(f32x4.extract_lane(x, 3)));
+            const sig = f32x4.div(one4, f32x4.add(e, one4));
+            const a = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(sig, span4), low4), low4), high4);
+            const decayed = f32x4.mul(old, f32x4.sub(one4, a));
+            const room = f32x4.pmax(f32x4.sub(one4, decayed), zero4);
+            const v = f32x4.add(decayed, f32x4.pmin(room, f32x4.mul(a, w)));
+            v128.store(sb + o, f32x4.pmin(v, one4));
+          }
+        }
+        for (let j = j0; j < N; j++) {
           const w = ld<T>(mWn, row + j), old = ld<T>(stB, row + j);
           const a = alphaAt<T>(w, old, ld<T>(vCl, j), lowT, highT, span, negSteep);
           const decayed = old * (one - a);
