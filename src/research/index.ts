@@ -11,9 +11,9 @@
 import type { Piscina } from "piscina";
 import { coreCount } from "./cores.js";
 import { YumaInputError } from "../errors.js";
-import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlat, runToOutput, type FlatResearchResult } from "./run.js";
+import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlatStreamed, runToOutput, runToOutputStreamed, type FlatResearchResult } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
-import { encodeResearch, type EncodedResearch } from "./validate.js";
+import { encodeResearch, researchHeader, type EncodedResearch } from "./validate.js";
 import { getResearchModule, releaseResearchEngine, researchEngine } from "./wasm.js";
 
 export type {
@@ -51,9 +51,11 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  * the module is not allowed there).
  */
 export function runResearch(input: ResearchInput, options: ResearchOptions = {}): ResearchOutput {
-  const enc = encodeResearch(input, options);
+  // Checked up to the epochs here; each epoch is checked as it is written into the kernels'
+  // memory (an invalid one throws before it runs, and nothing is returned).
+  const h = researchHeader(input, options);
   try {
-    return runToOutput(researchEngine(), enc);
+    return runToOutputStreamed(researchEngine(), h);
   } finally {
     releaseResearchEngine();
   }
@@ -65,9 +67,9 @@ export function runResearch(input: ResearchInput, options: ResearchOptions = {})
  * and epoch, for callers that process large runs (sweeps, big subnets) numerically.
  */
 export function runResearchFlat(input: ResearchInput, options: ResearchOptions = {}): FlatResearchResult {
-  const enc = encodeResearch(input, options);
+  const h = researchHeader(input, options);
   try {
-    const r = runFlat(researchEngine(), enc);
+    const r = runFlatStreamed(researchEngine(), h);
     checkFiniteResults(r);
     return r;
   } finally {

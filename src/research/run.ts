@@ -4,7 +4,7 @@
 import { YumaInputError } from "../errors.js";
 import { checkResearchMemory } from "../memory.js";
 import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
-import type { EncodedResearch } from "./validate.js";
+import { encodeEpochInto, type EncodedResearch, type ResearchHeader } from "./validate.js";
 import { PARAM_SLOT, RFLAGS, TABLE, TABLE_SLOTS, VERSION_CODE, type ResearchExports } from "./wasm.js";
 
 /** All epochs' outputs, flat (epoch-major). */
@@ -47,8 +47,11 @@ interface RunViews {
   c: Float64Array; inc: Float64Array; b: Float64Array; d: Float64Array; q: Float64Array;
 }
 
+/** What a run is set up from: an encoded input, or a checked header (streamed epochs). */
+type RunShape = Pick<EncodedResearch, "version" | "peerCompat" | "peerFloat" | "peerVectorBits" | "params" | "liquid" | "validators" | "servers">;
+
 /** init the run (parameters written) and take the views on its buffers. */
-function startRun(wasm: ResearchExports, enc: EncodedResearch): RunViews {
+function startRun(wasm: ResearchExports, enc: RunShape): RunViews {
   const V = enc.validators, N = enc.servers;
   const p = enc.params;
   let flags = 0;
@@ -75,23 +78,39 @@ function startRun(wasm: ResearchExports, enc: EncodedResearch): RunViews {
   };
 }
 
-/** Write epoch e's inputs into linear memory and run it. */
-function stepEpoch(wasm: ResearchExports, enc: EncodedResearch, v: RunViews, e: number): void {
+/** Writes epoch e's inputs into the run's input views. */
+type Feed = (e: number, v: RunViews) => void;
+
+/** An encoded input's epochs, copied in. */
+function feedEncoded(enc: EncodedResearch): Feed {
   const V = enc.validators, N = enc.servers;
-  v.w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
-  v.s.set(enc.S.subarray(e * V, (e + 1) * V));
-  if (enc.R) v.r.set(enc.R.subarray(e * N, (e + 1) * N));
-  wasm.step();
+  return (e, v) => {
+    v.w.set(enc.W.subarray(e * V * N, (e + 1) * V * N));
+    v.s.set(enc.S.subarray(e * V, (e + 1) * V));
+    if (enc.R) v.r.set(enc.R.subarray(e * N, (e + 1) * N));
+  };
 }
 
-export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
-  const V = enc.validators, N = enc.servers, E = enc.epochs;
-  if (E > 0) checkResearchMemory(V, N, "W"); // encodeResearch checked it; an EncodedResearch built by hand too
+/** A checked header's epochs, each validated as it is written straight into linear memory
+ *  (no flat copy of the whole input; an invalid epoch throws before it runs). */
+function feedStreamed(h: ResearchHeader): Feed {
+  let dirty = false; // the reset view holds the last epoch's marks
+  return (e, v) => {
+    if (dirty) v.r.fill(0);
+    dirty = encodeEpochInto(h, e, v.w, 0, v.s, 0, () => v.r, 0);
+  };
+}
+
+/** All epochs into flat arrays (the result buffer of a worker too). */
+function runFlatWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Feed): FlatResearchResult {
+  const V = shape.validators, N = shape.servers;
+  if (E > 0) checkResearchMemory(V, N, "W"); // the encoder checked it; an EncodedResearch built by hand too
   const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
-  const v = startRun(wasm, enc);
+  const v = startRun(wasm, shape);
   for (let e = 0; e < E; e++) {
-    stepEpoch(wasm, enc, v, e);
+    feed(e, v);
+    wasm.step();
     res.consensus.set(v.c, e * N);
     res.incentive.set(v.inc, e * N);
     res.bonds.set(v.b, e * V * N);
@@ -102,19 +121,23 @@ export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResear
 }
 
 /**
- * runFlat and flatToOutput in one: each epoch's output arrays are read straight from linear
- * memory (no flat copy of every epoch's bonds), and the dividends per 1000 TAO are checked
- * as checkFiniteResults does.
+ * The flat run and flatToOutput in one: each epoch's output arrays are read straight from
+ * linear memory (no flat copy of every epoch's bonds), and the dividends per 1000 TAO are
+ * checked as checkFiniteResults does.
  */
-export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix = ""): ResearchOutput {
-  const V = enc.validators, N = enc.servers, E = enc.epochs;
+function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Feed, prefix: string): ResearchOutput {
+  const V = shape.validators, N = shape.servers;
   const epochs: ResearchEpochOutput[] = [];
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
-  const v = startRun(wasm, enc);
+  const v = startRun(wasm, shape);
+  // The first overflow is reported after every epoch was fed: a streamed input's own errors
+  // (in any epoch) come first, as when the whole input is checked before the run.
+  let overflow: [number, number] | undefined;
   for (let e = 0; e < E; e++) {
-    stepEpoch(wasm, enc, v, e);
-    for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) per1000Overflow(prefix, e, i);
+    feed(e, v);
+    wasm.step();
+    if (!overflow) for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) { overflow = [e, i]; break; }
     const bonds: number[][] = [];
     for (let i = 0; i < V; i++) bonds.push(toArray(v.b, i * N, N));
     epochs.push({
@@ -125,7 +148,26 @@ export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix 
       dividendsPer1000Tao: toArray(v.q, 0, V),
     });
   }
+  if (overflow) per1000Overflow(prefix, overflow[0], overflow[1]);
   return { epochs };
+}
+
+export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
+  return runFlatWith(wasm, enc, enc.epochs, feedEncoded(enc));
+}
+
+export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix = ""): ResearchOutput {
+  return runOutputWith(wasm, enc, enc.epochs, feedEncoded(enc), prefix);
+}
+
+/** runFlat on a checked header: each epoch validated as it is written into linear memory. */
+export function runFlatStreamed(wasm: ResearchExports, h: ResearchHeader): FlatResearchResult {
+  return runFlatWith(wasm, h, h.epochs, feedStreamed(h));
+}
+
+/** runToOutput on a checked header: each epoch validated as it is written into linear memory. */
+export function runToOutputStreamed(wasm: ResearchExports, h: ResearchHeader): ResearchOutput {
+  return runOutputWith(wasm, h, h.epochs, feedStreamed(h), h.prefix);
 }
 
 function per1000Overflow(prefix: string, e: number, i: number): never {

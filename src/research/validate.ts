@@ -164,8 +164,29 @@ function isVector(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
 }
 
-/** Validate a research input and flatten it. `prefix` is prepended to field paths. */
-export function encodeResearch(input: unknown, options: ResearchOptions = {}, prefix = ""): EncodedResearch {
+/**
+ * A research input checked up to its epochs' arrays: format, version, parameters, options, the
+ * epoch list and the shape (V × N) of epoch 0, with the memory that shape needs. Each epoch's
+ * W, S and resets are checked by `encodeEpochInto`, as they are written (into the flat arrays
+ * of `encodeResearch`, or straight into the kernels' linear memory by `runResearch`).
+ */
+export interface ResearchHeader {
+  version: YumaVersion;
+  peerCompat: boolean;
+  peerFloat: "float32" | "float64";
+  peerVectorBits: 256 | 512;
+  params: ResearchParams;
+  liquid: boolean;
+  validators: number;
+  servers: number;
+  epochs: number;
+  /** The epochs as given (each checked by encodeEpochInto). */
+  epochList: readonly unknown[];
+  prefix: string;
+}
+
+/** Check everything of a research input but its epochs' values. `prefix` is prepended to field paths. */
+export function researchHeader(input: unknown, options: ResearchOptions = {}, prefix = ""): ResearchHeader {
   const at = (f: string) => prefix + f;
   const doc = requireObject(input, prefix ? prefix.replace(/\.$/, "") : "input") as Partial<ResearchInput> & Record<string, unknown>;
   if (doc.format !== RESEARCH_FORMAT) {
@@ -185,9 +206,7 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
   if (peerFloat !== "float32" && peerFloat !== "float64") fail("options.peerFloat", `must be "float32" or "float64", got ${quote(peerFloat)}`);
   const peerVectorBits = options.peerVectorBits ?? 256;
   if (peerVectorBits !== 256 && peerVectorBits !== 512) fail("options.peerVectorBits", `must be 256 or 512, got ${quote(peerVectorBits)}`);
-  const float32 = peerCompat && peerFloat === "float32";
-  const limit = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
-  if (float32) {
+  if (peerCompat && peerFloat === "float32") {
     // The peer computes with its parameters as float32 scalars too: beyond float32's range
     // they would be Infinity.
     for (const key of ["totalEpochEmission", "totalSubnetStake", "alphaSigmoidSteepness"] as const) {
@@ -198,85 +217,119 @@ export function encodeResearch(input: unknown, options: ResearchOptions = {}, pr
 
   if (!Array.isArray(doc.epochs)) return fail(at("epochs"), `must be an array, got ${typeName(doc.epochs)}`);
   const epochs = doc.epochs as unknown[];
-  let V = -1, N = -1;
-  let W = new Float64Array(0), S = new Float64Array(0);
-  let R: Uint8Array | undefined;
-  for (let e = 0; e < epochs.length; e++) {
-    const ef = at(`epochs[${e}]`);
-    const ep = requireObject(epochs[e], ef);
-    const rows = ep.W, stakes = ep.S;
+  let V = 0, N = 0;
+  if (epochs.length > 0) {
+    // Epoch 0 fixes the shape; its checks come in the order encodeEpochInto makes them.
+    const ef = at("epochs[0]");
+    const ep = requireObject(epochs[0], ef);
+    const rows = ep.W;
     if (!Array.isArray(rows)) return fail(`${ef}.W`, `must be an array of rows, got ${typeName(rows)}`);
-    if (!isVector(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);
-    if (e === 0) {
-      V = rows.length;
-      if (V === 0) fail(`${ef}.W`, "must have at least one row (validator)");
-      const first = rows[0];
-      if (!isVector(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
-      N = first.length;
-      if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
-      // Before anything of that size is allocated (here or in WASM).
-      checkResearchMemory(V, N, `${ef}.W`);
-      W = new Float64Array(epochs.length * V * N);
-      S = new Float64Array(epochs.length * V);
-    } else if (rows.length !== V) {
-      fail(`${ef}.W`, `must have ${V} rows like epochs[0] (the validator set is fixed), got ${rows.length}`);
-    }
-    if (stakes.length !== V) fail(`${ef}.S`, `must have one stake per row of W (${V}), got ${stakes.length}`);
-    const wBase = e * V * N;
-    for (let i = 0; i < V; i++) {
-      const row = rows[i];
-      if (!isVector(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
-      if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
-      let at = wBase + i * N;
-      let rowSum = 0;
-      for (let j = 0; j < N; j++) {
-        const x = row[j];
-        // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
-        if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
-        W[at++] = x as number;
-        rowSum += float32 ? Math.fround(x as number) : (x as number);
-      }
-      // Peer-compatible kernels sum the row as the peer does, in its float type: past its
-      // maximum the sum is Infinity and the row normalises to zeros. (Chain-like kernels scale
-      // such a row by its maximum first.)
-      if (peerCompat && !(rowSum <= limit)) fail(`${ef}.W[${i}]`, overflowRule("row sum", rowSum, peerFloat));
-    }
-    let total = 0;
-    for (let i = 0; i < V; i++) {
-      const x = stakes[i];
-      if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.S[${i}]`, x, limit);
-      S[e * V + i] = x as number;
-      total += float32 ? Math.fround(x as number) : (x as number);
-    }
-    if (!(total > 0)) fail(`${ef}.S`, "must have a positive total stake");
-    if (peerCompat) {
-      if (!(total <= limit)) fail(`${ef}.S`, overflowRule("total stake", total, peerFloat));
-      // The peer's dividends per 1000 TAO divide by S_i·totalSubnetStake (in its float type):
-      // Infinity there would pay 0.
-      for (let i = 0; i < V; i++) {
-        const s = S[e * V + i]!;
-        const units = float32 ? Math.fround(s) * Math.fround(params.totalSubnetStake) : s * params.totalSubnetStake;
-        if (!(units <= limit)) fail(`${ef}.S[${i}]`, overflowRule("S[i] × params.totalSubnetStake", units, peerFloat));
-      }
-    }
-    const resets = ep.resetBonds;
-    if (resets !== undefined) {
-      if (!Array.isArray(resets)) return fail(`${ef}.resetBonds`, `must be an array of server indices, got ${typeName(resets)}`);
-      for (let k = 0; k < resets.length; k++) {
-        const j = resets[k];
-        if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= N) {
-          fail(`${ef}.resetBonds[${k}]`, `must be an integer server index in [0, ${N - 1}], got ${describe(j)}`);
-        }
-        R ??= new Uint8Array(epochs.length * N);
-        const m = e * N + (j as number);
-        if (R[m]) fail(`${ef}.resetBonds[${k}]`, `must not repeat server ${j as number} (listed earlier in resetBonds)`);
-        R[m] = 1;
-      }
-    }
+    if (!isVector(ep.S)) return fail(`${ef}.S`, `must be an array, got ${typeName(ep.S)}`);
+    V = rows.length;
+    if (V === 0) fail(`${ef}.W`, "must have at least one row (validator)");
+    const first = rows[0];
+    if (!isVector(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
+    N = first.length;
+    if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
+    // Before anything of that size is allocated (here or in WASM).
+    checkResearchMemory(V, N, `${ef}.W`);
   }
   const liquid = version === "YUMA3_LIQUID" || params.liquidAlpha;
   return {
     version, peerCompat, peerFloat, peerVectorBits, params, liquid,
-    validators: Math.max(V, 0), servers: Math.max(N, 0), epochs: epochs.length, W, S, ...(R ? { R } : {}),
+    validators: V, servers: N, epochs: epochs.length, epochList: epochs, prefix,
   };
+}
+
+/**
+ * Check epoch e of a checked input and write it: W row-major at W[wAt..], the stakes at
+ * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
+ * epoch lists some, and must return zeros there). Returns whether it listed any.
+ */
+export function encodeEpochInto(
+  h: ResearchHeader, e: number, W: Float64Array, wAt: number, S: Float64Array, sAt: number,
+  resets: () => Uint8Array, rAt: number,
+): boolean {
+  const V = h.validators, N = h.servers;
+  const ef = `${h.prefix}epochs[${e}]`;
+  const float32 = h.peerCompat && h.peerFloat === "float32";
+  const limit = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
+  const ep = requireObject(h.epochList[e], ef);
+  const rows = ep.W, stakes = ep.S;
+  if (!Array.isArray(rows)) return fail(`${ef}.W`, `must be an array of rows, got ${typeName(rows)}`);
+  if (!isVector(stakes)) return fail(`${ef}.S`, `must be an array, got ${typeName(stakes)}`);
+  if (rows.length !== V) fail(`${ef}.W`, `must have ${V} rows like epochs[0] (the validator set is fixed), got ${rows.length}`);
+  if (stakes.length !== V) fail(`${ef}.S`, `must have one stake per row of W (${V}), got ${stakes.length}`);
+  // A row whose entries are all ≤ limit / 2N sums to at most limit / 2: its sum is computed
+  // (for the overflow rule below) only when some entry is larger, which keeps the loop free
+  // of a carried floating-point dependency.
+  const small = limit / (2 * N);
+  for (let i = 0; i < V; i++) {
+    const row = rows[i];
+    if (!isVector(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
+    if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
+    const base = wAt + i * N;
+    let large = false;
+    for (let j = 0; j < N; j++) {
+      const x = row[j];
+      // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
+      if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+      W[base + j] = x as number;
+      if ((x as number) > small) large = true;
+    }
+    // Peer-compatible kernels sum the row as the peer does, in its float type: past its
+    // maximum the sum is Infinity and the row normalises to zeros. (Chain-like kernels scale
+    // such a row by its maximum first.)
+    if (h.peerCompat && large) {
+      let rowSum = 0;
+      for (let j = 0; j < N; j++) rowSum += float32 ? Math.fround(W[base + j]!) : W[base + j]!;
+      if (!(rowSum <= limit)) fail(`${ef}.W[${i}]`, overflowRule("row sum", rowSum, h.peerFloat));
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < V; i++) {
+    const x = stakes[i];
+    if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.S[${i}]`, x, limit);
+    S[sAt + i] = x as number;
+    total += float32 ? Math.fround(x as number) : (x as number);
+  }
+  if (!(total > 0)) fail(`${ef}.S`, "must have a positive total stake");
+  if (h.peerCompat) {
+    if (!(total <= limit)) fail(`${ef}.S`, overflowRule("total stake", total, h.peerFloat));
+    // The peer's dividends per 1000 TAO divide by S_i·totalSubnetStake (in its float type):
+    // Infinity there would pay 0.
+    const subnet = h.params.totalSubnetStake;
+    for (let i = 0; i < V; i++) {
+      const s = S[sAt + i]!;
+      const units = float32 ? Math.fround(s) * Math.fround(subnet) : s * subnet;
+      if (!(units <= limit)) fail(`${ef}.S[${i}]`, overflowRule("S[i] × params.totalSubnetStake", units, h.peerFloat));
+    }
+  }
+  const list = ep.resetBonds;
+  if (list === undefined) return false;
+  if (!Array.isArray(list)) return fail(`${ef}.resetBonds`, `must be an array of server indices, got ${typeName(list)}`);
+  let R: Uint8Array | undefined;
+  for (let k = 0; k < list.length; k++) {
+    const j = list[k];
+    if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= N) {
+      fail(`${ef}.resetBonds[${k}]`, `must be an integer server index in [0, ${N - 1}], got ${describe(j)}`);
+    }
+    R ??= resets();
+    const m = rAt + (j as number);
+    if (R[m]) fail(`${ef}.resetBonds[${k}]`, `must not repeat server ${j as number} (listed earlier in resetBonds)`);
+    R[m] = 1;
+  }
+  return R !== undefined;
+}
+
+/** Validate a research input and flatten it. `prefix` is prepended to field paths. */
+export function encodeResearch(input: unknown, options: ResearchOptions = {}, prefix = ""): EncodedResearch {
+  const h = researchHeader(input, options, prefix);
+  const V = h.validators, N = h.servers, E = h.epochs;
+  const W = new Float64Array(E * V * N), S = new Float64Array(E * V);
+  let R: Uint8Array | undefined;
+  const resets = () => (R ??= new Uint8Array(E * N));
+  for (let e = 0; e < E; e++) encodeEpochInto(h, e, W, e * V * N, S, e * V, resets, e * N);
+  const { epochList: _list, prefix: _prefix, ...rest } = h;
+  return { ...rest, W, S, ...(R ? { R } : {}) };
 }
