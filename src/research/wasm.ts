@@ -86,8 +86,25 @@ export function researchEngine(): ResearchExports {
   return shared;
 }
 
-/** Drop the shared instance if it grew past RETAINED_MEMORY_LIMIT (WASM memory cannot
- *  shrink): the next run gets a fresh small one. */
+/** How long a shared instance past RETAINED_MEMORY_LIMIT is kept after its last run. */
+export const RESEARCH_IDLE_RELEASE_MS = 1000;
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Give memory back after a run: WASM memory cannot shrink, so a shared instance that grew past
+ * RETAINED_MEMORY_LIMIT is dropped — once the thread has not run research for
+ * RESEARCH_IDLE_RELEASE_MS. Back-to-back runs of a large subnet (a sweep, a benchmark) reuse
+ * it instead of growing (and faulting in) hundreds of MB of fresh memory every call.
+ */
 export function releaseResearchEngine(): void {
-  if (shared && shared.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) shared = undefined;
+  if (releaseTimer !== undefined) clearTimeout(releaseTimer);
+  releaseTimer = undefined;
+  if (!shared || shared.memory.buffer.byteLength <= RETAINED_MEMORY_LIMIT) return;
+  const big = shared;
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    if (shared === big) shared = undefined;
+  }, RESEARCH_IDLE_RELEASE_MS);
+  // Never what keeps a process (or a worker) alive.
+  (releaseTimer as { unref?: () => void }).unref?.();
 }
