@@ -21,7 +21,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  mWb, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -30,6 +30,21 @@ import {
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
   return b == 0 ? 0 : a / b;
+}
+
+// Two lanes at a time (the SIMD build): the same IEEE operations per element as the scalar
+// loops, so both builds give the same bits; sums along a row stay sequential (lane 0, then 1).
+
+/** safeDiv per lane. */
+// @ts-ignore: decorator
+@inline function safeDiv2(a: v128, b: v128): v128 {
+  return v128.bitselect(f64x2.splat(0), f64x2.div(a, b), f64x2.eq(b, f64x2.splat(0)));
+}
+
+/** acc + lane 0 + lane 1, in that order. */
+// @ts-ignore: decorator
+@inline function addLanes(acc: f64, v: v128): f64 {
+  return acc + f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
 /**
@@ -42,7 +57,13 @@ function normaliseInto(src: usize, dst: usize, count: i32): void {
   let total: f64 = 0;
   for (let k = 0; k < count; k++) total += ld<f64>(src, k);
   if (isFinite(total)) {
-    for (let k = 0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k), total));
+    let k0 = 0;
+    if (ASC_FEATURE_SIMD) {
+      const t2 = f64x2.splat(total);
+      if (total == 0) for (; k0 + 2 <= count; k0 += 2) v128.store(dst + (<usize>k0 << 3), f64x2.splat(0));
+      else for (; k0 + 2 <= count; k0 += 2) v128.store(dst + (<usize>k0 << 3), f64x2.div(v128.load(src + (<usize>k0 << 3)), t2));
+    }
+    for (let k = k0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k), total));
     return;
   }
   let top: f64 = 0;
@@ -213,14 +234,29 @@ export function chainStep(): void {
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
   // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
   // server as a column walk, with contiguous reads).
+  // The weights for bonds in the same pass: W_b = W + β·(W_clipped − W).
+  const bp = param(P_BOND_PENALTY);
   for (let j = 0; j < N; j++) st<f64>(vR, j, 0);
   for (let i = 0; i < V; i++) {
     const s = ld<f64>(vSn, i);
     const row = i * N;
-    for (let j = 0; j < N; j++) {
-      const c = min(ld<f64>(Wsrc, row + j), ld<f64>(vC, j));
-      st<f64>(mWc, row + j, c);
+    let j0 = 0;
+    if (ASC_FEATURE_SIMD) {
+      const s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
+      const wp = Wsrc + (<usize>row << 3), bq = mWb + (<usize>row << 3);
+      for (; j0 + 2 <= N; j0 += 2) {
+        const o = <usize>j0 << 3;
+        const w = v128.load(wp + o);
+        const c = f64x2.min(w, v128.load(vC + o));
+        v128.store(vR + o, f64x2.add(v128.load(vR + o), f64x2.mul(s2, c)));
+        v128.store(bq + o, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
+      }
+    }
+    for (let j = j0; j < N; j++) {
+      const w = ld<f64>(Wsrc, row + j);
+      const c = min(w, ld<f64>(vC, j));
       st<f64>(vR, j, ld<f64>(vR, j) + s * c);
+      st<f64>(mWb, row + j, w + bp * (c - w));
     }
   }
   let rTotal: f64 = 0;
@@ -235,12 +271,6 @@ export function chainStep(): void {
     for (let j = 0; j < N; j++) st<f64>(vI, j, safeDiv(ld<f64>(vR, j), rTotal));
   }
 
-  // Weights for bonds.
-  const bp = param(P_BOND_PENALTY);
-  for (let k = 0; k < VN; k++) {
-    const w = ld<f64>(Wsrc, k);
-    st<f64>(mWb, k, w + bp * (ld<f64>(mWc, k) - w));
-  }
 
   const alpha = 1 - param(P_BMA);
   const fast = (flags & FLAG_REFERENCE) == 0;
@@ -258,19 +288,45 @@ export function chainStep(): void {
     for (let i = 0; i < V; i++) {
       const s = ld<f64>(vSn, i);
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD) {
+        const s2 = f64x2.splat(s);
+        const at = <usize>row << 3;
+        for (; j0 + 2 <= N; j0 += 2) {
+          const o = <usize>j0 << 3;
+          const x = f64x2.mul(s2, v128.load(mWb + at + o));
+          v128.store(mX + at + o, x);
+          v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
+          v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const x = s * ld<f64>(mWb, row + j);
         st<f64>(mX, row + j, x);
         st<f64>(colX, j, ld<f64>(colX, j) + x);
         st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
       }
     }
+    const keep = 1 - alpha;
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD) {
+        const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep);
+        const at = <usize>row << 3;
+        for (; j0 + 2 <= N; j0 += 2) {
+          const o = <usize>j0 << 3;
+          const xn = safeDiv2(v128.load(mX + at + o), v128.load(colX + o));
+          const bn = safeDiv2(v128.load(stB + at + o), v128.load(colB + o));
+          const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
+          v128.store(mB + at + o, v);
+          v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const xn = safeDiv(ld<f64>(mX, row + j), ld<f64>(colX, j));
         const bn = safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j));
-        const v = alpha * xn + (1 - alpha) * bn;
+        const v = alpha * xn + keep * bn;
         st<f64>(mB, row + j, v);
         st<f64>(colV, j, ld<f64>(colV, j) + v);
       }
@@ -278,7 +334,17 @@ export function chainStep(): void {
     for (let i = 0; i < V; i++) {
       const row = i * N;
       let d: f64 = 0;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD) {
+        const at = <usize>row << 3;
+        for (; j0 + 2 <= N; j0 += 2) {
+          const o = <usize>j0 << 3;
+          const b = safeDiv2(v128.load(mB + at + o), v128.load(colV + o));
+          v128.store(stB + at + o, b);
+          d = addLanes(d, f64x2.mul(b, v128.load(vI + o)));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const b = safeDiv(ld<f64>(mB, row + j), ld<f64>(colV, j));
         st<f64>(stB, row + j, b);
         d += b * ld<f64>(vI, j);
@@ -303,7 +369,27 @@ export function chainStep(): void {
       const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
       for (let i = 0; i < V; i++) {
         const row = i * N;
-        for (let j = 0; j < N; j++) {
+        let j0 = 0;
+        if (ASC_FEATURE_SIMD) {
+          // alphaAt and the update two lanes at a time, exp lane by lane (the same scalar exp).
+          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
+          const low2 = f64x2.splat(low), high2 = f64x2.splat(high), span2 = f64x2.splat(high - low), negSteep2 = f64x2.splat(-steep);
+          const at = <usize>row << 3;
+          for (; j0 + 2 <= N; j0 += 2) {
+            const o = <usize>j0 << 3;
+            const wb = v128.load(mWb + at + o), old = v128.load(stB + at + o), c = v128.load(vCl + o);
+            const dw = f64x2.min(f64x2.max(f64x2.sub(wb, c), zero2), one2);
+            const db = f64x2.min(f64x2.max(f64x2.sub(old, wb), zero2), one2);
+            const x = f64x2.mul(negSteep2, f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
+            const e = f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+            const sig = f64x2.div(one2, f64x2.add(one2, e));
+            const a = f64x2.max(f64x2.min(f64x2.add(low2, f64x2.mul(sig, span2)), high2), low2);
+            const v = f64x2.min(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.max(f64x2.mul(a, wb), zero2)), one2);
+            v128.store(stB + at + o, v);
+            v128.store(colB + o, f64x2.add(v128.load(colB + o), v));
+          }
+        }
+        for (let j = j0; j < N; j++) {
           const wb = ld<f64>(mWb, row + j), old = ld<f64>(stB, row + j);
           const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
           const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
@@ -312,10 +398,22 @@ export function chainStep(): void {
         }
       }
     } else {
+      const keep = 1 - alpha;
       for (let i = 0; i < V; i++) {
         const row = i * N;
-        for (let j = 0; j < N; j++) {
-          const v = alpha * ld<f64>(mWb, row + j) + (1 - alpha) * ld<f64>(stB, row + j);
+        let j0 = 0;
+        if (ASC_FEATURE_SIMD) {
+          const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep);
+          const at = <usize>row << 3;
+          for (; j0 + 2 <= N; j0 += 2) {
+            const o = <usize>j0 << 3;
+            const v = f64x2.add(f64x2.mul(a2, v128.load(mWb + at + o)), f64x2.mul(k2, v128.load(stB + at + o)));
+            v128.store(stB + at + o, v);
+            v128.store(colB + o, f64x2.add(v128.load(colB + o), v));
+          }
+        }
+        for (let j = j0; j < N; j++) {
+          const v = alpha * ld<f64>(mWb, row + j) + keep * ld<f64>(stB, row + j);
           st<f64>(stB, row + j, v);
           st<f64>(colB, j, ld<f64>(colB, j) + v);
         }
@@ -324,7 +422,15 @@ export function chainStep(): void {
     for (let i = 0; i < V; i++) {
       const row = i * N;
       let d: f64 = 0;
-      for (let j = 0; j < N; j++) d += safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j);
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD) {
+        const at = <usize>row << 3;
+        for (; j0 + 2 <= N; j0 += 2) {
+          const o = <usize>j0 << 3;
+          d = addLanes(d, f64x2.mul(safeDiv2(v128.load(stB + at + o), v128.load(colB + o)), v128.load(vI + o)));
+        }
+      }
+      for (let j = j0; j < N; j++) d += safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j);
       st<f64>(vD, i, ld<f64>(vSn, i) * d);
     }
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {

@@ -153,7 +153,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   mW = peer && (fl & FLAG_REFERENCE) != 0 ? scratch(es) : 0; // the reference passes only
   // Chain-like: the weights are normalised in place, in the input buffer.
   mWn = peer ? scratch(es) : inW;
-  mWc = scratch(es);
+  mWc = peer ? scratch(es) : 0; // chain-like: the clipped weights go straight into W_b
   mWb = scratch(es);
   mA = peer || ver == YUMA3 || ver == YUMA3_LIQUID ? scratch(es) : 0;
   mB = scratch(es);

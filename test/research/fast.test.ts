@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { runFlat, type FlatResearchResult } from "../../src/research/run.js";
 import type { ResearchParams, YumaVersion } from "../../src/research/types.js";
 import { encodeResearch } from "../../src/research/validate.js";
+import { RESEARCH_WASM, RESEARCH_WASM_SIMD } from "../../src/generated/wasm.js";
+import { decodeBase64 } from "../../src/wasm.js";
 import { instantiateResearch, RFLAGS, type ResearchExports } from "../../src/research/wasm.js";
 import { input, VERSIONS } from "./helpers.js";
 
@@ -80,6 +82,29 @@ describe("fast research kernels = reference kernels, bit for bit", () => {
           fc.property(subnet, params, fc.constantFrom(...VERSIONS), (epochs, p, version: YumaVersion) => {
             const enc = encodeResearch(input(version, epochs, p, peerCompat), { peerFloat });
             sameBits(runFlat(engine, enc), runFlat(reference, enc));
+          }),
+          { numRuns: 200 },
+        );
+      });
+    }
+  }
+});
+
+describe("the SIMD build = the baseline build, bit for bit", () => {
+  // Both builds are shipped (the SIMD one where the engine validates it): the vector passes
+  // must make the scalar passes' IEEE operations per element, and sums in the same order.
+  const build = (b64: string) => instantiateResearch(new WebAssembly.Module(decodeBase64(b64) as BufferSource));
+  const baseline = build(RESEARCH_WASM), simd = build(RESEARCH_WASM_SIMD);
+  it("is a different module (the SIMD build has vector passes)", () => {
+    expect(RESEARCH_WASM_SIMD).not.toBe(RESEARCH_WASM);
+  });
+  for (const peerCompat of [true, false]) {
+    for (const peerFloat of peerCompat ? (["float32", "float64"] as const) : (["float32"] as const)) {
+      it(`${peerCompat ? `peerCompat ${peerFloat}` : "chain-like"}, every version (odd widths: vector tails)`, () => {
+        fc.assert(
+          fc.property(subnet, params, fc.constantFrom(...VERSIONS), (epochs, p, version: YumaVersion) => {
+            const enc = encodeResearch(input(version, epochs, p, peerCompat), { peerFloat });
+            sameBits(runFlat(simd, enc), runFlat(baseline, enc));
           }),
           { numRuns: 200 },
         );
