@@ -21,7 +21,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  mWb, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  hist, HIST_BUCKETS, mWb, mWn, mX, N, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -102,6 +102,10 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
     if (s > 0) total += s;
   }
   const minority = total - kappa;
+  // Any two summation orders of ≤ V non-negative stakes differ by at most 2γ_V·total
+  // (γ_n = n·u/(1 − n·u), u = 2^-53); twice that, so a partial sum further than this from
+  // the minority is on the same side of it as the walk's sequential sum.
+  const margin = <f64>(2 * V + 8) * 2.220446049250313e-16 * total;
   const zerosAt = vTmp; // per column of the block: stake on zero weights
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
@@ -135,6 +139,12 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
       const m = load<i32>(blkCount + (<usize>c << 2));
       let value: f64 = 0;
       if (!(zeros > 0 && zeros > minority)) {
+        const v = crossingByHistogram(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, Sn, zeros, minority, margin, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
+        if (!isNaN(v)) {
+          chainSelectionColumns++;
+          st<f64>(out, j0 + c, v);
+          continue;
+        }
         // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys
         // share a bucket, so a group never spans two).
         bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, false, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
@@ -157,6 +167,66 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
       st<f64>(out, j0 + c, value);
     }
   }
+}
+
+/** Columns whose consensus crossingByHistogram decided (the tests check the path is taken). */
+export let chainSelectionColumns: i64 = 0;
+
+/**
+ * The consensus of one column without ordering it, when no ordering can change the answer:
+ * stakes summed per weight range (a monotone map, so equal weights share a range), the ranges
+ * walked upwards from the zero weights' stake to the one that crosses the minority, then that
+ * range's weight groups in order. Every decision is taken only when the partial sum is more
+ * than `margin` from the minority, so the walk's own sequential sum (in the sorted order) is
+ * on the same side; otherwise NaN, and the caller walks in order.
+ */
+function crossingByHistogram(keys: usize, idx: usize, m: i32, Sn: usize, zeros: f64, minority: f64, margin: f64, lo: f64, hi: f64): f64 {
+  if (m == 0) return NaN;
+  const B = HIST_BUCKETS;
+  const span = hi - lo;
+  const scale = span > 0 ? <f64>B / span : 0;
+  memory.fill(hist, 0, <usize>B << 3);
+  for (let k = 0; k < m; k++) {
+    const b = min(B - 1, <i32>((ld<f64>(keys, k) - lo) * scale));
+    st<f64>(hist, b, ld<f64>(hist, b) + ld<f64>(Sn, load<i32>(idx + (<usize>k << 2))));
+  }
+  const above = minority + margin, below = minority - margin;
+  let acc = zeros;
+  let at = -1;
+  for (let b = 0; b < B; b++) {
+    const next = acc + ld<f64>(hist, b);
+    if (next > above) {
+      at = b;
+      break;
+    }
+    if (next > below) return NaN; // too close to tell at this range's end
+    acc = next;
+  }
+  if (at < 0) return NaN; // nothing crosses (κ ≤ 0): the walk's answer is the largest weight
+  // The crossing range's entries, sorted ascending by insertion (equal weights adjacent).
+  let c = 0;
+  for (let k = 0; k < m; k++) {
+    const key = ld<f64>(keys, k);
+    if (min(B - 1, <i32>((key - lo) * scale)) != at) continue;
+    if (c == 64) return NaN;
+    const s = ld<f64>(Sn, load<i32>(idx + (<usize>k << 2)));
+    let p = c++;
+    while (p > 0 && ld<f64>(qKey, p - 1) > key) {
+      st<f64>(qKey, p, ld<f64>(qKey, p - 1));
+      st<f64>(qStake, p, ld<f64>(qStake, p - 1));
+      p--;
+    }
+    st<f64>(qKey, p, key);
+    st<f64>(qStake, p, s);
+  }
+  let r = 0;
+  while (r < c) {
+    const g = ld<f64>(qKey, r);
+    while (r < c && ld<f64>(qKey, r) == g) acc += ld<f64>(qStake, r++);
+    if (acc > above) return g;
+    if (acc > below) return NaN;
+  }
+  return NaN;
 }
 
 /** The reference for consensus: a full stable sort of every column (kept for the tests). */

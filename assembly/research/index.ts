@@ -5,7 +5,7 @@
 //   bond-reset mask (u8 N: 1 = reset that server's bonds), calls step(), and reads
 //   consensus, incentive, bonds, dividends and dividends per 1000 TAO.
 
-import { chainStep } from "./chain";
+import { chainSelectionColumns, chainStep } from "./chain";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
 
@@ -21,4 +21,9 @@ export function step(): void {
 /** Testing aid: consensus columns answered from a stake histogram (not the ordered walk). */
 export function selectionCount(): i64 {
   return selectionColumns;
+}
+
+/** Testing aid: chain-like consensus columns answered from a stake histogram. */
+export function chainSelectionCount(): i64 {
+  return chainSelectionColumns;
 }

@@ -145,3 +145,45 @@ describe("the κ crossing from a stake histogram (peerCompat, exact stake sums)"
     expect(count() - before).toBeGreaterThan(1000n);
   });
 });
+
+describe("the chain-like κ crossing from a stake histogram (decided only beyond the rounding margin)", () => {
+  // Many validators, stakes of any size (sums not exact: the margin decides), ties across
+  // validators, crowded ranges, zeros, stakes that split exactly at κ (the sums land on the
+  // minority: the ordered walk must take over), every kappa from 0 to 1.
+  const big = fc.record({
+    V: fc.integer({ min: 2, max: 400 }), N: fc.integer({ min: 1, max: 24 }), seed: fc.integer(), kind: weightKind,
+    kappa: fc.integer({ min: 0, max: 20 }).map((k) => k / 20), stakes: fc.constantFrom("equal", "grid", "wide"),
+  });
+  it("gives the ordered walk's consensus, bit for bit, and is the path taken", () => {
+    const count = () => (engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount();
+    const before = count();
+    fc.assert(fc.property(big, ({ V, N, seed, kind, kappa, stakes }) => {
+      let a = seed >>> 0;
+      const r = () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = Math.imul(a ^ (a >>> 15), a | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const w = () => (kind === "ties" ? Math.floor(r() * 4) / 3 : kind === "sparse" ? (r() < 0.6 ? 0 : r()) : kind === "cluster" ? (r() < 0.05 ? 1000 : 1 + Math.floor(r() * 5) * 1e-7) : r());
+      const S = Array.from({ length: V }, () => (stakes === "equal" ? 1 : stakes === "grid" ? Math.floor(r() * 4) : r() * 10 ** -Math.floor(r() * 20)));
+      if (!S.some((s) => s > 0)) S[0] = 1;
+      const epochs = [{ W: Array.from({ length: V }, () => Array.from({ length: N }, w)), S }];
+      for (const version of ["YUMA2", "YUMA3_LIQUID"] as const) {
+        const enc = encodeResearch(input(version, epochs, { kappa }, false));
+        sameBits(runFlat(engine, enc), runFlat(reference, enc));
+      }
+    }), { numRuns: 300 });
+    expect(count() - before).toBeGreaterThan(1000n);
+  });
+
+  it("hand case: two equal stakes, κ = 0.5 — the sums land on the minority, the ordered walk answers", () => {
+    // minority = 1 − 0.5 = 0.5; after the smaller weight the cumulative stake is exactly 0.5,
+    // not above it, so the consensus is the larger weight (the chain's weighted_median).
+    const enc = encodeResearch(input("YUMA2", [{ W: [[0.25, 0.75], [0.75, 0.25]], S: [1, 1] }], { kappa: 0.5 }, false));
+    const before = (engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount();
+    const out = runFlat(engine, enc);
+    expect(Array.from(out.consensus)).toEqual([0.75, 0.75]);
+    expect((engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount()).toBe(before);
+  });
+});
