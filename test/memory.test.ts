@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { epochOutputHash, epochOutputHashAt, sha256, toHex } from "../src/digest.js";
 import { rawToOutputs, runEncoded, runEncodedInPlace } from "../src/epoch.js";
 import { outputsToJson, runEpoch, runResearch, YumaInputError } from "../src/index.js";
@@ -14,7 +14,7 @@ import { StaticNetwork as Network } from "./helpers/static-network.js";
 import { checkEpochMemory, epochMemoryBytes, RETAINED_MEMORY_LIMIT, researchMemoryBytes } from "../src/memory.js";
 import { encodeEpoch, type EncodedEpoch } from "../src/validate.js";
 import { engine, instantiate, type YumaExports } from "../src/wasm.js";
-import { researchEngine } from "../src/research/wasm.js";
+import { RESEARCH_IDLE_RELEASE_MS, researchEngine } from "../src/research/wasm.js";
 import { makeSubnetArb } from "./differential-arbitraries.js";
 import { rng } from "./helpers/rng.js";
 
@@ -284,14 +284,22 @@ describe("memory is given back after a large run", () => {
     expect(engine()).toBe(next);
   });
 
-  it("the shared research engine too", () => {
-    const input = { format: "yuma-research-input/1" as const, version: "YUMA2" as const, epochs: [{ W: [[1, 0], [0, 1]], S: [1, 1] }] };
-    const want = runResearch(input);
-    const big = researchEngine();
-    big.memory.grow((RETAINED_MEMORY_LIMIT >> 16) + 1);
-    expect(runResearch(input)).toEqual(want);
-    const next = researchEngine();
-    expect(next).not.toBe(big);
-    expect(next.memory.buffer.byteLength).toBeLessThan(RETAINED_MEMORY_LIMIT);
+  it("the shared research engine too, once the thread has not run research for RESEARCH_IDLE_RELEASE_MS", () => {
+    vi.useFakeTimers();
+    try {
+      const input = { format: "yuma-research-input/1" as const, version: "YUMA2" as const, epochs: [{ W: [[1, 0], [0, 1]], S: [1, 1] }] };
+      const want = runResearch(input);
+      const big = researchEngine();
+      big.memory.grow((RETAINED_MEMORY_LIMIT >> 16) + 1);
+      expect(runResearch(input)).toEqual(want);
+      expect(researchEngine()).toBe(big); // back-to-back runs keep it
+      vi.advanceTimersByTime(RESEARCH_IDLE_RELEASE_MS + 1);
+      const next = researchEngine();
+      expect(next).not.toBe(big);
+      expect(next.memory.buffer.byteLength).toBeLessThan(RETAINED_MEMORY_LIMIT);
+      expect(runResearch(input)).toEqual(want);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -8,6 +8,7 @@
 import { chainSelectionColumns, chainStep } from "./chain";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
+import { expf4 } from "./vexp";
 
 export { init } from "./state";
 
@@ -26,4 +27,14 @@ export function selectionCount(): i64 {
 /** Testing aid: chain-like consensus columns answered from a stake histogram. */
 export function chainSelectionCount(): i64 {
   return chainSelectionColumns;
+}
+
+/** Testing aid: Mathf.exp of n float32 values at p, in place — four lanes at a time through
+ *  expf4 when `vector` (the SIMD build), else the scalar function. */
+export function expfInPlace(p: usize, n: i32, vector: bool): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD && vector) {
+    for (; k + 4 <= n; k += 4) v128.store(p + (<usize>k << 2), expf4(v128.load(p + (<usize>k << 2))));
+  }
+  for (; k < n; k++) store<f32>(p + (<usize>k << 2), Mathf.exp(load<f32>(p + (<usize>k << 2))));
 }

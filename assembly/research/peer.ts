@@ -23,6 +23,7 @@ import {
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
+import { expf4 } from "./vexp";
 
 // @ts-ignore: decorator
 @inline function maxValue<T>(): T {
@@ -605,7 +606,7 @@ export function peerStep<T>(): void {
         const row = i * N;
         let j0 = 0;
         if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
-          // alphaAt and the update four lanes at a time, exp lane by lane (the same scalar exp);
+          // alphaAt and the update four lanes at a time, exp by expf4 (Mathf.exp's bits);
           // the clamps as pseudo-min/max (no NaN reaches here).
           const zero4 = f32x4.splat(0), one4 = f32x4.splat(1), half4 = f32x4.splat(0.5);
           const low4 = f32x4.splat(<f32>lowT), high4 = f32x4.splat(<f32>highT), span4 = f32x4.splat(<f32>span), steep4 = f32x4.splat(<f32>negSteep);
@@ -617,10 +618,7 @@ export function peerStep<T>(): void {
             const db = f32x4.pmin(f32x4.pmax(f32x4.sub(old, w), zero4), one4);
             const d = v128.bitselect(dw, db, f32x4.ge(w, old));
             const x = f32x4.mul(steep4, f32x4.sub(d, half4));
-            let e = f32x4.splat(Mathf.exp(f32x4.extract_lane(x, 0)));
-            e = f32x4.replace_lane(e, 1, Mathf.exp(f32x4.extract_lane(x, 1)));
-            e = f32x4.replace_lane(e, 2, Mathf.exp(f32x4.extract_lane(x, 2)));
-            e = f32x4.replace_lane(e, 3, Mathf.exp(f32x4.extract_lane(x, 3)));
+            const e = expf4(x);
             const sig = f32x4.div(one4, f32x4.add(e, one4));
             const a = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(sig, span4), low4), low4), high4);
             const decayed = f32x4.mul(old, f32x4.sub(one4, a));
