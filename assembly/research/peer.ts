@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, hist, HIST_BUCKETS, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, hist, histBucket, HIST_BUCKETS, stakeHistogram, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -204,13 +204,7 @@ function stakeSumsExact<T>(Sn: usize): bool {
 function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kappa: T, lo: f64, hi: f64): f64 {
   if (m == 0) return NaN;
   const B = HIST_BUCKETS;
-  const span = hi - lo;
-  const scale = span > 0 ? <f64>B / span : 0;
-  memory.fill(hist, 0, <usize>B << 3);
-  for (let k = 0; k < m; k++) {
-    const b = min(B - 1, <i32>((ld<f64>(keys, k) - lo) * scale));
-    st<f64>(hist, b, ld<f64>(hist, b) + <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2))));
-  }
+  const scale = stakeHistogram<T>(keys, idx, m, Sn, lo, hi);
   let acc: f64 = 0;
   let at = -1;
   for (let b = B - 1; b >= 0; b--) {
@@ -227,18 +221,9 @@ function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kapp
   let c = 0;
   for (let k = 0; k < m; k++) {
     const key = ld<f64>(keys, k);
-    const b = min(B - 1, <i32>((key - lo) * scale));
-    if (b != at) continue;
+    if (histBucket(key, lo, scale) != at) continue;
     if (c == 64) return -1;
-    const s = <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2)));
-    let p = c++;
-    while (p > 0 && ld<f64>(qKey, p - 1) < key) {
-      st<f64>(qKey, p, ld<f64>(qKey, p - 1));
-      st<f64>(qStake, p, ld<f64>(qStake, p - 1));
-      p--;
-    }
-    st<f64>(qKey, p, key);
-    st<f64>(qStake, p, s);
+    qInsert(c++, key, <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2))), true);
   }
   // Walk the range's weight groups: the first whose cumulative stake crosses.
   let r = 0;

@@ -116,6 +116,42 @@ export let hist: usize = 0;
 export let qKey: usize = 0;
 export let qStake: usize = 0;
 
+/** The range (0..HIST_BUCKETS − 1) of a weight: a monotone map of [lo, lo + B/scale]. */
+// @ts-ignore: decorator
+@inline export function histBucket(key: f64, lo: f64, scale: f64): i32 {
+  return min(HIST_BUCKETS - 1, <i32>((key - lo) * scale));
+}
+
+/**
+ * Stakes (element type T, at Sn, by validator) of the m entries at keys/idx summed per weight
+ * range into hist; returns the scale of the map (histBucket) for lo..hi.
+ */
+export function stakeHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, lo: f64, hi: f64): f64 {
+  const span = hi - lo;
+  const scale = span > 0 ? <f64>HIST_BUCKETS / span : 0;
+  memory.fill(hist, 0, <usize>HIST_BUCKETS << 3);
+  for (let k = 0; k < m; k++) {
+    const b = histBucket(load<f64>(keys + (<usize>k << 3)), lo, scale);
+    const at = hist + (<usize>b << 3);
+    store<f64>(at, load<f64>(at) + <f64>load<T>(Sn + (<usize>load<i32>(idx + (<usize>k << 2)) << alignof<T>())));
+  }
+  return scale;
+}
+
+/** Insert (key, stake) into the first `count` entries of qKey/qStake, kept sorted by key
+ *  (descending when `desc`), after the entries with an equal key. */
+// @ts-ignore: decorator
+@inline export function qInsert(count: i32, key: f64, stake: f64, desc: bool): void {
+  let p = count;
+  while (p > 0 && (desc ? load<f64>(qKey + (<usize>(p - 1) << 3)) < key : load<f64>(qKey + (<usize>(p - 1) << 3)) > key)) {
+    store<f64>(qKey + (<usize>p << 3), load<f64>(qKey + (<usize>(p - 1) << 3)));
+    store<f64>(qStake + (<usize>p << 3), load<f64>(qStake + (<usize>(p - 1) << 3)));
+    p--;
+  }
+  store<f64>(qKey + (<usize>p << 3), key);
+  store<f64>(qStake + (<usize>p << 3), stake);
+}
+
 /** A V×N matrix of the kernel's element type that every step writes before reading it:
  *  not cleared (memory reused from an earlier run holds stale values, never read). */
 function scratch(bytes: usize): usize {

@@ -4,7 +4,7 @@
 import { YumaInputError } from "../errors.js";
 import { checkResearchMemory } from "../memory.js";
 import type { ResearchEpochOutput, ResearchOutput } from "./types.js";
-import { encodeEpochInto, type EncodedResearch, type ResearchHeader } from "./validate.js";
+import { encodeEpochInto, type EncodedResearch, type ResearchHeader, type ResearchShape } from "./validate.js";
 import { PARAM_SLOT, RFLAGS, TABLE, TABLE_SLOTS, VERSION_CODE, type ResearchExports } from "./wasm.js";
 
 /** All epochs' outputs, flat (epoch-major). */
@@ -48,7 +48,7 @@ interface RunViews {
 }
 
 /** What a run is set up from: an encoded input, or a checked header (streamed epochs). */
-type RunShape = Pick<EncodedResearch, "version" | "peerCompat" | "peerFloat" | "peerVectorBits" | "params" | "liquid" | "validators" | "servers">;
+type RunShape = ResearchShape;
 
 /** init the run (parameters written) and take the views on its buffers. */
 function startRun(wasm: ResearchExports, enc: RunShape): RunViews {

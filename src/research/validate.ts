@@ -32,8 +32,8 @@ export const DEFAULT_RESEARCH_PARAMS: Readonly<ResearchParams> = Object.freeze({
   totalSubnetStake: 1_000_000,
 });
 
-/** A validated input: every epoch's W row-major in one Float64Array, S in another. */
-export interface EncodedResearch {
+/** What a checked input says besides its epochs' values. */
+export interface ResearchShape {
   version: YumaVersion;
   peerCompat: boolean;
   peerFloat: "float32" | "float64";
@@ -44,6 +44,10 @@ export interface EncodedResearch {
   validators: number;
   servers: number;
   epochs: number;
+}
+
+/** A validated input: every epoch's W row-major in one Float64Array, S in another. */
+export interface EncodedResearch extends ResearchShape {
   /** epochs × validators × servers, row-major per epoch. */
   W: Float64Array;
   /** epochs × validators. */
@@ -170,16 +174,7 @@ function isVector(x: unknown): x is ArrayLike<unknown> {
  * W, S and resets are checked by `encodeEpochInto`, as they are written (into the flat arrays
  * of `encodeResearch`, or straight into the kernels' linear memory by `runResearch`).
  */
-export interface ResearchHeader {
-  version: YumaVersion;
-  peerCompat: boolean;
-  peerFloat: "float32" | "float64";
-  peerVectorBits: 256 | 512;
-  params: ResearchParams;
-  liquid: boolean;
-  validators: number;
-  servers: number;
-  epochs: number;
+export interface ResearchHeader extends ResearchShape {
   /** The epochs as given (each checked by encodeEpochInto). */
   epochList: readonly unknown[];
   prefix: string;

@@ -11,7 +11,7 @@ import { encodeResearch } from "../../src/research/validate.js";
 import { RESEARCH_WASM, RESEARCH_WASM_SIMD } from "../../src/generated/wasm.js";
 import { decodeBase64 } from "../../src/wasm.js";
 import { instantiateResearch, RFLAGS, type ResearchExports } from "../../src/research/wasm.js";
-import { input, VERSIONS } from "./helpers.js";
+import { input, rng, VERSIONS } from "./helpers.js";
 
 const engine = instantiateResearch();
 const reference: ResearchExports = {
@@ -43,13 +43,7 @@ const subnet = fc
     seed: fc.integer(),
   })
   .map(({ V, N, E, kind, seed }) => {
-    let a = seed >>> 0;
-    const r = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = rng(seed);
     const w = () => {
       switch (kind) {
         case "ties": return Math.floor(r() * 4) / 3;
@@ -125,13 +119,7 @@ describe("the κ crossing from a stake histogram (peerCompat, exact stake sums)"
     const count = () => (engine as unknown as { selectionCount(): bigint }).selectionCount();
     const before = count();
     fc.assert(fc.property(big, fc.constantFrom("float32" as const, "float64" as const), ({ V, N, seed, kind, kappa, stakeSizes }, peerFloat) => {
-      let a = seed >>> 0;
-      const r = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const r = rng(seed);
       const w = () => (kind === "ties" ? Math.floor(r() * 4) / 3 : kind === "sparse" ? (r() < 0.6 ? 0 : r()) : kind === "cluster" ? (r() < 0.05 ? 1000 : 1 + Math.floor(r() * 5) * 1e-7) : r());
       const sizes = Array.from({ length: stakeSizes }, (_, k) => 2 ** k);
       const S = Array.from({ length: V }, () => (r() < 0.05 ? 0 : sizes[Math.floor(r() * sizes.length)]!));
@@ -158,13 +146,7 @@ describe("the chain-like κ crossing from a stake histogram (decided only beyond
     const count = () => (engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount();
     const before = count();
     fc.assert(fc.property(big, ({ V, N, seed, kind, kappa, stakes }) => {
-      let a = seed >>> 0;
-      const r = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const r = rng(seed);
       const w = () => (kind === "ties" ? Math.floor(r() * 4) / 3 : kind === "sparse" ? (r() < 0.6 ? 0 : r()) : kind === "cluster" ? (r() < 0.05 ? 1000 : 1 + Math.floor(r() * 5) * 1e-7) : r());
       const S = Array.from({ length: V }, () => (stakes === "equal" ? 1 : stakes === "grid" ? Math.floor(r() * 4) : r() * 10 ** -Math.floor(r() * 20)));
       if (!S.some((s) => s > 0)) S[0] = 1;

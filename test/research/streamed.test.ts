@@ -9,19 +9,9 @@ import { encodeResearch, runResearch, runResearchFlat } from "../../src/research
 import { flatToOutput, runFlat, runToOutput } from "../../src/research/run.js";
 import type { ResearchInput, YumaVersion } from "../../src/research/types.js";
 import { researchEngine } from "../../src/research/wasm.js";
+import { rng } from "../helpers/rng.js";
 
 const F32_MAX = 3.4028234663852886e38;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random epochs with zeros, and bond resets (the same server in consecutive epochs too). */
 function randomInput(seed: number, version: YumaVersion, peerCompat: boolean): ResearchInput {
