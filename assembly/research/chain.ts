@@ -21,7 +21,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  hist, histBucket, HIST_BUCKETS, stakeHistogram, mWb, mWn, mX, N, qInsert, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  hBucket, hist, histRanges, stakeHistogram, mWb, mWn, mX, N, qInsert, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -182,8 +182,8 @@ export let chainSelectionColumns: i64 = 0;
  */
 function crossingByHistogram(keys: usize, idx: usize, m: i32, Sn: usize, zeros: f64, minority: f64, margin: f64, lo: f64, hi: f64): f64 {
   if (m == 0) return NaN;
-  const B = HIST_BUCKETS;
-  const scale = stakeHistogram<f64>(keys, idx, m, Sn, lo, hi);
+  stakeHistogram<f64>(keys, idx, m, Sn, lo, hi);
+  const B = histRanges;
   const above = minority + margin, below = minority - margin;
   let acc = zeros;
   let at = -1;
@@ -201,7 +201,7 @@ function crossingByHistogram(keys: usize, idx: usize, m: i32, Sn: usize, zeros: 
   let c = 0;
   for (let k = 0; k < m; k++) {
     const key = ld<f64>(keys, k);
-    if (histBucket(key, lo, scale) != at) continue;
+    if (<i32>load<u8>(hBucket + <usize>k) != at) continue;
     if (c == 64) return NaN;
     qInsert(c++, key, ld<f64>(Sn, load<i32>(idx + (<usize>k << 2))), false);
   }

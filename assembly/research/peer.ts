@@ -19,7 +19,7 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, hist, histBucket, HIST_BUCKETS, stakeHistogram, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, hBucket, hist, histRanges, stakeHistogram, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { colSums, innerSum, rowSums } from "./torch";
@@ -203,8 +203,8 @@ function stakeSumsExact<T>(Sn: usize): bool {
  */
 function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kappa: T, lo: f64, hi: f64): f64 {
   if (m == 0) return NaN;
-  const B = HIST_BUCKETS;
-  const scale = stakeHistogram<T>(keys, idx, m, Sn, lo, hi);
+  stakeHistogram<T>(keys, idx, m, Sn, lo, hi);
+  const B = histRanges;
   let acc: f64 = 0;
   let at = -1;
   for (let b = B - 1; b >= 0; b--) {
@@ -221,7 +221,7 @@ function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kapp
   let c = 0;
   for (let k = 0; k < m; k++) {
     const key = ld<f64>(keys, k);
-    if (histBucket(key, lo, scale) != at) continue;
+    if (<i32>load<u8>(hBucket + <usize>k) != at) continue;
     if (c == 64) return -1;
     qInsert(c++, key, <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2))), true);
   }

@@ -116,26 +116,28 @@ export let hist: usize = 0;
 export let qKey: usize = 0;
 export let qStake: usize = 0;
 
-/** The range (0..HIST_BUCKETS − 1) of a weight: a monotone map of [lo, lo + B/scale]. */
-// @ts-ignore: decorator
-@inline export function histBucket(key: f64, lo: f64, scale: f64): i32 {
-  return min(HIST_BUCKETS - 1, <i32>((key - lo) * scale));
-}
+/** Ranges of the last stakeHistogram (about a quarter of its entries, 8..HIST_BUCKETS). */
+export let histRanges: i32 = HIST_BUCKETS;
+export let hBucket: usize = 0; // u8 per entry of the last stakeHistogram: its range
 
 /**
  * Stakes (element type T, at Sn, by validator) of the m entries at keys/idx summed per weight
- * range into hist; returns the scale of the map (histBucket) for lo..hi.
+ * range into hist[0..histRanges), ranges a monotone map of lo..hi onto equal-width intervals
+ * (so equal weights share one); each entry's range is kept in hBucket.
  */
-export function stakeHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, lo: f64, hi: f64): f64 {
+export function stakeHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, lo: f64, hi: f64): void {
+  // A few entries per range: the walk over the ranges and the crossing range's sort stay short.
+  const B = min(HIST_BUCKETS, max(8, m >> 2));
+  histRanges = B;
   const span = hi - lo;
-  const scale = span > 0 ? <f64>HIST_BUCKETS / span : 0;
-  memory.fill(hist, 0, <usize>HIST_BUCKETS << 3);
+  const scale = span > 0 ? <f64>B / span : 0;
+  memory.fill(hist, 0, <usize>B << 3);
   for (let k = 0; k < m; k++) {
-    const b = histBucket(load<f64>(keys + (<usize>k << 3)), lo, scale);
+    const b = min(B - 1, <i32>((load<f64>(keys + (<usize>k << 3)) - lo) * scale));
+    store<u8>(hBucket + <usize>k, <u8>b);
     const at = hist + (<usize>b << 3);
     store<f64>(at, load<f64>(at) + <f64>load<T>(Sn + (<usize>load<i32>(idx + (<usize>k << 2)) << alignof<T>())));
   }
-  return scale;
 }
 
 /** Insert (key, stake) into the first `count` entries of qKey/qStake, kept sorted by key
@@ -222,6 +224,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   hist = allocZeroed(HIST_BUCKETS << 3);
   qKey = allocRaw(<usize>v << 3);
   qStake = allocRaw(<usize>v << 3);
+  hBucket = allocRaw(<usize>v);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);
