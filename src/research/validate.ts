@@ -265,12 +265,23 @@ export function encodeEpochInto(
     if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
     const base = wAt + i * N;
     let large = false;
-    for (let j = 0; j < N; j++) {
-      const x = row[j];
-      // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
-      if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
-      W[base + j] = x as number;
-      if ((x as number) > small) large = true;
+    if (row instanceof Float64Array || row instanceof Float32Array) {
+      // A float row is copied whole, then checked where it landed (this loop reads only
+      // W, and the plain-array loop below only plain arrays: both stay monomorphic).
+      W.set(row, base);
+      for (let j = 0; j < N; j++) {
+        const x = W[base + j]!;
+        if (!(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+        if (x > small) large = true;
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const x = row[j];
+        // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
+        if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+        W[base + j] = x as number;
+        if ((x as number) > small) large = true;
+      }
     }
     // Peer-compatible kernels sum the row as the peer does, in its float type: past its
     // maximum the sum is Infinity and the row normalises to zeros. (Chain-like kernels scale
