@@ -95,25 +95,29 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
   if (exact) for (let i = 0; i < V; i++) totalAll += <f64>ld<T>(Sn, i);
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
-    // The non-zero weights of each column j0.. in validator order (the block's rows stay in
-    // cache from one column to the next); counters and extremes in locals.
+    // The non-zero weights of each column j0.. in validator order: each row's segment of the
+    // block read once, contiguously (a column walk would touch a new page per row), its
+    // entries appended to their columns' lists.
     for (let c = 0; c < width; c++) {
-      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
-      let m = 0;
-      let lo: f64 = Infinity, hi: f64 = 0;
-      for (let i = 0; i < V; i++) {
-        const w = ld<T>(Wn, i * N + j0 + c);
+      store<i32>(blkCount + (<usize>c << 2), 0);
+      st<f64>(blkLo, c, Infinity);
+      st<f64>(blkHi, c, 0);
+    }
+    for (let i = 0; i < V; i++) {
+      const rowp = Wn + (<usize>(i * N + j0) << alignof<T>());
+      for (let c = 0; c < width; c++) {
+        const w = load<T>(rowp + (<usize>c << alignof<T>()));
         if (w != <T>0) {
-          st<f64>(keys, m, <f64>w);
-          store<i32>(idx + (<usize>m << 2), i);
-          m++;
-          lo = min(lo, <f64>w);
-          hi = max(hi, <f64>w);
+          const cp = blkCount + (<usize>c << 2);
+          const m = load<i32>(cp);
+          const wd = <f64>w;
+          store<f64>(blkKey + (<usize>(c * V + m) << 3), wd);
+          store<i32>(blkIdx + (<usize>(c * V + m) << 2), i);
+          store<i32>(cp, m + 1);
+          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), wd));
+          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), wd));
         }
       }
-      store<i32>(blkCount + (<usize>c << 2), m);
-      st<f64>(blkLo, c, lo);
-      st<f64>(blkHi, c, hi);
     }
     for (let c = 0; c < width; c++) {
       const j = j0 + c;
