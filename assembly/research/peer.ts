@@ -522,10 +522,8 @@ export function peerStep<T>(): void {
           v128.store(sb + o, v);
           v128.store(vTmp + o, f32x4.mul(v, v128.load(vI + o)));
           const ob = outB + (<usize>(row + j0) << 3);
-          store<f64>(ob, <f64>f32x4.extract_lane(v, 0));
-          store<f64>(ob + 8, <f64>f32x4.extract_lane(v, 1));
-          store<f64>(ob + 16, <f64>f32x4.extract_lane(v, 2));
-          store<f64>(ob + 24, <f64>f32x4.extract_lane(v, 3));
+          v128.store(ob, f64x2.promote_low_f32x4(v));
+          v128.store(ob + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
         }
       }
       for (let j = j0; j < N; j++) {
@@ -660,10 +658,8 @@ export function peerStep<T>(): void {
           const v = v128.load(sb + o);
           v128.store(vTmp + o, f32x4.mul(f32x4.div(v, v128.load(vCol + o)), v128.load(vI + o)));
           const ob = outB + (<usize>(row + j0) << 3);
-          store<f64>(ob, <f64>f32x4.extract_lane(v, 0));
-          store<f64>(ob + 8, <f64>f32x4.extract_lane(v, 1));
-          store<f64>(ob + 16, <f64>f32x4.extract_lane(v, 2));
-          store<f64>(ob + 24, <f64>f32x4.extract_lane(v, 3));
+          v128.store(ob, f64x2.promote_low_f32x4(v));
+          v128.store(ob + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
         }
       }
       for (let j = j0; j < N; j++) {

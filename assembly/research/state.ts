@@ -316,7 +316,16 @@ export function sortEntries(count: i32, desc: bool): void {
 
 /** Copy n elements of T into f64 slots (outputs). */
 export function widen<T>(src: usize, dst: usize, n: i32): void {
-  for (let k = 0; k < n; k++) st<f64>(dst, k, <f64>load<T>(src + (<usize>k << alignof<T>())));
+  let k = 0;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    // Exact conversions, two lanes per store.
+    for (; k + 4 <= n; k += 4) {
+      const v = v128.load(src + (<usize>k << 2));
+      v128.store(dst + (<usize>k << 3), f64x2.promote_low_f32x4(v));
+      v128.store(dst + (<usize>k << 3) + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+    }
+  }
+  for (; k < n; k++) st<f64>(dst, k, <f64>load<T>(src + (<usize>k << alignof<T>())));
 }
 
 /**

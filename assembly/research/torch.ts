@@ -88,6 +88,28 @@ export function cascadeSum<T>(base: usize, stride: usize, size: i32): T {
   return a0;
 }
 
+/** dst[c] += src[c] for c < count, element by element (four or two lanes at a time in the
+ *  SIMD build: the same additions); with `clear`, src[c] = 0 after. */
+// @ts-ignore: decorator
+@inline function addColumns<T>(dst: usize, src: usize, count: i32, clear: bool): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const lanes = 16 / <i32>sizeof<T>();
+    for (; c + lanes <= count; c += lanes) {
+      const o = <usize>c * sizeof<T>();
+      const sum = sizeof<T>() == 4
+        ? f32x4.add(v128.load(dst + o), v128.load(src + o))
+        : f64x2.add(v128.load(dst + o), v128.load(src + o));
+      v128.store(dst + o, sum);
+      if (clear) v128.store(src + o, i64x2.splat(0));
+    }
+  }
+  for (; c < count; c++) {
+    st<T>(dst, c, ld<T>(dst, c) + ld<T>(src, c));
+    if (clear) st<T>(src, c, <T>0);
+  }
+}
+
 /**
  * cascadeSum of each of `count` adjacent columns (from column pointer `col`, rows `rowBytes`
  * apart), into out[0..count): the same additions in the same order per column as one
@@ -108,29 +130,18 @@ function cascadeSumColumns<T>(col: usize, rowBytes: usize, rows: i32, count: i32
   let p = col;
   while (i + chunk <= rows) {
     for (let r = 0; r < chunk; r++) {
-      for (let c = 0; c < count; c++) st<T>(a0, c, ld<T>(a0, c) + ld<T>(p, c));
+      addColumns<T>(a0, p, count, false);
       p += rowBytes;
     }
     i += chunk;
-    for (let c = 0; c < count; c++) {
-      st<T>(a1, c, ld<T>(a1, c) + ld<T>(a0, c));
-      st<T>(a0, c, <T>0);
-    }
+    addColumns<T>(a1, a0, count, true);
     if ((i & (mask << power)) == 0) {
-      for (let c = 0; c < count; c++) {
-        st<T>(a2, c, ld<T>(a2, c) + ld<T>(a1, c));
-        st<T>(a1, c, <T>0);
-      }
-      if ((i & (mask << (2 * power))) == 0) {
-        for (let c = 0; c < count; c++) {
-          st<T>(a3, c, ld<T>(a3, c) + ld<T>(a2, c));
-          st<T>(a2, c, <T>0);
-        }
-      }
+      addColumns<T>(a2, a1, count, true);
+      if ((i & (mask << (2 * power))) == 0) addColumns<T>(a3, a2, count, true);
     }
   }
   for (; i < rows; i++) {
-    for (let c = 0; c < count; c++) st<T>(a0, c, ld<T>(a0, c) + ld<T>(p, c));
+    addColumns<T>(a0, p, count, false);
     p += rowBytes;
   }
   for (let c = 0; c < count; c++) {
