@@ -2,7 +2,7 @@
 // Layouts shared with src/research/wasm.ts (keep in sync).
 
 import { allocRaw, allocZeroed, heapReset, st } from "./mem";
-import { COL_BLOCK, setColumnScratch, setSimdBytes } from "./torch";
+import { COL_BLOCK, setColumnScratch, setSimdBytes, VEC_ACC_BYTES } from "./torch";
 
 // Versions.
 export const YUMA1 = 0;
@@ -169,7 +169,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   flags = fl;
   mode = (fl >> 4) & 3;
   setSimdBytes(simd);
-  setColumnScratch(allocZeroed(<usize>(4 * COL_BLOCK) << 3), (fl & FLAG_REFERENCE) != 0);
+  setColumnScratch(allocZeroed((<usize>(4 * COL_BLOCK) << 3) + VEC_ACC_BYTES), (fl & FLAG_REFERENCE) != 0);
   const peer = (fl & FLAG_PEER) != 0;
   const es: usize = peer && (fl & FLAG_F64) == 0 ? 4 : 8; // the kernel's element size
   const table = allocZeroed(TABLE_SLOTS << 2);

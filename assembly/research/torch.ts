@@ -27,8 +27,14 @@ let colAcc: usize = 0;
 
 let reference = false; // per-column cascadeSum (the reference kernels, for the tests)
 
+// Accumulators of laneSumsVector: four levels × 16 vectors.
+export const VEC_ACC_BYTES: usize = 4 * 16 * 16;
+let vecAcc: usize = 0;
+
+/** Scratch of the column and lane sums: 4·COL_BLOCK f64 slots, then VEC_ACC_BYTES. */
 export function setColumnScratch(p: usize, useReference: bool): void {
   colAcc = p;
+  vecAcc = p + (<usize>(4 * COL_BLOCK) << 3);
   reference = useReference;
 }
 
@@ -193,10 +199,80 @@ export function innerSum<T>(base: usize, n: i32): T {
   const vectors = n / lanes;
   let total: T = <T>0;
   for (let k = vectors * lanes; k < n; k++) total += ld<T>(base, k);
+  if (ASC_FEATURE_SIMD && !reference) {
+    laneSumsVector<T>(base, lanes, vectors);
+    for (let lane = 0; lane < lanes; lane++) total += load<T>(vecAcc + <usize>lane * sz);
+    return total;
+  }
   for (let lane = 0; lane < lanes; lane++) {
     total += ilpSum<T>(base + <usize>lane * sz, <usize>lanes * sz, vectors);
   }
   return total;
+}
+
+/**
+ * The `lanes` sums of innerSum — lane l: ilpSum over elements l, l + lanes, … (`vectors` of
+ * them) — all at once, into vecAcc[0..lanes). Lane l's four cascadeSums read elements
+ * l + (q + 4t)·lanes: for each t one contiguous block of 4·lanes elements holds one element of
+ * each of the 4·lanes cascades, which all have the same length and so the same chunks and
+ * level pushes. The block is read as vectors and every cascade's additions happen in its
+ * lane of one accumulator vector, in the scalar order; the leftovers and the final folds are
+ * scalar, as in ilpSum.
+ */
+function laneSumsVector<T>(base: usize, lanes: i32, vectors: i32): void {
+  const sz = sizeof<T>();
+  const rows = vectors >> 2;
+  const nv = (lanes * <i32>sz) >> 2; // vectors of 16 bytes per block of 4·lanes elements
+  const blockBytes = <usize>(4 * lanes) * sz;
+  const L0 = vecAcc, L1 = vecAcc + 256, L2 = vecAcc + 512, L3 = vecAcc + 768;
+  memory.fill(vecAcc, 0, VEC_ACC_BYTES);
+  const power = max<i32>(4, ceilLog2(rows) / 4);
+  const chunk = 1 << power;
+  const mask = chunk - 1;
+  let i = 0;
+  let p = base;
+  while (i + chunk <= rows) {
+    for (let r = 0; r < chunk; r++) {
+      addVectors<T>(L0, p, nv, false);
+      p += blockBytes;
+    }
+    i += chunk;
+    addVectors<T>(L1, L0, nv, true);
+    if ((i & (mask << power)) == 0) {
+      addVectors<T>(L2, L1, nv, true);
+      if ((i & (mask << (2 * power))) == 0) addVectors<T>(L3, L2, nv, true);
+    }
+  }
+  for (; i < rows; i++) {
+    addVectors<T>(L0, p, nv, false);
+    p += blockBytes;
+  }
+  // cascadeSum's fold: a0 += a1; a0 += a2; a0 += a3 (cascade (l, q) at element q·lanes + l).
+  addVectors<T>(L0, L1, nv, false);
+  addVectors<T>(L0, L2, nv, false);
+  addVectors<T>(L0, L3, nv, false);
+  for (let l = 0; l < lanes; l++) {
+    let p0 = ld<T>(L0, l);
+    for (let k = rows << 2; k < vectors; k++) p0 += ld<T>(base, l + k * lanes);
+    p0 += ld<T>(L0, lanes + l);
+    p0 += ld<T>(L0, 2 * lanes + l);
+    p0 += ld<T>(L0, 3 * lanes + l);
+    st<T>(L1, l, p0); // L1 is free now
+  }
+  memory.copy(vecAcc, L1, <usize>lanes * sz);
+}
+
+/** dst[v] += src[v] for `count` 16-byte vectors of T (f32x4 or f64x2); with `clear`, src = 0. */
+// @ts-ignore: decorator
+@inline function addVectors<T>(dst: usize, src: usize, count: i32, clear: bool): void {
+  for (let v = 0; v < count; v++) {
+    const o = <usize>v << 4;
+    const sum = sizeof<T>() == 4
+      ? f32x4.add(v128.load(dst + o), v128.load(src + o))
+      : f64x2.add(v128.load(dst + o), v128.load(src + o));
+    v128.store(dst + o, sum);
+    if (clear) v128.store(src + o, i64x2.splat(0));
+  }
 }
 
 /** out[i] = Σ_j m[i][j] for a row-major rows×cols matrix (`m.sum(dim=1)`). */

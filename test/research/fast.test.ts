@@ -94,10 +94,10 @@ describe("the SIMD build = the baseline build, bit for bit", () => {
   });
   for (const peerCompat of [true, false]) {
     for (const peerFloat of peerCompat ? (["float32", "float64"] as const) : (["float32"] as const)) {
-      it(`${peerCompat ? `peerCompat ${peerFloat}` : "chain-like"}, every version (odd widths: vector tails)`, () => {
+      it(`${peerCompat ? `peerCompat ${peerFloat}` : "chain-like"}, every version (odd widths: vector tails; both torch vector widths)`, () => {
         fc.assert(
-          fc.property(subnet, params, fc.constantFrom(...VERSIONS), (epochs, p, version: YumaVersion) => {
-            const enc = encodeResearch(input(version, epochs, p, peerCompat), { peerFloat });
+          fc.property(subnet, params, fc.constantFrom(...VERSIONS), fc.constantFrom(256 as const, 512 as const), (epochs, p, version: YumaVersion, peerVectorBits) => {
+            const enc = encodeResearch(input(version, epochs, p, peerCompat), { peerFloat, peerVectorBits });
             sameBits(runFlat(simd, enc), runFlat(baseline, enc));
           }),
           { numRuns: 200 },
