@@ -271,16 +271,21 @@ export function encodeEpochInto(
       W.set(row, base);
       for (let j = 0; j < N; j++) {
         const x = W[base + j]!;
-        if (!(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
-        if (x > small) large = true;
+        if (!(x >= 0 && x <= small)) {
+          if (!(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+          large = true;
+        }
       }
     } else {
       for (let j = 0; j < N; j++) {
         const x = row[j];
-        // One comparison pair accepts exactly the finite values in [0, limit] (NaN fails it).
-        if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+        // One comparison pair accepts the finite values in [0, small] (NaN fails it); the
+        // rest are checked against the limit, or mark the row for its sum.
+        if (typeof x !== "number" || !(x >= 0 && x <= small)) {
+          if (typeof x !== "number" || !(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
+          large = true;
+        }
         W[base + j] = x as number;
-        if ((x as number) > small) large = true;
       }
     }
     // Peer-compatible kernels sum the row as the peer does, in its float type: past its
