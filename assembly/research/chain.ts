@@ -290,29 +290,54 @@ export function chainStep(): void {
   const Wsrc = version == YUMA2B && epochsDone > 0 ? stW : mWn;
   // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
   // server as a column walk, with contiguous reads).
-  // The weights for bonds in the same pass: W_b = W + β·(W_clipped − W).
+  // The weights for bonds in the same pass: W_b = W + β·(W_clipped − W). For the fused Yuma 2
+  // (below) this pass goes one step further: ΔB's numerators s·W_b with their column sums, and
+  // the old bonds' column sums (W_b itself is not kept).
   const bp = param(P_BOND_PENALTY);
-  for (let j = 0; j < N; j++) st<f64>(vR, j, 0);
+  const fuseY2 = (flags & FLAG_REFERENCE) == 0 && (version == YUMA2 || version == YUMA2B);
+  const colX = vCol, colB = vTmp;
+  for (let j = 0; j < N; j++) {
+    st<f64>(vR, j, 0);
+    st<f64>(colX, j, 0);
+    st<f64>(colB, j, 0);
+  }
   for (let i = 0; i < V; i++) {
     const s = ld<f64>(vSn, i);
     const row = i * N;
     let j0 = 0;
     if (ASC_FEATURE_SIMD) {
       const s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
-      const wp = Wsrc + (<usize>row << 3), bq = mWb + (<usize>row << 3);
+      const at = <usize>row << 3;
+      const wp = Wsrc + at;
       for (; j0 + 2 <= N; j0 += 2) {
         const o = <usize>j0 << 3;
         const w = v128.load(wp + o);
         const c = f64x2.min(w, v128.load(vC + o));
         v128.store(vR + o, f64x2.add(v128.load(vR + o), f64x2.mul(s2, c)));
-        v128.store(bq + o, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
+        const wb = f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w)));
+        if (fuseY2) {
+          const x = f64x2.mul(s2, wb);
+          v128.store(mX + at + o, x);
+          v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
+          v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
+        } else {
+          v128.store(mWb + at + o, wb);
+        }
       }
     }
     for (let j = j0; j < N; j++) {
       const w = ld<f64>(Wsrc, row + j);
       const c = min(w, ld<f64>(vC, j));
       st<f64>(vR, j, ld<f64>(vR, j) + s * c);
-      st<f64>(mWb, row + j, w + bp * (c - w));
+      const wb = w + bp * (c - w);
+      if (fuseY2) {
+        const x = s * wb;
+        st<f64>(mX, row + j, x);
+        st<f64>(colX, j, ld<f64>(colX, j) + x);
+        st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
+      } else {
+        st<f64>(mWb, row + j, wb);
+      }
     }
   }
   let rTotal: f64 = 0;
@@ -327,42 +352,15 @@ export function chainStep(): void {
     for (let j = 0; j < N; j++) st<f64>(vI, j, safeDiv(ld<f64>(vR, j), rTotal));
   }
 
-
   const alpha = 1 - param(P_BMA);
   const fast = (flags & FLAG_REFERENCE) == 0;
-  if (fast && (version == YUMA2 || version == YUMA2B)) {
+  if (fuseY2) {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
-    // per column sum): ΔB's numerators with their column sums and the old bonds' column
-    // sums; the EMA of both normalised, with its column sums; the normalised result and the
-    // dividends.
-    const colX = vCol, colB = vTmp, colV = vCol2;
-    for (let j = 0; j < N; j++) {
-      st<f64>(colX, j, 0);
-      st<f64>(colB, j, 0);
-      st<f64>(colV, j, 0);
-    }
-    for (let i = 0; i < V; i++) {
-      const s = ld<f64>(vSn, i);
-      const row = i * N;
-      let j0 = 0;
-      if (ASC_FEATURE_SIMD) {
-        const s2 = f64x2.splat(s);
-        const at = <usize>row << 3;
-        for (; j0 + 2 <= N; j0 += 2) {
-          const o = <usize>j0 << 3;
-          const x = f64x2.mul(s2, v128.load(mWb + at + o));
-          v128.store(mX + at + o, x);
-          v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
-          v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
-        }
-      }
-      for (let j = j0; j < N; j++) {
-        const x = s * ld<f64>(mWb, row + j);
-        st<f64>(mX, row + j, x);
-        st<f64>(colX, j, ld<f64>(colX, j) + x);
-        st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
-      }
-    }
+    // per column sum): ΔB's numerators with their column sums and the old bonds' column sums
+    // (in the clipping pass above); the EMA of both normalised, with its column sums; the
+    // normalised result and the dividends.
+    const colV = vCol2;
+    for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
     const keep = 1 - alpha;
     for (let i = 0; i < V; i++) {
       const row = i * N;
