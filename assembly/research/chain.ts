@@ -21,11 +21,12 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  hBucket, hist, histRanges, stakeHistogram, mWb, mWn, mX, N, qInsert, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
+import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
 
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
@@ -106,40 +107,23 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
   // (γ_n = n·u/(1 − n·u), u = 2^-53); twice that, so a partial sum further than this from
   // the minority is on the same side of it as the walk's sequential sum.
   const margin = <f64>(2 * V + 8) * 2.220446049250313e-16 * total;
-  const zerosAt = vTmp; // per column of the block: stake on zero weights
+  // Stakes by row for the histograms: the validators without positive stake add nothing.
+  for (let i = 0; i < V; i++) {
+    const s = ld<f64>(Sn, i);
+    st<f64>(colStake, i, s > 0 ? s : 0);
+  }
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
-    // The non-zero weights of each column j0.. (positive-stake validators, in validator
-    // order; the block's rows stay in cache from one column to the next).
+    transposeBlock<f64>(Wn, j0, width, colT);
     for (let c = 0; c < width; c++) {
-      const keys = blkKey + (<usize>(c * V) << 3), idx = blkIdx + (<usize>(c * V) << 2);
-      let m = 0;
-      let zeros: f64 = 0;
-      let lo: f64 = Infinity, hi: f64 = -Infinity;
-      for (let i = 0; i < V; i++) {
-        const s = ld<f64>(Sn, i);
-        if (!(s > 0)) continue;
-        const w = ld<f64>(Wn, i * N + j0 + c);
-        if (w == 0) zeros += s;
-        else {
-          st<f64>(keys, m, w);
-          store<i32>(idx + (<usize>m << 2), i);
-          m++;
-          lo = min(lo, w);
-          hi = max(hi, w);
-        }
-      }
-      store<i32>(blkCount + (<usize>c << 2), m);
-      st<f64>(zerosAt, c, zeros);
-      st<f64>(blkLo, c, lo);
-      st<f64>(blkHi, c, hi);
-    }
-    for (let c = 0; c < width; c++) {
-      const zeros = ld<f64>(zerosAt, c);
-      const m = load<i32>(blkCount + (<usize>c << 2));
+      const col = colT + (<usize>(c * colStride) << 3);
+      const m = columnRange<f64>(col);
+      columnHistogram<f64>(col, m);
+      // The zero weights' stake, summed in validator order as the chain's walk starts it.
+      const zeros = ld<f64>(hist, ZERO_SLOT);
       let value: f64 = 0;
-      if (!(zeros > 0 && zeros > minority)) {
-        const v = crossingByHistogram(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, Sn, zeros, minority, margin, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
+      if (m > 0 && !(zeros > 0 && zeros > minority)) {
+        const v = crossingByHistogram(col, zeros, minority, margin);
         if (!isNaN(v)) {
           chainSelectionColumns++;
           st<f64>(out, j0 + c, v);
@@ -147,14 +131,15 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
         }
         // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys
         // share a bucket, so a group never spans two).
-        bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, false, ld<f64>(blkLo, c), ld<f64>(blkHi, c));
+        const mm = columnList<f64>(col, Sn, true);
+        bucketPrepareFrom(blkKey, blkIdx, mm, false, ld<f64>(blkLo, 0), ld<f64>(blkHi, 0));
         let end = 0;
         let cum = zeros;
         let r = 0;
-        while (r < m) {
+        while (r < mm) {
           if (r == end) end = bucketNext();
           const w = ld<f64>(orderKey, r);
-          while (r < m) {
+          while (r < mm) {
             if (r == end) end = bucketNext();
             if (ld<f64>(orderKey, r) != w) break;
             cum += ld<f64>(Sn, load<i32>(orderIdx + (<usize>r << 2)));
@@ -180,9 +165,7 @@ export let chainSelectionColumns: i64 = 0;
  * than `margin` from the minority, so the walk's own sequential sum (in the sorted order) is
  * on the same side; otherwise NaN, and the caller walks in order.
  */
-function crossingByHistogram(keys: usize, idx: usize, m: i32, Sn: usize, zeros: f64, minority: f64, margin: f64, lo: f64, hi: f64): f64 {
-  if (m == 0) return NaN;
-  stakeHistogram<f64>(keys, idx, m, Sn, lo, hi);
+function crossingByHistogram(col: usize, zeros: f64, minority: f64, margin: f64): f64 {
   const B = histRanges;
   const above = minority + margin, below = minority - margin;
   let acc = zeros;
@@ -198,13 +181,14 @@ function crossingByHistogram(keys: usize, idx: usize, m: i32, Sn: usize, zeros: 
   }
   if (at < 0) return NaN; // nothing crosses (κ ≤ 0): the walk's answer is the largest weight
   // The crossing range's entries, sorted ascending by insertion (equal weights adjacent).
-  let c = 0;
-  for (let k = 0; k < m; k++) {
-    const key = ld<f64>(keys, k);
-    if (<i32>load<u8>(hBucket + <usize>k) != at) continue;
-    if (c == 64) return NaN;
-    qInsert(c++, key, ld<f64>(Sn, load<i32>(idx + (<usize>k << 2))), false);
+  const c = rangeRows(at, blkIdx, 64);
+  if (c < 0) return NaN;
+  for (let r = 0; r < c; r++) {
+    const row = load<i32>(blkIdx + (<usize>r << 2));
+    qInsert(r, ld<f64>(col, row), ld<f64>(colStake, row), false);
   }
+  // (Rows without positive stake add 0: such a group never crosses — the sum before it is
+  // at most `below`.)
   let r = 0;
   while (r < c) {
     const g = ld<f64>(qKey, r);

@@ -19,9 +19,10 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, hBucket, hist, histRanges, stakeHistogram, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkCount, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
+import { colHi, columnHistogram, columnList, columnRange, rangeRows, transposeBlock } from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
 import { expf4 } from "./vexp";
 
@@ -93,49 +94,29 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
   const exact = stakeSumsExact<T>(Sn);
   let totalAll: f64 = 0;
   if (exact) for (let i = 0; i < V; i++) totalAll += <f64>ld<T>(Sn, i);
+  for (let i = 0; i < V; i++) st<f64>(colStake, i, <f64>ld<T>(Sn, i));
   for (let j0 = 0; j0 < N; j0 += GATHER_BLOCK) {
     const width = min<i32>(GATHER_BLOCK, N - j0);
-    // The non-zero weights of each column j0.. in validator order: each row's segment of the
-    // block read once, contiguously (a column walk would touch a new page per row), its
-    // entries appended to their columns' lists.
-    for (let c = 0; c < width; c++) {
-      store<i32>(blkCount + (<usize>c << 2), 0);
-      st<f64>(blkLo, c, Infinity);
-      st<f64>(blkHi, c, 0);
-    }
-    for (let i = 0; i < V; i++) {
-      const rowp = Wn + (<usize>(i * N + j0) << alignof<T>());
-      for (let c = 0; c < width; c++) {
-        const w = load<T>(rowp + (<usize>c << alignof<T>()));
-        if (w != <T>0) {
-          const cp = blkCount + (<usize>c << 2);
-          const m = load<i32>(cp);
-          const wd = <f64>w;
-          store<f64>(blkKey + (<usize>(c * V + m) << 3), wd);
-          store<i32>(blkIdx + (<usize>(c * V + m) << 2), i);
-          store<i32>(cp, m + 1);
-          st<f64>(blkLo, c, min(ld<f64>(blkLo, c), wd));
-          st<f64>(blkHi, c, max(ld<f64>(blkHi, c), wd));
-        }
-      }
-    }
+    transposeBlock<T>(Wn, j0, width, colT);
     for (let c = 0; c < width; c++) {
       const j = j0 + c;
-      const m = load<i32>(blkCount + (<usize>c << 2));
-      const top = ld<f64>(blkHi, c);
+      const col = colT + (<usize>(c * colStride) << alignof<T>());
       if (exact) {
-        const v = crossingByHistogram<T>(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, Sn, kappa, ld<f64>(blkLo, c), top);
+        const m = columnRange<T>(col);
+        const v = crossingByHistogram<T>(col, m, kappa);
         if (v != -1) {
           selectionColumns++;
           // No non-zero weight crosses: the zero weights' stakes may (value 0), or nothing does
           // (the largest weight: position 0 of an all-false mask).
-          st<T>(out, j, isNaN(v) ? (<T>totalAll >= kappa ? <T>0 : <T>top) : <T>v);
+          st<T>(out, j, isNaN(v) ? (<T>totalAll >= kappa ? <T>0 : <T>colHi) : <T>v);
           continue;
         }
       }
       // The walk in the reference's order (descending, ties by validator), sorted a bucket
       // at a time only as far as the κ crossing.
-      bucketPrepareFrom(blkKey + (<usize>(c * V) << 3), blkIdx + (<usize>(c * V) << 2), m, true, ld<f64>(blkLo, c), top);
+      const m = columnList<T>(col, Sn, false);
+      const top = ld<f64>(blkHi, 0);
+      bucketPrepareFrom(blkKey, blkIdx, m, true, ld<f64>(blkLo, 0), top);
       let end = 0;
       let cum: f64 = 0;
       let value: f64 = top; // when no position qualifies: the largest weight (position 0)
@@ -151,7 +132,7 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       }
       if (!found) {
         for (let i = 0; i < V; i++) {
-          if (ld<T>(Wn, i * N + j) != <T>0) continue;
+          if (ld<T>(col, i) != <T>0) continue;
           cum += <f64>ld<T>(Sn, i);
           if (<T>cum >= kappa) {
             value = 0;
@@ -198,16 +179,16 @@ function stakeSumsExact<T>(Sn: usize): bool {
 }
 
 /**
- * The κ crossing of one column (needs stakeSumsExact): the largest weight g with
- * T(Σ stakes of the weights ≥ g) ≥ κ — the reference's value, whichever of g's ties crosses.
- * One pass sums the stakes per weight range (ranges are monotone in the weight, so ties share
- * one); walking the ranges from the top finds the crossing range; its entries alone are sorted
+ * The κ crossing of the transposed column at col with m non-zero weights (needs
+ * stakeSumsExact; columnRange run on it): the largest weight g with T(Σ stakes of the weights
+ * ≥ g) ≥ κ — the reference's value, whichever of g's ties crosses. The ranges of
+ * columnHistogram walked from the top find the crossing range; its entries alone are sorted
  * and walked. NaN when no non-zero weight crosses; −1 when the range holds too many entries to
  * sort here (the caller then walks in the reference's order).
  */
-function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kappa: T, lo: f64, hi: f64): f64 {
+function crossingByHistogram<T>(col: usize, m: i32, kappa: T): f64 {
   if (m == 0) return NaN;
-  stakeHistogram<T>(keys, idx, m, Sn, lo, hi);
+  columnHistogram<T>(col, m);
   const B = histRanges;
   let acc: f64 = 0;
   let at = -1;
@@ -222,12 +203,11 @@ function crossingByHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, kapp
   }
   if (at < 0) return NaN;
   // The crossing range's entries, sorted descending by insertion.
-  let c = 0;
-  for (let k = 0; k < m; k++) {
-    const key = ld<f64>(keys, k);
-    if (<i32>load<u8>(hBucket + <usize>k) != at) continue;
-    if (c == 64) return -1;
-    qInsert(c++, key, <f64>ld<T>(Sn, load<i32>(idx + (<usize>k << 2))), true);
+  const c = rangeRows(at, blkIdx, 64);
+  if (c < 0) return -1;
+  for (let r = 0; r < c; r++) {
+    const row = load<i32>(blkIdx + (<usize>r << 2));
+    qInsert(r, <f64>ld<T>(col, row), ld<f64>(colStake, row), true);
   }
   // Walk the range's weight groups: the first whose cumulative stake crosses.
   let r = 0;

@@ -107,7 +107,6 @@ let bEntries: i32 = 0;
 export const GATHER_BLOCK = 16;
 export let blkKey: usize = 0;
 export let blkIdx: usize = 0;
-export let blkCount: usize = 0; // i32 per column of the block
 export let blkLo: usize = 0; // f64 per column: smallest entry
 export let blkHi: usize = 0; // f64 per column: largest entry
 // The κ crossing from a stake histogram: per-bucket stakes, and one bucket's entries.
@@ -116,29 +115,18 @@ export let hist: usize = 0;
 export let qKey: usize = 0;
 export let qStake: usize = 0;
 
-/** Ranges of the last stakeHistogram (about a quarter of its entries, 8..HIST_BUCKETS). */
+/** Ranges of the last columnHistogram (about a quarter of its entries, 8..HIST_BUCKETS). */
 export let histRanges: i32 = HIST_BUCKETS;
-export let hBucket: usize = 0; // u8 per entry of the last stakeHistogram: its range
-
-/**
- * Stakes (element type T, at Sn, by validator) of the m entries at keys/idx summed per weight
- * range into hist[0..histRanges), ranges a monotone map of lo..hi onto equal-width intervals
- * (so equal weights share one); each entry's range is kept in hBucket.
- */
-export function stakeHistogram<T>(keys: usize, idx: usize, m: i32, Sn: usize, lo: f64, hi: f64): void {
-  // A few entries per range: the walk over the ranges and the crossing range's sort stay short.
-  const B = min(HIST_BUCKETS, max(8, m >> 2));
-  histRanges = B;
-  const span = hi - lo;
-  const scale = span > 0 ? <f64>B / span : 0;
-  memory.fill(hist, 0, <usize>B << 3);
-  for (let k = 0; k < m; k++) {
-    const b = min(B - 1, <i32>((load<f64>(keys + (<usize>k << 3)) - lo) * scale));
-    store<u8>(hBucket + <usize>k, <u8>b);
-    const at = hist + (<usize>b << 3);
-    store<f64>(at, load<f64>(at) + <f64>load<T>(Sn + (<usize>load<i32>(idx + (<usize>k << 2)) << alignof<T>())));
-  }
+export function setHistRanges(b: i32): void {
+  histRanges = b;
 }
+// Transposed consensus blocks (crossing.ts): GATHER_BLOCK columns of colStride rows (V rounded
+// up to 16; the padding rows stay zero), each row's weight range (u8), and the stakes by row in f64
+// (the padding rows' zero).
+export let colStride: i32 = 0;
+export let colT: usize = 0;
+export let colBkt: usize = 0;
+export let colStake: usize = 0;
 
 /** Insert (key, stake) into the first `count` entries of qKey/qStake, kept sorted by key
  *  (descending when `desc`), after the entries with an equal key. */
@@ -218,13 +206,15 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   bBucket = allocZeroed(<usize>v << 2);
   blkKey = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
   blkIdx = allocRaw(<usize>(v * GATHER_BLOCK) << 2);
-  blkCount = allocZeroed(GATHER_BLOCK << 2);
   blkLo = allocZeroed(GATHER_BLOCK << 3);
   blkHi = allocZeroed(GATHER_BLOCK << 3);
-  hist = allocZeroed(HIST_BUCKETS << 3);
+  hist = allocZeroed((HIST_BUCKETS + 1) << 3);
+  colStride = (v + 15) & ~15;
+  colT = allocZeroed(<usize>(colStride * GATHER_BLOCK) << 3);
+  colBkt = allocZeroed(<usize>colStride);
+  colStake = allocZeroed(<usize>colStride << 3);
   qKey = allocRaw(<usize>v << 3);
   qStake = allocRaw(<usize>v << 3);
-  hBucket = allocRaw(<usize>v);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);

@@ -1,0 +1,211 @@
+// Consensus columns from a transposed block: a block of GATHER_BLOCK columns is copied
+// column-major (stride colStride, the padding rows zero), then each column's stake is summed
+// per weight range in one branch-free pass over all its rows — the column's entries at index i
+// belong to validator i, so stakes are read in place, no list of indices is built. The walks
+// over the ranges (which differ between the peer's and the chain's semantics) are in peer.ts
+// and chain.ts; a column they cannot decide there is listed (columnList) for the ordered walk.
+
+import { ld, st } from "./mem";
+import { blkHi, blkKey, blkIdx, blkLo, colBkt, colStake, colStride, hist, HIST_BUCKETS, setHistRanges, V, N } from "./state";
+
+/** The stake slot of zero weights in hist (after the HIST_BUCKETS ranges). */
+export const ZERO_SLOT = HIST_BUCKETS;
+
+/** Columns j0 .. j0+width of the V×N row-major matrix src into dst, column c at c·colStride. */
+export function transposeBlock<T>(src: usize, j0: i32, width: i32, dst: usize): void {
+  const cs = colStride;
+  let i = 0;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    // 4×4 tiles: four row segments in, four column segments out.
+    for (; i + 4 <= V; i += 4) {
+      const r0 = src + (<usize>(i * N + j0) << 2), step = <usize>N << 2;
+      let c = 0;
+      for (; c + 4 <= width; c += 4) {
+        const o = <usize>c << 2;
+        const a = v128.load(r0 + o), b = v128.load(r0 + step + o);
+        const e = v128.load(r0 + 2 * step + o), f = v128.load(r0 + 3 * step + o);
+        const ab0 = v128.shuffle<u32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<u32>(a, b, 2, 6, 3, 7);
+        const ef0 = v128.shuffle<u32>(e, f, 0, 4, 1, 5), ef1 = v128.shuffle<u32>(e, f, 2, 6, 3, 7);
+        const d = dst + (<usize>(c * cs + i) << 2), cb = <usize>cs << 2;
+        v128.store(d, v128.shuffle<u32>(ab0, ef0, 0, 1, 4, 5));
+        v128.store(d + cb, v128.shuffle<u32>(ab0, ef0, 2, 3, 6, 7));
+        v128.store(d + 2 * cb, v128.shuffle<u32>(ab1, ef1, 0, 1, 4, 5));
+        v128.store(d + 3 * cb, v128.shuffle<u32>(ab1, ef1, 2, 3, 6, 7));
+      }
+      for (; c < width; c++) {
+        for (let r = 0; r < 4; r++) st<T>(dst, c * cs + i + r, ld<T>(src, (i + r) * N + j0 + c));
+      }
+    }
+  } else if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+    // 2×2 tiles.
+    for (; i + 2 <= V; i += 2) {
+      const r0 = src + (<usize>(i * N + j0) << 3), r1 = r0 + (<usize>N << 3);
+      let c = 0;
+      for (; c + 2 <= width; c += 2) {
+        const o = <usize>c << 3;
+        const a = v128.load(r0 + o), b = v128.load(r1 + o);
+        const d = dst + (<usize>(c * cs + i) << 3);
+        v128.store(d, v128.shuffle<u64>(a, b, 0, 2));
+        v128.store(d + (<usize>cs << 3), v128.shuffle<u64>(a, b, 1, 3));
+      }
+      for (; c < width; c++) {
+        st<T>(dst, c * cs + i, ld<T>(src, i * N + j0 + c));
+        st<T>(dst, c * cs + i + 1, ld<T>(src, (i + 1) * N + j0 + c));
+      }
+    }
+  }
+  for (; i < V; i++) {
+    for (let c = 0; c < width; c++) st<T>(dst, c * cs + i, ld<T>(src, i * N + j0 + c));
+  }
+}
+
+/** The column's non-zero weights: their count, and (colLo, colHi) their smallest and largest. */
+export let colLo: f64 = 0;
+export let colHi: f64 = 0;
+
+export function columnRange<T>(col: usize): i32 {
+  const n = colStride;
+  let k = 0;
+  let lo: f64 = Infinity, hi: f64 = 0;
+  let m = 0;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    let mx = f32x4.splat(0), mn = f32x4.splat(Infinity), cnt = i32x4.splat(0);
+    const zero = f32x4.splat(0), inf = f32x4.splat(Infinity);
+    for (; k + 4 <= n; k += 4) {
+      const w = v128.load(col + (<usize>k << 2));
+      const nz = f32x4.ne(w, zero);
+      mx = f32x4.pmax(mx, w);
+      mn = f32x4.pmin(mn, v128.bitselect(w, inf, nz));
+      cnt = i32x4.sub(cnt, nz);
+    }
+    hi = <f64>max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
+    lo = <f64>min(min(f32x4.extract_lane(mn, 0), f32x4.extract_lane(mn, 1)), min(f32x4.extract_lane(mn, 2), f32x4.extract_lane(mn, 3)));
+    m = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3);
+  } else if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+    let mx = f64x2.splat(0), mn = f64x2.splat(Infinity), cnt = i64x2.splat(0);
+    const zero = f64x2.splat(0), inf = f64x2.splat(Infinity);
+    for (; k + 2 <= n; k += 2) {
+      const w = v128.load(col + (<usize>k << 3));
+      const nz = f64x2.ne(w, zero);
+      mx = f64x2.pmax(mx, w);
+      mn = f64x2.pmin(mn, v128.bitselect(w, inf, nz));
+      cnt = i64x2.sub(cnt, nz);
+    }
+    hi = max(f64x2.extract_lane(mx, 0), f64x2.extract_lane(mx, 1));
+    lo = min(f64x2.extract_lane(mn, 0), f64x2.extract_lane(mn, 1));
+    m = <i32>(i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1));
+  }
+  for (; k < n; k++) {
+    const w = <f64>ld<T>(col, k);
+    if (w != 0) {
+      m++;
+      lo = min(lo, w);
+      hi = max(hi, w);
+    }
+  }
+  colLo = lo;
+  colHi = hi;
+  return m;
+}
+
+/**
+ * The column's stake (colStake, by row) summed per weight range into hist[0..histRanges), the
+ * zero weights' into hist[ZERO_SLOT] (in row order, as a sequential sum); each row's range in
+ * colBkt (u8). Ranges: a monotone map of colLo..colHi onto equal-width intervals, in T arithmetic,
+ * so equal weights share one; about four non-zero entries per range (8..HIST_BUCKETS).
+ */
+export function columnHistogram<T>(col: usize, m: i32): void {
+  const n = colStride;
+  const B = min(HIST_BUCKETS, max(8, m >> 2));
+  setHistRanges(B);
+  const span = colHi - colLo;
+  // Finite (the largest T at most): (w − lo)·scale is then never NaN.
+  const scale = <T>min(span > 0 ? <f64>B / span : 0, sizeof<T>() == 4 ? <f64>f32.MAX_VALUE : f64.MAX_VALUE);
+  const lo = <T>colLo, top = <T>(B - 1);
+  memory.fill(hist, 0, <usize>B << 3);
+  st<f64>(hist, ZERO_SLOT, 0);
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Sixteen rows at a time (colStride is a multiple of 16), ranges narrowed to bytes.
+    for (; k + 16 <= n; k += 16) {
+      const a = i16x8.narrow_i32x4_s(bucket4<T>(col, k, lo, scale, top), bucket4<T>(col, k + 4, lo, scale, top));
+      const b = i16x8.narrow_i32x4_s(bucket4<T>(col, k + 8, lo, scale, top), bucket4<T>(col, k + 12, lo, scale, top));
+      v128.store(colBkt + <usize>k, i8x16.narrow_i16x8_u(a, b));
+    }
+  }
+  for (; k < n; k++) {
+    const w = ld<T>(col, k);
+    store<u8>(colBkt + <usize>k, w == <T>0 ? ZERO_SLOT : <u8>(<i32>min<T>((w - lo) * scale, top)));
+  }
+  for (k = 0; k < n; k++) {
+    const at = hist + (<usize>load<u8>(colBkt + <usize>k) << 3);
+    store<f64>(at, load<f64>(at) + ld<f64>(colStake, k));
+  }
+}
+
+/** Ranges of rows k..k+3 (as columnHistogram, zero weights in ZERO_SLOT). */
+// @ts-ignore: decorator
+@inline function bucket4<T>(col: usize, k: i32, lo: T, scale: T, top: T): v128 {
+  if (sizeof<T>() == 4) {
+    const w = v128.load(col + (<usize>k << 2));
+    const b = i32x4.trunc_sat_f32x4_s(f32x4.pmin(f32x4.mul(f32x4.sub(w, f32x4.splat(<f32>lo)), f32x4.splat(<f32>scale)), f32x4.splat(<f32>top)));
+    return v128.bitselect(i32x4.splat(ZERO_SLOT), b, f32x4.eq(w, f32x4.splat(0)));
+  }
+  const p = col + (<usize>k << 3);
+  const w0 = v128.load(p), w1 = v128.load(p + 16);
+  const lo2 = f64x2.splat(<f64>lo), sc2 = f64x2.splat(<f64>scale), top2 = f64x2.splat(<f64>top), zero = f64x2.splat(0);
+  const b0 = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.mul(f64x2.sub(w0, lo2), sc2), top2));
+  const b1 = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.mul(f64x2.sub(w1, lo2), sc2), top2));
+  const z = v128.shuffle<u32>(f64x2.eq(w0, zero), f64x2.eq(w1, zero), 0, 2, 4, 6);
+  return v128.bitselect(i32x4.splat(ZERO_SLOT), v128.shuffle<u32>(b0, b1, 0, 1, 4, 5), z);
+}
+
+/** Rows of the column whose range is `at`, in row order, into rows (i32); their count, or −1
+ *  past `cap` of them. */
+export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
+  const n = colStride;
+  let c = 0;
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const a16 = i8x16.splat(<i8>at);
+    for (; k + 16 <= n; k += 16) {
+      let mask = i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16));
+      while (mask != 0) {
+        if (c == cap) return -1;
+        store<i32>(rows + (<usize>c << 2), k + ctz(mask));
+        c++;
+        mask &= mask - 1;
+      }
+    }
+  }
+  for (; k < n; k++) {
+    if (<i32>load<u8>(colBkt + <usize>k) != at) continue;
+    if (c == cap) return -1;
+    store<i32>(rows + (<usize>c << 2), k);
+    c++;
+  }
+  return c;
+}
+
+/**
+ * The column's non-zero weights with stake `include` (rows i < V in order) as a list at
+ * blkKey/blkIdx, slot 0, with their smallest and largest in blkLo/blkHi slot 0: the input of the
+ * ordered walk. Returns the count.
+ */
+export function columnList<T>(col: usize, stakes: usize, positiveOnly: bool): i32 {
+  let m = 0;
+  let lo: f64 = Infinity, hi: f64 = positiveOnly ? -Infinity : 0;
+  for (let i = 0; i < V; i++) {
+    if (positiveOnly && !(ld<T>(stakes, i) > <T>0)) continue;
+    const w = <f64>ld<T>(col, i);
+    if (w == 0) continue;
+    st<f64>(blkKey, m, w);
+    store<i32>(blkIdx + (<usize>m << 2), i);
+    m++;
+    lo = min(lo, w);
+    hi = max(hi, w);
+  }
+  st<f64>(blkLo, 0, lo);
+  st<f64>(blkHi, 0, hi);
+  return m;
+}
