@@ -34,6 +34,9 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  * - bonds: the state carried to the next epoch — Yuma 1/2/2B column-normalised bonds (the
  *   peer's Yuma 2/2B EMA is not renormalised), Yuma 2C capacity bonds (chain-like in units of
  *   stake share, peer-compatible in units of the peer's 2^64 capacity), Yuma 3 bonds in [0, 1].
+ *   Its V rows are built the first time `bonds` is read (an own enumerable property, then a
+ *   plain one): callers that read only consensus, incentive and dividends pay nothing for them,
+ *   and JSON.stringify, spreads and deep equality see plain arrays.
  * - dividendsPer1000Tao: validatorEmissionRatio·Dn·totalEpochEmission / (s·totalSubnetStake/1000),
  *   0 when that stake ≤ 1e-6, with s the normalised stake (chain-like) or the stake as given
  *   (peer-compatible, as yuma-simulation's `_compute_dividend_for_validator` uses the case's

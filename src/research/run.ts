@@ -121,15 +121,17 @@ function runFlatWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Fe
 }
 
 /**
- * The flat run and flatToOutput in one: each epoch's output arrays are read straight from
- * linear memory (no flat copy of every epoch's bonds), and the dividends per 1000 TAO are
- * checked as checkFiniteResults does.
+ * The flat run and flatToOutput in one: consensus, incentive and dividends read straight from
+ * linear memory into each epoch's arrays, the bonds copied once into one buffer for all epochs
+ * (rows built when first read, see lazyBonds), and the dividends per 1000 TAO checked as
+ * checkFiniteResults does.
  */
 function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Feed, prefix: string): ResearchOutput {
   const V = shape.validators, N = shape.servers;
   const epochs: ResearchEpochOutput[] = [];
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
+  const bonds = new Float64Array(E * V * N);
   const v = startRun(wasm, shape);
   // The first overflow is reported after every epoch was fed: a streamed input's own errors
   // (in any epoch) come first, as when the whole input is checked before the run.
@@ -138,18 +140,44 @@ function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: 
     feed(e, v);
     wasm.step();
     if (!overflow) for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) { overflow = [e, i]; break; }
-    const bonds: number[][] = [];
-    for (let i = 0; i < V; i++) bonds.push(toArray(v.b, i * N, N));
-    epochs.push({
-      consensus: toArray(v.c, 0, N),
-      incentive: toArray(v.inc, 0, N),
-      bonds,
-      dividends: toArray(v.d, 0, V),
-      dividendsPer1000Tao: toArray(v.q, 0, V),
-    });
+    bonds.set(v.b, e * V * N);
+    epochs.push(epochOutput(
+      toArray(v.c, 0, N), toArray(v.inc, 0, N), bonds.subarray(e * V * N, (e + 1) * V * N), V, N,
+      toArray(v.d, 0, V), toArray(v.q, 0, V),
+    ));
   }
   if (overflow) per1000Overflow(prefix, overflow[0], overflow[1]);
   return { epochs };
+}
+
+/**
+ * One epoch's output object. `bonds` (V rows of N) is an own enumerable property whose rows
+ * are built from `flat` the first time it is read (then it is a plain data property): a run
+ * whose caller reads only consensus, incentive and dividends — a sweep — builds no V×N arrays,
+ * while JSON.stringify, spreads, structuredClone and deep equality see the same object as
+ * before. Assigning `bonds` replaces it like any property.
+ */
+function epochOutput(
+  consensus: number[], incentive: number[], flat: Float64Array, V: number, N: number,
+  dividends: number[], dividendsPer1000Tao: number[],
+): ResearchEpochOutput {
+  const out = { consensus, incentive, bonds: null as unknown as number[][], dividends, dividendsPer1000Tao };
+  const settle = (o: ResearchEpochOutput, value: number[][]) =>
+    Object.defineProperty(o, "bonds", { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(out, "bonds", {
+    enumerable: true,
+    configurable: true,
+    get(this: ResearchEpochOutput) {
+      const rows: number[][] = [];
+      for (let i = 0; i < V; i++) rows.push(toArray(flat, i * N, N));
+      settle(this, rows);
+      return rows;
+    },
+    set(this: ResearchEpochOutput, value: number[][]) {
+      settle(this, value);
+    },
+  });
+  return out;
 }
 
 export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
@@ -190,20 +218,16 @@ export function checkFiniteResults(r: FlatResearchResult, prefix = ""): void {
   }
 }
 
-/** Flat results → the output shape of the file format. */
+/** Flat results → the output shape of the file format (bonds rows built when first read). */
 export function flatToOutput(r: FlatResearchResult): ResearchOutput {
   const { validators: V, servers: N } = r;
   const epochs: ResearchEpochOutput[] = [];
   for (let e = 0; e < r.epochs; e++) {
-    const bonds: number[][] = [];
-    for (let i = 0; i < V; i++) bonds.push(toArray(r.bonds, (e * V + i) * N, N));
-    epochs.push({
-      consensus: toArray(r.consensus, e * N, N),
-      incentive: toArray(r.incentive, e * N, N),
-      bonds,
-      dividends: toArray(r.dividends, e * V, V),
-      dividendsPer1000Tao: toArray(r.dividendsPer1000Tao, e * V, V),
-    });
+    epochs.push(epochOutput(
+      toArray(r.consensus, e * N, N), toArray(r.incentive, e * N, N),
+      r.bonds.subarray(e * V * N, (e + 1) * V * N), V, N,
+      toArray(r.dividends, e * V, V), toArray(r.dividendsPer1000Tao, e * V, V),
+    ));
   }
   return { epochs };
 }
