@@ -1,9 +1,10 @@
 // Research module: float epoch kernels for the Yuma variants, run epoch by epoch.
 //
 //   init(V, N, version, flags, simdBytes) → pointer table (see state.ts); JS writes the
-//   parameter block once, then per epoch writes W (f64 V×N, row-major), S (f64 V) and the
-//   bond-reset mask (u8 N: 1 = reset that server's bonds), calls step(), and reads
-//   consensus, incentive, bonds, dividends and dividends per 1000 TAO.
+//   parameter block once, then per epoch writes W (V×N, row-major, in the kernel's element
+//   type: f32 for the float32 peer), S (f64 V) and the bond-reset mask (u8 N: 1 = reset that
+//   server's bonds), calls step(), and reads consensus, incentive, dividends and dividends per
+//   1000 TAO (f64) and the carried bonds (V×N, the kernel's element type).
 
 import { chainSelectionColumns, chainStep } from "./chain";
 import { peerStep, selectionColumns } from "./peer";

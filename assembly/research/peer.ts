@@ -17,7 +17,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
-  mWb, mWc, mWn, mX, N, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  mWb, mWc, mWn, mX, N, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -357,11 +357,11 @@ export function peerStep<T>(): void {
   // Inputs, rounded to T (torch.tensor of Python floats).
   // W = (W.T / (W.sum(dim=1) + 1e-6)).T ; S = S / S.sum()
   if (fast) {
-    // Row by row (the rounded row stays in cache): round, sum, normalise.
+    // Row by row (JS wrote the weights rounded to T): sum, normalise.
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      for (let j = 0; j < N; j++) st<T>(vTmp, j, <T>ld<f64>(inW, row + j));
-      const sum = innerSum<T>(vTmp, N);
+      const src = inW + (<usize>row << alignof<T>());
+      const sum = innerSum<T>(src, N);
       st<T>(vRow, i, sum);
       const den = sum + eps;
       let j = 0;
@@ -369,12 +369,12 @@ export function peerStep<T>(): void {
         // Four lanes at a time: the same IEEE division per element.
         const d = f32x4.splat(<f32>den);
         const to = mWn + (<usize>row << 2);
-        for (; j + 4 <= N; j += 4) v128.store(to + (<usize>j << 2), f32x4.div(v128.load(vTmp + (<usize>j << 2)), d));
+        for (; j + 4 <= N; j += 4) v128.store(to + (<usize>j << 2), f32x4.div(v128.load(src + (<usize>j << 2)), d));
       }
-      for (; j < N; j++) st<T>(mWn, row + j, ld<T>(vTmp, j) / den);
+      for (; j < N; j++) st<T>(mWn, row + j, ld<T>(inW, row + j) / den);
     }
   } else {
-    for (let k = 0; k < VN; k++) st<T>(mW, k, <T>ld<f64>(inW, k));
+    for (let k = 0; k < VN; k++) st<T>(mW, k, ld<T>(inW, k));
     rowSums<T>(mW, V, N, vRow);
     for (let i = 0; i < V; i++) {
       const den = ld<T>(vRow, i) + eps;
@@ -427,12 +427,23 @@ export function peerStep<T>(): void {
       }
     }
   } else if (fast) {
+    // The clipped weights are kept only for Yuma 1's weights for bonds.
+    const keepClipped = version == YUMA1;
     for (let i = 0; i < V; i++) {
       const s = ld<T>(vSn, i);
       const row = i * N;
-      for (let j = 0; j < N; j++) {
+      let j0 = 0;
+      if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && !keepClipped) {
+        const s4 = f32x4.splat(<f32>s);
+        const wp = Wsrc + (<usize>row << 2), xp = mX + (<usize>row << 2);
+        for (; j0 + 4 <= N; j0 += 4) {
+          const o = <usize>j0 << 2;
+          v128.store(xp + o, f32x4.mul(s4, f32x4.pmin(v128.load(vC + o), v128.load(wp + o))));
+        }
+      }
+      for (let j = j0; j < N; j++) {
         const c = tmin<T>(ld<T>(Wsrc, row + j), ld<T>(vC, j));
-        st<T>(mWc, row + j, c);
+        if (keepClipped) st<T>(mWc, row + j, c);
         st<T>(mX, row + j, s * c);
       }
     }
@@ -477,7 +488,7 @@ export function peerStep<T>(): void {
     bondsTimesIncentive<T>(stB, vD);
   } else if (fuseY2 && !liquid) {
     // instantBonds (numerators already in mB), the EMA, the carried bonds, their product
-    // with the incentive (row sums) and the widened output, row by row.
+    // with the incentive (row sums), row by row.
     colSums<T>(mB, V, N, vCol);
     const first = epochsDone == 0;
     const alpha = 1 - bma;
@@ -501,9 +512,6 @@ export function peerStep<T>(): void {
           const v = first ? q : f32x4.add(f32x4.mul(a4, q), f32x4.mul(b4, v128.load(sb + o)));
           v128.store(sb + o, v);
           v128.store(vTmp + o, f32x4.mul(v, v128.load(vI + o)));
-          const ob = outB + (<usize>(row + j0) << 3);
-          v128.store(ob, f64x2.promote_low_f32x4(v));
-          v128.store(ob + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
         }
       }
       for (let j = j0; j < N; j++) {
@@ -511,7 +519,6 @@ export function peerStep<T>(): void {
         const v = first ? inst : a * inst + b * ld<T>(stB, row + j);
         st<T>(stB, row + j, v);
         st<T>(vTmp, j, v * ld<T>(vI, j));
-        st<f64>(outB, row + j, <f64>v);
       }
       st<T>(vD, i, innerSum<T>(vTmp, N));
     }
@@ -559,7 +566,7 @@ export function peerStep<T>(): void {
     bondsTimesIncentive<T>(mA, vD);
   } else if (fuseY3) {
     // Yuma 3 fused: the bond update in place (liquid alpha per entry, as liquidAlpha), then
-    // column normalisation, the product with the incentive (row sums) and the widened output.
+    // column normalisation and the product with the incentive (row sums).
     const zero = <T>0, one = <T>1;
     if (liquid) {
       for (let j = 0; j < N; j++) {
@@ -637,15 +644,11 @@ export function peerStep<T>(): void {
           const o = <usize>j0 << 2;
           const v = v128.load(sb + o);
           v128.store(vTmp + o, f32x4.mul(f32x4.div(v, v128.load(vCol + o)), v128.load(vI + o)));
-          const ob = outB + (<usize>(row + j0) << 3);
-          v128.store(ob, f64x2.promote_low_f32x4(v));
-          v128.store(ob + 16, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
         }
       }
       for (let j = j0; j < N; j++) {
         const v = ld<T>(stB, row + j);
         st<T>(vTmp, j, (v / ld<T>(vCol, j)) * ld<T>(vI, j));
-        st<f64>(outB, row + j, <f64>v);
       }
       const r = innerSum<T>(vTmp, N);
       st<T>(vRow, i, r);
@@ -698,6 +701,5 @@ export function peerStep<T>(): void {
 
   widen<T>(vC, outC, N);
   widen<T>(vI, outI, N);
-  if (!(fuseY3 || (fuseY2 && !liquid))) widen<T>(stB, outB, VN);
   memory.copy(stC, vC, <usize>N * sizeof<T>());
 }

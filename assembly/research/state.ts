@@ -162,14 +162,14 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   const es: usize = peer && (fl & FLAG_F64) == 0 ? 4 : 8; // the kernel's element size
   const table = allocZeroed(TABLE_SLOTS << 2);
   params = allocZeroed(PARAM_SLOTS << 3);
-  inW = scratch(8); // written by JS every epoch
+  inW = scratch(es); // written by JS every epoch, in the kernel's element type
   inS = allocZeroed(<usize>v << 3);
   inR = allocZeroed(<usize>n);
   outC = allocZeroed(<usize>n << 3);
   outI = allocZeroed(<usize>n << 3);
   stB = allocZeroed(<usize>v * <usize>n * es); // zero before the first epoch
-  // Chain-like (f64) bonds are read by JS in place; the peer's are widened into outB.
-  outB = peer ? scratch(8) : stB;
+  // The carried bonds are read by JS in place (f32 for the float32 peer).
+  outB = stB;
   outD = allocZeroed(<usize>v << 3);
   outP = allocZeroed(<usize>v << 3);
   stC = allocZeroed(<usize>n << 3);

@@ -41,10 +41,12 @@ export function flatOnBuffer(V: number, N: number, E: number, buffer?: ArrayBuff
   };
 }
 
-/** Views on one run's buffers in linear memory (valid until the next init). */
+/** Views on one run's buffers in linear memory (valid until the next init). The weights in
+ *  and the carried bonds out are in the kernels' element type: float32 for the float32 peer
+ *  (JS rounds on store as the peer's tensor does; widening back is exact). */
 interface RunViews {
-  w: Float64Array; s: Float64Array; r: Uint8Array;
-  c: Float64Array; inc: Float64Array; b: Float64Array; d: Float64Array; q: Float64Array;
+  w: Float64Array | Float32Array; s: Float64Array; r: Uint8Array;
+  c: Float64Array; inc: Float64Array; b: Float64Array | Float32Array; d: Float64Array; q: Float64Array;
 }
 
 /** What a run is set up from: an encoded input, or a checked header (streamed epochs). */
@@ -66,13 +68,14 @@ function startRun(wasm: ResearchExports, enc: RunShape): RunViews {
   const slot = (k: number) => new Uint32Array(buf, table, TABLE_SLOTS)[k]!;
   const params = new Float64Array(buf, slot(TABLE.params), 16);
   for (const [name, at] of Object.entries(PARAM_SLOT)) params[at] = p[name as keyof typeof PARAM_SLOT];
+  const Elem = enc.peerCompat && enc.peerFloat === "float32" ? Float32Array : Float64Array;
   return {
-    w: new Float64Array(buf, slot(TABLE.W), V * N),
+    w: new Elem(buf, slot(TABLE.W), V * N),
     s: new Float64Array(buf, slot(TABLE.S), V),
     r: new Uint8Array(buf, slot(TABLE.resets), N), // zero after init
     c: new Float64Array(buf, slot(TABLE.consensus), N),
     inc: new Float64Array(buf, slot(TABLE.incentive), N),
-    b: new Float64Array(buf, slot(TABLE.bonds), V * N),
+    b: new Elem(buf, slot(TABLE.bonds), V * N),
     d: new Float64Array(buf, slot(TABLE.dividends), V),
     q: new Float64Array(buf, slot(TABLE.per1000), V),
   };

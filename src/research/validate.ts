@@ -237,12 +237,13 @@ export function researchHeader(input: unknown, options: ResearchOptions = {}, pr
 }
 
 /**
- * Check epoch e of a checked input and write it: W row-major at W[wAt..], the stakes at
+ * Check epoch e of a checked input and write it: W row-major at W[wAt..] (float32 for the
+ * float32 peer's kernels: stored rounded, as its tensor holds them), the stakes at
  * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
  * epoch lists some, and must return zeros there). Returns whether it listed any.
  */
 export function encodeEpochInto(
-  h: ResearchHeader, e: number, W: Float64Array, wAt: number, S: Float64Array, sAt: number,
+  h: ResearchHeader, e: number, W: Float64Array | Float32Array, wAt: number, S: Float64Array, sAt: number,
   resets: () => Uint8Array, rAt: number,
 ): boolean {
   const V = h.validators, N = h.servers;
@@ -266,11 +267,11 @@ export function encodeEpochInto(
     const base = wAt + i * N;
     let large = false;
     if (row instanceof Float64Array || row instanceof Float32Array) {
-      // A float row is copied whole, then checked where it landed (this loop reads only
-      // W, and the plain-array loop below only plain arrays: both stay monomorphic).
+      // A float row is copied whole, then checked as given (W may be float32, where a tiny
+      // negative would read as −0).
       W.set(row, base);
       for (let j = 0; j < N; j++) {
-        const x = W[base + j]!;
+        const x = row[j]!;
         if (!(x >= 0 && x <= small)) {
           if (!(x >= 0 && x <= limit)) badValue(`${ef}.W[${i}][${j}]`, x, limit);
           large = true;

@@ -47,6 +47,9 @@ describe("streamed validation = whole-input validation", () => {
     ["a bad weight in a later epoch", base([ok, ok, { W: [[1, -1], [0, 1]], S: [3, 1] }]), "epochs[2].W[0][1]"],
     ["a negative weight in a Float32Array row", base([ok, { W: [Float32Array.of(1, 0.5), Float32Array.of(0, -1)], S: [3, 1] }]), "epochs[1].W[1][1]"],
     ["a weight past float32's maximum in a Float64Array row (peerCompat)", base([{ W: [Float64Array.of(1, 4e38), Float64Array.of(0, 1)], S: [3, 1] }], { peerCompat: true }), "epochs[0].W[0][1]"],
+    // The float32 peer's weights are written rounded to float32: −1e-50 would read as −0 there.
+    ["a tiny negative weight in a Float64Array row (peerCompat, float32 kernels)", base([{ W: [Float64Array.of(1, 0.5), Float64Array.of(-1e-50, 1)], S: [3, 1] }], { peerCompat: true }), "epochs[0].W[1][0]"],
+    ["a tiny negative weight in a plain row (peerCompat)", base([ok, { W: [[1, 0.5], [0, -1e-50]], S: [3, 1] }], { peerCompat: true }), "epochs[1].W[1][1]"],
     ["a NaN stake in epoch 0", base([{ W: [[1, 0], [0, 1]], S: [3, NaN] }, ok]), "epochs[0].S[1]"],
     ["a changed shape in epoch 3", base([ok, ok, ok, { W: [[1, 0, 0], [0, 1, 0]], S: [3, 1] }]), "epochs[3].W[0]"],
     ["a missing epoch object", base([ok, null]), "epochs[1]"],
