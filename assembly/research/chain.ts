@@ -15,8 +15,8 @@
 //     entries from every validator's bond row before the next epoch reads bonds, so the column
 //     is zeroed at the start of the epoch, before the bond update, in every version (Yuma 1
 //     does not read old bonds, so nothing changes there).
-// Plain float64 arithmetic, sequential sums, and x/0 → 0 wherever the chain's safe division
-// would give 0.
+// Plain float64 arithmetic, row sums in four interleaved partial sums (sum4), and x/0 → 0
+// wherever the chain's safe division would give 0.
 
 import { ld, st } from "./mem";
 import {
@@ -34,7 +34,8 @@ import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZE
 }
 
 // Two lanes at a time (the SIMD build): the same IEEE operations per element as the scalar
-// loops, so both builds give the same bits; sums along a row stay sequential (lane 0, then 1).
+// loops, so both builds give the same bits. Sums along a row are in four interleaved partial
+// sums (sum4), in both builds: no carried dependency through one accumulator.
 
 /** safeDiv per lane. */
 // @ts-ignore: decorator
@@ -42,21 +43,52 @@ import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZE
   return v128.bitselect(f64x2.splat(0), f64x2.div(a, b), f64x2.eq(b, f64x2.splat(0)));
 }
 
-/** acc + lane 0 + lane 1, in that order. */
+/**
+ * Σ x[k] for k < n, the order every row sum of these kernels uses: partial sums s_r of the
+ * x[k] with k ≡ r (mod 4) below n rounded down to 4 (each sequential), then
+ * (s_0 + s_2) + (s_1 + s_3), then the last n mod 4 entries in order. (The SIMD build's two
+ * accumulators hold (s_0, s_1) and (s_2, s_3).)
+ */
+function sum4(x: usize, n: i32): f64 {
+  const n4 = n & ~3;
+  let t: f64;
+  if (ASC_FEATURE_SIMD) {
+    let a = f64x2.splat(0), b = f64x2.splat(0);
+    for (let k = 0; k < n4; k += 4) {
+      const p = x + (<usize>k << 3);
+      a = f64x2.add(a, v128.load(p));
+      b = f64x2.add(b, v128.load(p + 16));
+    }
+    t = lanes4(a, b);
+  } else {
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    for (let k = 0; k < n4; k += 4) {
+      s0 += ld<f64>(x, k);
+      s1 += ld<f64>(x, k + 1);
+      s2 += ld<f64>(x, k + 2);
+      s3 += ld<f64>(x, k + 3);
+    }
+    t = (s0 + s2) + (s1 + s3);
+  }
+  for (let k = n4; k < n; k++) t += ld<f64>(x, k);
+  return t;
+}
+
+/** (s_0 + s_2) + (s_1 + s_3) of the accumulators (s_0, s_1), (s_2, s_3). */
 // @ts-ignore: decorator
-@inline function addLanes(acc: f64, v: v128): f64 {
-  return acc + f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+@inline function lanes4(a: v128, b: v128): f64 {
+  const c = f64x2.add(a, b);
+  return f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
 }
 
 /**
  * x / Σx for `count` non-negative finite values at src, into dst (0s if the sum is 0). If
  * the sum overflows to Infinity (values near f64's maximum), the values are divided by their
  * maximum first, so the sum is at most `count` and the result that of the scaled-down input;
- * otherwise (every ordinary input) the plain sequential sum, as before.
+ * otherwise (every ordinary input) the sum (sum4) of the values.
  */
 function normaliseInto(src: usize, dst: usize, count: i32): void {
-  let total: f64 = 0;
-  for (let k = 0; k < count; k++) total += ld<f64>(src, k);
+  let total = sum4(src, count);
   if (isFinite(total)) {
     let k0 = 0;
     if (ASC_FEATURE_SIMD) {
@@ -296,7 +328,7 @@ export function chainStep(): void {
       for (; j0 + 2 <= N; j0 += 2) {
         const o = <usize>j0 << 3;
         const w = v128.load(wp + o);
-        const c = f64x2.min(w, v128.load(vC + o));
+        const c = f64x2.pmin(v128.load(vC + o), w); // min(w, C): no NaN or −0 here
         v128.store(vR + o, f64x2.add(v128.load(vR + o), f64x2.mul(s2, c)));
         const wb = f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w)));
         if (fuseY2) {
@@ -371,7 +403,6 @@ export function chainStep(): void {
     }
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      let d: f64 = 0;
       let j0 = 0;
       if (ASC_FEATURE_SIMD) {
         const at = <usize>row << 3;
@@ -379,15 +410,15 @@ export function chainStep(): void {
           const o = <usize>j0 << 3;
           const b = safeDiv2(v128.load(mB + at + o), v128.load(colV + o));
           v128.store(stB + at + o, b);
-          d = addLanes(d, f64x2.mul(b, v128.load(vI + o)));
+          v128.store(vTmp + o, f64x2.mul(b, v128.load(vI + o)));
         }
       }
       for (let j = j0; j < N; j++) {
         const b = safeDiv(ld<f64>(mB, row + j), ld<f64>(colV, j));
         st<f64>(stB, row + j, b);
-        d += b * ld<f64>(vI, j);
+        st<f64>(vTmp, j, b * ld<f64>(vI, j));
       }
-      st<f64>(vD, i, d);
+      st<f64>(vD, i, sum4(vTmp, N));
     }
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
@@ -409,20 +440,21 @@ export function chainStep(): void {
         const row = i * N;
         let j0 = 0;
         if (ASC_FEATURE_SIMD) {
-          // alphaAt and the update two lanes at a time, exp lane by lane (the same scalar exp).
+          // alphaAt and the update two lanes at a time, exp lane by lane (the same scalar exp);
+          // min/max as pseudo-min/max (pmin/pmax: the same values, no NaN or −0 reaches here).
           const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
           const low2 = f64x2.splat(low), high2 = f64x2.splat(high), span2 = f64x2.splat(high - low), negSteep2 = f64x2.splat(-steep);
           const at = <usize>row << 3;
           for (; j0 + 2 <= N; j0 += 2) {
             const o = <usize>j0 << 3;
             const wb = v128.load(mWb + at + o), old = v128.load(stB + at + o), c = v128.load(vCl + o);
-            const dw = f64x2.min(f64x2.max(f64x2.sub(wb, c), zero2), one2);
-            const db = f64x2.min(f64x2.max(f64x2.sub(old, wb), zero2), one2);
+            const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, c)), one2);
+            const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
             const x = f64x2.mul(negSteep2, f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
             const e = f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
             const sig = f64x2.div(one2, f64x2.add(one2, e));
-            const a = f64x2.max(f64x2.min(f64x2.add(low2, f64x2.mul(sig, span2)), high2), low2);
-            const v = f64x2.min(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.max(f64x2.mul(a, wb), zero2)), one2);
+            const a = f64x2.pmax(f64x2.pmin(f64x2.add(low2, f64x2.mul(sig, span2)), high2), low2);
+            const v = f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
             v128.store(stB + at + o, v);
             v128.store(colB + o, f64x2.add(v128.load(colB + o), v));
           }
@@ -459,17 +491,16 @@ export function chainStep(): void {
     }
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      let d: f64 = 0;
       let j0 = 0;
       if (ASC_FEATURE_SIMD) {
         const at = <usize>row << 3;
         for (; j0 + 2 <= N; j0 += 2) {
           const o = <usize>j0 << 3;
-          d = addLanes(d, f64x2.mul(safeDiv2(v128.load(stB + at + o), v128.load(colB + o)), v128.load(vI + o)));
+          v128.store(vTmp + o, f64x2.mul(safeDiv2(v128.load(stB + at + o), v128.load(colB + o)), v128.load(vI + o)));
         }
       }
-      for (let j = j0; j < N; j++) d += safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j);
-      st<f64>(vD, i, ld<f64>(vSn, i) * d);
+      for (let j = j0; j < N; j++) st<f64>(vTmp, j, safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j));
+      st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
     }
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
     // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
@@ -486,9 +517,8 @@ export function chainStep(): void {
       colNormalise(mB, stB);
     }
     for (let i = 0; i < V; i++) {
-      let d: f64 = 0;
-      for (let j = 0; j < N; j++) d += ld<f64>(stB, i * N + j) * ld<f64>(vI, j);
-      st<f64>(vD, i, d);
+      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(stB, i * N + j) * ld<f64>(vI, j));
+      st<f64>(vD, i, sum4(vTmp, N));
     }
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (version == YUMA2C) {
@@ -505,9 +535,8 @@ export function chainStep(): void {
     }
     colNormalise(stB, mB);
     for (let i = 0; i < V; i++) {
-      let d: f64 = 0;
-      for (let j = 0; j < N; j++) d += ld<f64>(mB, i * N + j) * ld<f64>(vI, j);
-      st<f64>(vD, i, d);
+      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(mB, i * N + j) * ld<f64>(vI, j));
+      st<f64>(vD, i, sum4(vTmp, N));
     }
   } else {
     let anyConsensus = false;
@@ -530,9 +559,8 @@ export function chainStep(): void {
     }
     colNormalise(stB, mB);
     for (let i = 0; i < V; i++) {
-      let d: f64 = 0;
-      for (let j = 0; j < N; j++) d += ld<f64>(mB, i * N + j) * ld<f64>(vI, j);
-      st<f64>(vD, i, ld<f64>(vSn, i) * d);
+      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(mB, i * N + j) * ld<f64>(vI, j));
+      st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
     }
   }
 
