@@ -333,7 +333,6 @@ export function chainStep(): void {
         const wb = f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w)));
         if (fuseY2) {
           const x = f64x2.mul(s2, wb);
-          v128.store(mX + at + o, x);
           v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
           v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
         } else {
@@ -348,7 +347,6 @@ export function chainStep(): void {
       const wb = w + bp * (c - w);
       if (fuseY2) {
         const x = s * wb;
-        st<f64>(mX, row + j, x);
         st<f64>(colX, j, ld<f64>(colX, j) + x);
         st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
       } else {
@@ -373,31 +371,39 @@ export function chainStep(): void {
   if (fuseY2) {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
     // per column sum): ΔB's numerators with their column sums and the old bonds' column sums
-    // (in the clipping pass above); the EMA of both normalised, with its column sums; the
+    // (in the clipping pass above; the numerators recomputed, not stored); the EMA of both
+    // normalised, with its column sums; the
     // normalised result and the dividends.
     const colV = vCol2;
     for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
     const keep = 1 - alpha;
     for (let i = 0; i < V; i++) {
       const row = i * N;
+      const s = ld<f64>(vSn, i);
       let j0 = 0;
       if (ASC_FEATURE_SIMD) {
-        const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep);
+        const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep), s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
         const at = <usize>row << 3;
         for (; j0 + 2 <= N; j0 += 2) {
           const o = <usize>j0 << 3;
-          const xn = safeDiv2(v128.load(mX + at + o), v128.load(colX + o));
+          // ΔB's numerator again, as the clipping pass computed it (not stored: one V×N
+          // matrix less written and read).
+          const w = v128.load(Wsrc + at + o);
+          const c = f64x2.pmin(v128.load(vC + o), w);
+          const x = f64x2.mul(s2, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
+          const xn = safeDiv2(x, v128.load(colX + o));
           const bn = safeDiv2(v128.load(stB + at + o), v128.load(colB + o));
           const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
-          v128.store(mB + at + o, v);
+          v128.store(stB + at + o, v); // in place: the old bond here is read above only
           v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
         }
       }
       for (let j = j0; j < N; j++) {
-        const xn = safeDiv(ld<f64>(mX, row + j), ld<f64>(colX, j));
+        const w = ld<f64>(Wsrc, row + j);
+        const xn = safeDiv(s * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j));
         const bn = safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j));
         const v = alpha * xn + keep * bn;
-        st<f64>(mB, row + j, v);
+        st<f64>(stB, row + j, v);
         st<f64>(colV, j, ld<f64>(colV, j) + v);
       }
     }
@@ -408,13 +414,13 @@ export function chainStep(): void {
         const at = <usize>row << 3;
         for (; j0 + 2 <= N; j0 += 2) {
           const o = <usize>j0 << 3;
-          const b = safeDiv2(v128.load(mB + at + o), v128.load(colV + o));
+          const b = safeDiv2(v128.load(stB + at + o), v128.load(colV + o));
           v128.store(stB + at + o, b);
           v128.store(vTmp + o, f64x2.mul(b, v128.load(vI + o)));
         }
       }
       for (let j = j0; j < N; j++) {
-        const b = safeDiv(ld<f64>(mB, row + j), ld<f64>(colV, j));
+        const b = safeDiv(ld<f64>(stB, row + j), ld<f64>(colV, j));
         st<f64>(stB, row + j, b);
         st<f64>(vTmp, j, b * ld<f64>(vI, j));
       }
