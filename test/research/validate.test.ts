@@ -142,3 +142,26 @@ describe("typed arrays in, typed arrays out", () => {
     expect(() => runResearch({ ...plain, epochs: [{ W, S: BigInt64Array.of(1n, 2n, 3n) as unknown as number[] }] })).toThrow(/epochs\[0\]\.S\[0\]/);
   });
 });
+
+describe("weights that are not numbers", () => {
+  it("are refused by field, without converting them (no valueOf or toString of the caller's object runs)", async () => {
+    const { runResearch } = await import("../../src/research/index.js");
+    let called = 0;
+    const sneaky = { valueOf: () => { called++; return 0.5; }, toString: () => { called++; return "0.5"; } };
+    const S = [3, 1];
+    for (const bad of [sneaky, "0.5", null, undefined, 1n, [0.5]]) {
+      for (const peerCompat of [true, false]) {
+        const input = { format: "yuma-research-input/1", version: "YUMA2", peerCompat, epochs: [{ W: [[0.5, 0.5], [0.25, bad]], S }] };
+        let err: unknown;
+        try {
+          runResearch(input as unknown as ResearchInput);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(YumaInputError);
+        expect((err as YumaInputError).field).toBe("epochs[0].W[1][1]");
+      }
+    }
+    expect(called).toBe(0);
+  });
+});
