@@ -110,12 +110,13 @@ export let blkIdx: usize = 0;
 export let blkLo: usize = 0; // f64 per column: smallest entry
 export let blkHi: usize = 0; // f64 per column: largest entry
 // The κ crossing from a stake histogram: per-bucket stakes, and one bucket's entries.
-export const HIST_BUCKETS = 64;
+export const HIST_BUCKETS = 128;
 export let hist: usize = 0;
 export let qKey: usize = 0;
 export let qStake: usize = 0;
 
-/** Ranges of the last columnHistogram (about a quarter of its entries, 8..HIST_BUCKETS). */
+/** Ranges of the last columnHistogram (one per non-zero entry, 8..HIST_BUCKETS; below 256, so
+ *  a range and the zero slot fit a byte). */
 export let histRanges: i32 = HIST_BUCKETS;
 export function setHistRanges(b: i32): void {
   histRanges = b;
