@@ -134,8 +134,10 @@ function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: 
   const epochs: ResearchEpochOutput[] = [];
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
-  const bonds = new Float64Array(E * V * N);
   const v = startRun(wasm, shape);
+  // In the kernels' element type (float32 for the float32 peer: half the copy; widened exactly
+  // when the rows are built).
+  const bonds = v.b instanceof Float32Array ? new Float32Array(E * V * N) : new Float64Array(E * V * N);
   // The first overflow is reported after every epoch was fed: a streamed input's own errors
   // (in any epoch) come first, as when the whole input is checked before the run.
   let overflow: [number, number] | undefined;
@@ -161,7 +163,7 @@ function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: 
  * before. Assigning `bonds` replaces it like any property.
  */
 function epochOutput(
-  consensus: number[], incentive: number[], flat: Float64Array, V: number, N: number,
+  consensus: number[], incentive: number[], flat: Float64Array | Float32Array, V: number, N: number,
   dividends: number[], dividendsPer1000Tao: number[],
 ): ResearchEpochOutput {
   const out = { consensus, incentive, bonds: null as unknown as number[][], dividends, dividendsPer1000Tao };
@@ -237,7 +239,7 @@ export function flatToOutput(r: FlatResearchResult): ResearchOutput {
 
 /** A plain array of `n` numbers from `src[at..]` (a tight loop: faster than Array.from;
  *  preallocated up to lengths V8 keeps in fast elements, grown by push beyond). */
-function toArray(src: Float64Array, at: number, n: number): number[] {
+function toArray(src: Float64Array | Float32Array, at: number, n: number): number[] {
   if (n <= 32768) {
     const out = new Array<number>(n);
     for (let k = 0; k < n; k++) out[k] = src[at + k]!;
