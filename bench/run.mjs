@@ -239,43 +239,38 @@ if (want("research")) {
       const input = researchCase({ validators: wl.validators, n: wl.n, epochs, seed: 7, version: cfg.version, params: cfg.params });
       for (const semantics of ["peerCompat", "chainLike"]) {
         const doc = { ...input, peerCompat: semantics === "peerCompat" };
-        runResearch(doc); // warm-up (tier-up, memory growth)
-        runResearch(doc);
         const reps = opt.quick ? 5 : 12;
-        const times = [];
         const budget = opt.quick ? 500 : 2000;
-        const t0 = performance.now();
-        for (let k = 0; k < reps || (performance.now() - t0 < budget && k < 200); k++) {
-          const t = performance.now();
-          runResearch(doc);
-          times.push((performance.now() - t) / epochs);
+        // ms per epoch of `call`, each measurement after a full GC (the previous one's garbage —
+        // hundreds of MB at 1024×4096 — is not collected on this one's clock) and 2 warm-up calls.
+        const perEpoch = (call, share) => {
+          gc();
+          call();
+          call();
+          const times = [];
+          const t0 = performance.now();
+          for (let k = 0; k < reps || (performance.now() - t0 < budget * share && k < 200); k++) {
+            const t = performance.now();
+            call();
+            times.push((performance.now() - t) / epochs);
+          }
+          return times;
+        };
+        const times = perEpoch(() => runResearch(doc), 1);
+        // The same through runResearchFlat with typed-array rows (a caller holding tensors):
+        // no array per row in, none out.
+        let msPerEpochFlat;
+        if (typeof lib.runResearchFlat === "function") {
+          const typed = { ...doc, epochs: doc.epochs.map((e) => ({ W: e.W.map((r) => Float64Array.from(r)), S: Float64Array.from(e.S) })) };
+          msPerEpochFlat = median(perEpoch(() => lib.runResearchFlat(typed), 0.5));
         }
         // The same with every epoch's bond rows read (runResearch builds them on first read):
         // what a caller that looks at all V×N bonds, or serialises the output, pays.
-        const withBonds = [];
-        const t2 = performance.now();
-        for (let k = 0; k < reps || (performance.now() - t2 < budget / 2 && k < 200); k++) {
-          const t = performance.now();
+        const withBonds = perEpoch(() => {
           let rows = 0;
           for (const ep of runResearch(doc).epochs) rows += ep.bonds.length;
           if (rows !== epochs * wl.validators) throw new Error("bench: bonds rows missing");
-          withBonds.push((performance.now() - t) / epochs);
-        }
-        // The same through runResearchFlat with typed-array rows (a caller holding tensors):
-        // no array per row in, none out.
-        const typed = { ...doc, epochs: doc.epochs.map((e) => ({ W: e.W.map((r) => Float64Array.from(r)), S: Float64Array.from(e.S) })) };
-        let msPerEpochFlat;
-        if (typeof lib.runResearchFlat === "function") {
-          lib.runResearchFlat(typed);
-          const flat = [];
-          const t1 = performance.now();
-          for (let k = 0; k < reps || (performance.now() - t1 < budget / 2 && k < 200); k++) {
-            const t = performance.now();
-            lib.runResearchFlat(typed);
-            flat.push((performance.now() - t) / epochs);
-          }
-          msPerEpochFlat = median(flat);
-        }
+        }, 0.5);
         const row = { validators: wl.validators, n: wl.n, mode, semantics, msPerEpoch: median(times), msPerEpochBondsRead: median(withBonds), msPerEpochFlat, epochsPerCall: epochs, samples: times.length };
         result.research.push(row);
         log(`  ${wl.validators}x${wl.n} ${mode} ${semantics}: ${fmt(row.msPerEpoch, 3)} ms/epoch, bonds read ${fmt(row.msPerEpochBondsRead, 3)}, flat ${fmt(row.msPerEpochFlat, 3)} (${times.length} calls of ${epochs} epochs)`);
