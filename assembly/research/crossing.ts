@@ -172,6 +172,17 @@ export function columnHistogram<T>(col: usize, m: i32): void {
   return v128.bitselect(i32x4.splat(ZERO_SLOT), v128.shuffle<u32>(b0, b1, 0, 1, 4, 5), z);
 }
 
+/** The sum of the eight f64 at p (in an order of its own: callers need no particular one). */
+// @ts-ignore: decorator
+@inline export function block8(p: usize): f64 {
+  if (ASC_FEATURE_SIMD) {
+    const v = f64x2.add(f64x2.add(v128.load(p), v128.load(p, 16)), f64x2.add(v128.load(p, 32), v128.load(p, 48)));
+    return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+  }
+  return ((load<f64>(p) + load<f64>(p, 8)) + (load<f64>(p, 16) + load<f64>(p, 24))) +
+    ((load<f64>(p, 32) + load<f64>(p, 40)) + (load<f64>(p, 48) + load<f64>(p, 56)));
+}
+
 /** Rows of the column whose range is `at`, in row order, into rows (i32); their count, or −1
  *  past `cap` of them. */
 export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
