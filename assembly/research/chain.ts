@@ -37,10 +37,14 @@ import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZE
 // loops, so both builds give the same bits. Sums along a row are in four interleaved partial
 // sums (sum4), in both builds: no carried dependency through one accumulator.
 
-/** safeDiv per lane. */
-// @ts-ignore: decorator
-@inline function safeDiv2(a: v128, b: v128): v128 {
-  return v128.bitselect(f64x2.splat(0), f64x2.div(a, b), f64x2.eq(b, f64x2.splat(0)));
+
+/**
+ * Column sums as divisors: a zero sum becomes 1. The summed values are non-negative, so a zero
+ * sum means every value in the column is 0, and 0 / 1 is safeDiv's 0: the plain division then
+ * gives safeDiv's result without its test per entry.
+ */
+function asDivisors(v: usize, n: i32): void {
+  for (let j = 0; j < n; j++) if (ld<f64>(v, j) == 0) st<f64>(v, j, 1);
 }
 
 /**
@@ -377,6 +381,8 @@ export function chainStep(): void {
     const colV = vCol2;
     for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
     const keep = 1 - alpha;
+    asDivisors(colX, N);
+    asDivisors(colB, N);
     for (let i = 0; i < V; i++) {
       const row = i * N;
       const s = ld<f64>(vSn, i);
@@ -391,8 +397,8 @@ export function chainStep(): void {
           const w = v128.load(Wsrc + at + o);
           const c = f64x2.pmin(v128.load(vC + o), w);
           const x = f64x2.mul(s2, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
-          const xn = safeDiv2(x, v128.load(colX + o));
-          const bn = safeDiv2(v128.load(stB + at + o), v128.load(colB + o));
+          const xn = f64x2.div(x, v128.load(colX + o));
+          const bn = f64x2.div(v128.load(stB + at + o), v128.load(colB + o));
           const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
           v128.store(stB + at + o, v); // in place: the old bond here is read above only
           v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
@@ -400,31 +406,45 @@ export function chainStep(): void {
       }
       for (let j = j0; j < N; j++) {
         const w = ld<f64>(Wsrc, row + j);
-        const xn = safeDiv(s * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j));
-        const bn = safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j));
+        const xn = (s * (w + bp * (min(w, ld<f64>(vC, j)) - w))) / ld<f64>(colX, j);
+        const bn = ld<f64>(stB, row + j) / ld<f64>(colB, j);
         const v = alpha * xn + keep * bn;
         st<f64>(stB, row + j, v);
         st<f64>(colV, j, ld<f64>(colV, j) + v);
       }
     }
+    asDivisors(colV, N);
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      let j0 = 0;
       if (ASC_FEATURE_SIMD) {
+        // The dividend terms summed as sum4 does, in its two accumulators.
         const at = <usize>row << 3;
-        for (; j0 + 2 <= N; j0 += 2) {
-          const o = <usize>j0 << 3;
-          const b = safeDiv2(v128.load(stB + at + o), v128.load(colV + o));
-          v128.store(stB + at + o, b);
-          v128.store(vTmp + o, f64x2.mul(b, v128.load(vI + o)));
+        let a = f64x2.splat(0), c = f64x2.splat(0);
+        let j0 = 0;
+        for (; j0 + 4 <= N; j0 += 4) {
+          const p = stB + at + (<usize>j0 << 3), q = <usize>j0 << 3;
+          const b0 = f64x2.div(v128.load(p), v128.load(colV + q));
+          const b1 = f64x2.div(v128.load(p, 16), v128.load(colV + q, 16));
+          v128.store(p, b0);
+          v128.store(p, b1, 16);
+          a = f64x2.add(a, f64x2.mul(b0, v128.load(vI + q)));
+          c = f64x2.add(c, f64x2.mul(b1, v128.load(vI + q, 16)));
         }
+        let d = lanes4(a, c);
+        for (let j = j0; j < N; j++) {
+          const b = ld<f64>(stB, row + j) / ld<f64>(colV, j);
+          st<f64>(stB, row + j, b);
+          d += b * ld<f64>(vI, j);
+        }
+        st<f64>(vD, i, d);
+      } else {
+        for (let j = 0; j < N; j++) {
+          const b = ld<f64>(stB, row + j) / ld<f64>(colV, j);
+          st<f64>(stB, row + j, b);
+          st<f64>(vTmp, j, b * ld<f64>(vI, j));
+        }
+        st<f64>(vD, i, sum4(vTmp, N));
       }
-      for (let j = j0; j < N; j++) {
-        const b = safeDiv(ld<f64>(stB, row + j), ld<f64>(colV, j));
-        st<f64>(stB, row + j, b);
-        st<f64>(vTmp, j, b * ld<f64>(vI, j));
-      }
-      st<f64>(vD, i, sum4(vTmp, N));
     }
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
@@ -495,18 +515,26 @@ export function chainStep(): void {
         }
       }
     }
+    asDivisors(colB, N);
     for (let i = 0; i < V; i++) {
       const row = i * N;
-      let j0 = 0;
       if (ASC_FEATURE_SIMD) {
+        // The terms summed as sum4 does, in its two accumulators.
         const at = <usize>row << 3;
-        for (; j0 + 2 <= N; j0 += 2) {
-          const o = <usize>j0 << 3;
-          v128.store(vTmp + o, f64x2.mul(safeDiv2(v128.load(stB + at + o), v128.load(colB + o)), v128.load(vI + o)));
+        let a = f64x2.splat(0), c = f64x2.splat(0);
+        let j0 = 0;
+        for (; j0 + 4 <= N; j0 += 4) {
+          const p = stB + at + (<usize>j0 << 3), q = <usize>j0 << 3;
+          a = f64x2.add(a, f64x2.mul(f64x2.div(v128.load(p), v128.load(colB + q)), v128.load(vI + q)));
+          c = f64x2.add(c, f64x2.mul(f64x2.div(v128.load(p, 16), v128.load(colB + q, 16)), v128.load(vI + q, 16)));
         }
+        let d = lanes4(a, c);
+        for (let j = j0; j < N; j++) d += (ld<f64>(stB, row + j) / ld<f64>(colB, j)) * ld<f64>(vI, j);
+        st<f64>(vD, i, ld<f64>(vSn, i) * d);
+      } else {
+        for (let j = 0; j < N; j++) st<f64>(vTmp, j, (ld<f64>(stB, row + j) / ld<f64>(colB, j)) * ld<f64>(vI, j));
+        st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
       }
-      for (let j = j0; j < N; j++) st<f64>(vTmp, j, safeDiv(ld<f64>(stB, row + j), ld<f64>(colB, j)) * ld<f64>(vI, j));
-      st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
     }
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
     // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
