@@ -10,8 +10,11 @@
 // Timings are wall clock on one thread (the network section also with worker threads).
 
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
-import { cpus, availableParallelism, loadavg, totalmem } from "node:os";
+import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cpus, availableParallelism, loadavg, tmpdir, totalmem } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { adversarialSubnet, generateSubnet, warmSubnet, researchCase } from "./generate.mjs";
@@ -229,7 +232,18 @@ const RESEARCH_MODES = {
   },
 };
 
-if (want("research")) {
+// Research rows run in a process of their own when other sections run too: what those leave
+// on the JS heap (hundreds of MB of benchmark bookkeeping) makes V8 run full GCs on each
+// large call's output buffers ("external memory pressure"), which would be timed here.
+const researchAlone = opt.only?.size === 1 && opt.only.has("research");
+if (want("research") && !researchAlone) {
+  const tmp = join(tmpdir(), `yuma-bench-research-${process.pid}.json`);
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--only", "research", "--json", tmp, ...(opt.quick ? ["--quick"] : [])], { stdio: ["ignore", "ignore", "inherit"] });
+  if (child.status !== 0) throw new Error(`bench: the research section failed (exit ${child.status})`);
+  result.research = JSON.parse(readFileSync(tmp, "utf8")).research;
+  unlinkSync(tmp);
+} else if (want("research")) {
+  gc(); log(`  (heap before research: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
   log(`research mode (${opt.quick ? "quick" : "full"}): runResearch per epoch`);
   for (const wl of RESEARCH_WORKLOADS) {
     // Enough epochs per call that a call takes a few ms, at least 3 (bonds carried over).
