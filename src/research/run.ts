@@ -168,18 +168,21 @@ function epochOutput(
 ): ResearchEpochOutput {
   const out = { consensus, incentive, bonds: null as unknown as number[][], dividends, dividendsPer1000Tao };
   const settle = (o: ResearchEpochOutput, value: number[][]) =>
-    Object.defineProperty(o, "bonds", { value, writable: true, enumerable: true, configurable: true });
+    Reflect.defineProperty(o, "bonds", { value, writable: true, enumerable: true, configurable: true });
+  let built: number[][] | undefined; // kept here too: a frozen output cannot take the data property
   Object.defineProperty(out, "bonds", {
     enumerable: true,
     configurable: true,
     get(this: ResearchEpochOutput) {
-      const rows: number[][] = [];
-      for (let i = 0; i < V; i++) rows.push(toArray(flat, i * N, N));
-      settle(this, rows);
-      return rows;
+      if (!built) {
+        built = [];
+        for (let i = 0; i < V; i++) built.push(toArray(flat, i * N, N));
+      }
+      settle(this, built);
+      return built;
     },
     set(this: ResearchEpochOutput, value: number[][]) {
-      settle(this, value);
+      if (!settle(this, value)) throw new TypeError("Cannot assign to read only property 'bonds' of object");
     },
   });
   return out;

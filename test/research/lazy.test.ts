@@ -72,3 +72,20 @@ describe("runResearch output: bonds built when first read", () => {
     for (let k = 0; k < docs.length; k++) expect(JSON.stringify(got[k])).toBe(JSON.stringify(runResearch(docs[k]!)));
   });
 });
+
+describe("a frozen output", () => {
+  it("still reads its bonds (the same rows each time) and refuses assignment as a frozen object does", () => {
+    const doc = input(11, false);
+    const out = runResearch(doc);
+    const e = Object.freeze(out.epochs[0]!);
+    const rows = e.bonds;
+    expect(rows).toEqual(plainEpoch(doc, 0).bonds);
+    expect(e.bonds).toBe(rows);
+    expect(JSON.stringify(e)).toBe(JSON.stringify(plainEpoch(doc, 0)));
+    expect(() => {
+      "use strict";
+      (e as { bonds: number[][] }).bonds = [];
+    }).toThrow(TypeError);
+    expect(e.bonds).toBe(rows);
+  });
+});
