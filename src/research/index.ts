@@ -36,7 +36,8 @@ export { researchReady, getResearchModule, setResearchModule } from "./wasm.js";
  *   stake share, peer-compatible in units of the peer's 2^64 capacity), Yuma 3 bonds in [0, 1].
  *   Its V rows are built the first time `bonds` is read (an own enumerable property, then a
  *   plain one): callers that read only consensus, incentive and dividends pay nothing for them,
- *   and JSON.stringify, spreads and deep equality see plain arrays.
+ *   and JSON.stringify, spreads and deep equality see plain arrays. Until then an epoch keeps
+ *   the call's bond buffer (all epochs', E×V×N values) alive.
  * - dividendsPer1000Tao: validatorEmissionRatio·Dn·totalEpochEmission / (s·totalSubnetStake/1000),
  *   0 when that stake ≤ 1e-6, with s the normalised stake (chain-like) or the stake as given
  *   (peer-compatible, as yuma-simulation's `_compute_dividend_for_validator` uses the case's
