@@ -27,11 +27,12 @@ let colAcc: usize = 0;
 
 let reference = false; // per-column cascadeSum (the reference kernels, for the tests)
 
-// Accumulators of laneSumsVector: four levels × 16 vectors.
-export const VEC_ACC_BYTES: usize = 4 * 16 * 16;
+// innerSum's 4·lanes cascades (at most 4 × 16 float32 or 4 × 8 float64 values).
+export const VEC_ACC_BYTES: usize = 256;
 let vecAcc: usize = 0;
 
-/** Scratch of the column and lane sums: 4·COL_BLOCK f64 slots, then VEC_ACC_BYTES. */
+/** Scratch of the column and lane sums: 4·COL_BLOCK f64 slots (zero between calls), then
+ *  VEC_ACC_BYTES. */
 export function setColumnScratch(p: usize, useReference: bool): void {
   colAcc = p;
   vecAcc = p + (<usize>(4 * COL_BLOCK) << 3);
@@ -116,10 +117,30 @@ export function cascadeSum<T>(base: usize, stride: usize, size: i32): T {
   }
 }
 
+/** dst[c] = src[c], then src[c] = 0, for c < count (vector lanes in the SIMD build). */
+// @ts-ignore: decorator
+@inline function moveColumns<T>(dst: usize, src: usize, count: i32): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const lanes = 16 / <i32>sizeof<T>();
+    for (; c + lanes <= count; c += lanes) {
+      const o = <usize>c * sizeof<T>();
+      v128.store(dst + o, v128.load(src + o));
+      v128.store(src + o, i64x2.splat(0));
+    }
+  }
+  for (; c < count; c++) {
+    st<T>(dst, c, ld<T>(src, c));
+    st<T>(src, c, <T>0);
+  }
+}
+
 /**
- * cascadeSum of each of `count` adjacent columns (from column pointer `col`, rows `rowBytes`
- * apart), into out[0..count): the same additions in the same order per column as one
- * cascadeSum per column, but walking the rows once, contiguously, for a block of columns.
+ * cascadeSum of each of `count` (≤ COL_BLOCK) adjacent columns (from column pointer `col`,
+ * rows `rowBytes` apart), into out[0..count): the same additions in the same order per column
+ * as one cascadeSum per column, but walking the rows once, contiguously, for a block of
+ * columns. The four levels start zero and are left zero (every push and the final fold clear
+ * their source), so no call clears them first.
  */
 function cascadeSumColumns<T>(col: usize, rowBytes: usize, rows: i32, count: i32, out: usize): void {
   const sz = sizeof<T>();
@@ -127,11 +148,6 @@ function cascadeSumColumns<T>(col: usize, rowBytes: usize, rows: i32, count: i32
   const chunk = 1 << power;
   const mask = chunk - 1;
   const a0 = colAcc, a1 = colAcc + <usize>COL_BLOCK * sz, a2 = a1 + <usize>COL_BLOCK * sz, a3 = a2 + <usize>COL_BLOCK * sz;
-  const bytes = <usize>count * sz;
-  memory.fill(a0, 0, bytes);
-  memory.fill(a1, 0, bytes);
-  memory.fill(a2, 0, bytes);
-  memory.fill(a3, 0, bytes);
   let i = 0;
   let p = col;
   while (i + chunk <= rows) {
@@ -150,13 +166,11 @@ function cascadeSumColumns<T>(col: usize, rowBytes: usize, rows: i32, count: i32
     addColumns<T>(a0, p, count, false);
     p += rowBytes;
   }
-  for (let c = 0; c < count; c++) {
-    let x = ld<T>(a0, c);
-    x += ld<T>(a1, c);
-    x += ld<T>(a2, c);
-    x += ld<T>(a3, c);
-    st<T>(out, c, x);
-  }
+  // cascadeSum's fold per column: a0 += a1; a0 += a2; a0 += a3.
+  addColumns<T>(a0, a1, count, true);
+  addColumns<T>(a0, a2, count, true);
+  addColumns<T>(a0, a3, count, true);
+  moveColumns<T>(out, a0, count);
 }
 
 /** cascadeSum of the columns [from, to), a block of columns at a time. */
@@ -200,79 +214,27 @@ export function innerSum<T>(base: usize, n: i32): T {
   let total: T = <T>0;
   for (let k = vectors * lanes; k < n; k++) total += ld<T>(base, k);
   if (ASC_FEATURE_SIMD && !reference) {
-    laneSumsVector<T>(base, lanes, vectors);
-    for (let lane = 0; lane < lanes; lane++) total += load<T>(vecAcc + <usize>lane * sz);
+    // Lane l's ilpSum is four cascadeSums, over elements l + (q + 4t)·lanes (q < 4): for each
+    // t one contiguous block of 4·lanes elements holds one element of each of the 4·lanes
+    // cascades, which all have the same length. So they are the column sums of the blocks
+    // seen as rows (cascade (l, q) in column q·lanes + l), summed a vector of columns at a
+    // time; then ilpSum's leftovers and fold per lane, in its order.
+    const rows = vectors >> 2;
+    cascadeSumColumns<T>(base, <usize>(4 * lanes) * sz, rows, 4 * lanes, vecAcc);
+    for (let lane = 0; lane < lanes; lane++) {
+      let p0 = ld<T>(vecAcc, lane);
+      for (let k = rows << 2; k < vectors; k++) p0 += ld<T>(base, lane + k * lanes);
+      p0 += ld<T>(vecAcc, lanes + lane);
+      p0 += ld<T>(vecAcc, 2 * lanes + lane);
+      p0 += ld<T>(vecAcc, 3 * lanes + lane);
+      total += p0;
+    }
     return total;
   }
   for (let lane = 0; lane < lanes; lane++) {
     total += ilpSum<T>(base + <usize>lane * sz, <usize>lanes * sz, vectors);
   }
   return total;
-}
-
-/**
- * The `lanes` sums of innerSum — lane l: ilpSum over elements l, l + lanes, … (`vectors` of
- * them) — all at once, into vecAcc[0..lanes). Lane l's four cascadeSums read elements
- * l + (q + 4t)·lanes: for each t one contiguous block of 4·lanes elements holds one element of
- * each of the 4·lanes cascades, which all have the same length and so the same chunks and
- * level pushes. The block is read as vectors and every cascade's additions happen in its
- * lane of one accumulator vector, in the scalar order; the leftovers and the final folds are
- * scalar, as in ilpSum.
- */
-function laneSumsVector<T>(base: usize, lanes: i32, vectors: i32): void {
-  const sz = sizeof<T>();
-  const rows = vectors >> 2;
-  const nv = (lanes * <i32>sz) >> 2; // vectors of 16 bytes per block of 4·lanes elements
-  const blockBytes = <usize>(4 * lanes) * sz;
-  const L0 = vecAcc, L1 = vecAcc + 256, L2 = vecAcc + 512, L3 = vecAcc + 768;
-  memory.fill(vecAcc, 0, VEC_ACC_BYTES);
-  const power = max<i32>(4, ceilLog2(rows) / 4);
-  const chunk = 1 << power;
-  const mask = chunk - 1;
-  let i = 0;
-  let p = base;
-  while (i + chunk <= rows) {
-    for (let r = 0; r < chunk; r++) {
-      addVectors<T>(L0, p, nv, false);
-      p += blockBytes;
-    }
-    i += chunk;
-    addVectors<T>(L1, L0, nv, true);
-    if ((i & (mask << power)) == 0) {
-      addVectors<T>(L2, L1, nv, true);
-      if ((i & (mask << (2 * power))) == 0) addVectors<T>(L3, L2, nv, true);
-    }
-  }
-  for (; i < rows; i++) {
-    addVectors<T>(L0, p, nv, false);
-    p += blockBytes;
-  }
-  // cascadeSum's fold: a0 += a1; a0 += a2; a0 += a3 (cascade (l, q) at element q·lanes + l).
-  addVectors<T>(L0, L1, nv, false);
-  addVectors<T>(L0, L2, nv, false);
-  addVectors<T>(L0, L3, nv, false);
-  for (let l = 0; l < lanes; l++) {
-    let p0 = ld<T>(L0, l);
-    for (let k = rows << 2; k < vectors; k++) p0 += ld<T>(base, l + k * lanes);
-    p0 += ld<T>(L0, lanes + l);
-    p0 += ld<T>(L0, 2 * lanes + l);
-    p0 += ld<T>(L0, 3 * lanes + l);
-    st<T>(L1, l, p0); // L1 is free now
-  }
-  memory.copy(vecAcc, L1, <usize>lanes * sz);
-}
-
-/** dst[v] += src[v] for `count` 16-byte vectors of T (f32x4 or f64x2); with `clear`, src = 0. */
-// @ts-ignore: decorator
-@inline function addVectors<T>(dst: usize, src: usize, count: i32, clear: bool): void {
-  for (let v = 0; v < count; v++) {
-    const o = <usize>v << 4;
-    const sum = sizeof<T>() == 4
-      ? f32x4.add(v128.load(dst + o), v128.load(src + o))
-      : f64x2.add(v128.load(dst + o), v128.load(src + o));
-    v128.store(dst + o, sum);
-    if (clear) v128.store(src + o, i64x2.splat(0));
-  }
 }
 
 /** out[i] = Σ_j m[i][j] for a row-major rows×cols matrix (`m.sum(dim=1)`). */
