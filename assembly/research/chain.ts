@@ -37,7 +37,6 @@ import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZE
 // loops, so both builds give the same bits. Sums along a row are in four interleaved partial
 // sums (sum4), in both builds: no carried dependency through one accumulator.
 
-
 /**
  * Column sums as divisors: a zero sum becomes 1. The summed values are non-negative, so a zero
  * sum means every value in the column is 0, and 0 / 1 is safeDiv's 0: the plain division then
@@ -83,6 +82,52 @@ function sum4(x: usize, n: i32): f64 {
 @inline function lanes4(a: v128, b: v128): f64 {
   const c = f64x2.add(a, b);
   return f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+}
+
+/** Σ_j m[i][j]·I_j (the dividend of row i), in sum4's order. */
+function rowDotIncentive(m: usize, i: i32): f64 {
+  const row = m + (<usize>(i * N) << 3);
+  for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(row, j) * ld<f64>(vI, j));
+  return sum4(vTmp, N);
+}
+
+/**
+ * Σ_j (B[i][j] / div[j])·I_j for the carried bonds B (stB): row i's dividend from the
+ * column-normalised bonds, div the column sums (asDivisors), in sum4's order — the SIMD
+ * build's two accumulators, without the terms stored. With `keep`, the quotients replace B's
+ * row (the normalised bonds are the state carried on).
+ */
+// @ts-ignore: decorator
+@inline function normalisedDividend(i: i32, div: usize, keep: bool): f64 {
+  const row = stB + (<usize>(i * N) << 3);
+  if (ASC_FEATURE_SIMD) {
+    let a = f64x2.splat(0), c = f64x2.splat(0);
+    let j0 = 0;
+    for (; j0 + 4 <= N; j0 += 4) {
+      const p = row + (<usize>j0 << 3), q = <usize>j0 << 3;
+      const b0 = f64x2.div(v128.load(p), v128.load(div + q));
+      const b1 = f64x2.div(v128.load(p, 16), v128.load(div + q, 16));
+      if (keep) {
+        v128.store(p, b0);
+        v128.store(p, b1, 16);
+      }
+      a = f64x2.add(a, f64x2.mul(b0, v128.load(vI + q)));
+      c = f64x2.add(c, f64x2.mul(b1, v128.load(vI + q, 16)));
+    }
+    let d = lanes4(a, c);
+    for (let j = j0; j < N; j++) {
+      const b = ld<f64>(row, j) / ld<f64>(div, j);
+      if (keep) st<f64>(row, j, b);
+      d += b * ld<f64>(vI, j);
+    }
+    return d;
+  }
+  for (let j = 0; j < N; j++) {
+    const b = ld<f64>(row, j) / ld<f64>(div, j);
+    if (keep) st<f64>(row, j, b);
+    st<f64>(vTmp, j, b * ld<f64>(vI, j));
+  }
+  return sum4(vTmp, N);
 }
 
 /**
@@ -376,8 +421,7 @@ export function chainStep(): void {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
     // per column sum): ΔB's numerators with their column sums and the old bonds' column sums
     // (in the clipping pass above; the numerators recomputed, not stored); the EMA of both
-    // normalised, with its column sums; the
-    // normalised result and the dividends.
+    // normalised, with its column sums; the normalised result and the dividends.
     const colV = vCol2;
     for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
     const keep = 1 - alpha;
@@ -414,38 +458,7 @@ export function chainStep(): void {
       }
     }
     asDivisors(colV, N);
-    for (let i = 0; i < V; i++) {
-      const row = i * N;
-      if (ASC_FEATURE_SIMD) {
-        // The dividend terms summed as sum4 does, in its two accumulators.
-        const at = <usize>row << 3;
-        let a = f64x2.splat(0), c = f64x2.splat(0);
-        let j0 = 0;
-        for (; j0 + 4 <= N; j0 += 4) {
-          const p = stB + at + (<usize>j0 << 3), q = <usize>j0 << 3;
-          const b0 = f64x2.div(v128.load(p), v128.load(colV + q));
-          const b1 = f64x2.div(v128.load(p, 16), v128.load(colV + q, 16));
-          v128.store(p, b0);
-          v128.store(p, b1, 16);
-          a = f64x2.add(a, f64x2.mul(b0, v128.load(vI + q)));
-          c = f64x2.add(c, f64x2.mul(b1, v128.load(vI + q, 16)));
-        }
-        let d = lanes4(a, c);
-        for (let j = j0; j < N; j++) {
-          const b = ld<f64>(stB, row + j) / ld<f64>(colV, j);
-          st<f64>(stB, row + j, b);
-          d += b * ld<f64>(vI, j);
-        }
-        st<f64>(vD, i, d);
-      } else {
-        for (let j = 0; j < N; j++) {
-          const b = ld<f64>(stB, row + j) / ld<f64>(colV, j);
-          st<f64>(stB, row + j, b);
-          st<f64>(vTmp, j, b * ld<f64>(vI, j));
-        }
-        st<f64>(vD, i, sum4(vTmp, N));
-      }
-    }
+    for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
     // The Yuma 3 passes below, fused: the bond update in place with its column sums, then
@@ -516,26 +529,7 @@ export function chainStep(): void {
       }
     }
     asDivisors(colB, N);
-    for (let i = 0; i < V; i++) {
-      const row = i * N;
-      if (ASC_FEATURE_SIMD) {
-        // The terms summed as sum4 does, in its two accumulators.
-        const at = <usize>row << 3;
-        let a = f64x2.splat(0), c = f64x2.splat(0);
-        let j0 = 0;
-        for (; j0 + 4 <= N; j0 += 4) {
-          const p = stB + at + (<usize>j0 << 3), q = <usize>j0 << 3;
-          a = f64x2.add(a, f64x2.mul(f64x2.div(v128.load(p), v128.load(colB + q)), v128.load(vI + q)));
-          c = f64x2.add(c, f64x2.mul(f64x2.div(v128.load(p, 16), v128.load(colB + q, 16)), v128.load(vI + q, 16)));
-        }
-        let d = lanes4(a, c);
-        for (let j = j0; j < N; j++) d += (ld<f64>(stB, row + j) / ld<f64>(colB, j)) * ld<f64>(vI, j);
-        st<f64>(vD, i, ld<f64>(vSn, i) * d);
-      } else {
-        for (let j = 0; j < N; j++) st<f64>(vTmp, j, (ld<f64>(stB, row + j) / ld<f64>(colB, j)) * ld<f64>(vI, j));
-        st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
-      }
-    }
+    for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false));
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
     // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
     for (let i = 0; i < V; i++) {
@@ -550,10 +544,7 @@ export function chainStep(): void {
       for (let k = 0; k < VN; k++) st<f64>(mB, k, alpha * ld<f64>(mX, k) + (1 - alpha) * ld<f64>(mB, k));
       colNormalise(mB, stB);
     }
-    for (let i = 0; i < V; i++) {
-      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(stB, i * N + j) * ld<f64>(vI, j));
-      st<f64>(vD, i, sum4(vTmp, N));
-    }
+    for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(stB, i));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (version == YUMA2C) {
     // Capacity bonds in units of stake: cap_i = S_i.
@@ -568,10 +559,7 @@ export function chainStep(): void {
       }
     }
     colNormalise(stB, mB);
-    for (let i = 0; i < V; i++) {
-      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(mB, i * N + j) * ld<f64>(vI, j));
-      st<f64>(vD, i, sum4(vTmp, N));
-    }
+    for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(mB, i));
   } else {
     let anyConsensus = false;
     for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) anyConsensus = true;
@@ -592,10 +580,7 @@ export function chainStep(): void {
       for (let k = 0; k < VN; k++) st<f64>(stB, k, alpha * ld<f64>(mWb, k) + (1 - alpha) * ld<f64>(stB, k));
     }
     colNormalise(stB, mB);
-    for (let i = 0; i < V; i++) {
-      for (let j = 0; j < N; j++) st<f64>(vTmp, j, ld<f64>(mB, i * N + j) * ld<f64>(vI, j));
-      st<f64>(vD, i, ld<f64>(vSn, i) * sum4(vTmp, N));
-    }
+    for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * rowDotIncentive(mB, i));
   }
 
   let dTotal: f64 = 0;
