@@ -21,12 +21,12 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outB, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
+  P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
-import { columnHistogram, columnList, columnRange, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
+import { columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
 
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
@@ -213,7 +213,7 @@ function consensus(Wn: usize, Sn: usize, out: usize): void {
         // Ascending walk in the stable-sort order, a bucket sorted at a time (equal keys
         // share a bucket, so a group never spans two).
         const mm = columnList<f64>(col, Sn, true);
-        bucketPrepareFrom(blkKey, blkIdx, mm, false, ld<f64>(blkLo, 0), ld<f64>(blkHi, 0));
+        bucketPrepareFrom(listKey, listIdx, mm, false, listLo, listHi);
         let end = 0;
         let cum = zeros;
         let r = 0;
@@ -262,10 +262,10 @@ function crossingByHistogram(col: usize, zeros: f64, minority: f64, margin: f64)
   }
   if (at < 0) return NaN; // nothing crosses (κ ≤ 0): the walk's answer is the largest weight
   // The crossing range's entries, sorted ascending by insertion (equal weights adjacent).
-  const c = rangeRows(at, blkIdx, 64);
+  const c = rangeRows(at, listIdx, 64);
   if (c < 0) return NaN;
   for (let r = 0; r < c; r++) {
-    const row = load<i32>(blkIdx + (<usize>r << 2));
+    const row = load<i32>(listIdx + (<usize>r << 2));
     qInsert(r, ld<f64>(col, row), ld<f64>(colStake, row), false);
   }
   // (Rows without positive stake add 0: such a group never crosses — the sum before it is
@@ -594,6 +594,5 @@ export function chainStep(): void {
   }
   memory.copy(outC, vC, <usize>N << 3);
   memory.copy(outI, vI, <usize>N << 3);
-  // outB is stB (JS reads the carried bonds in place).
   memory.copy(stC, vC, <usize>N << 3);
 }

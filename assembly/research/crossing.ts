@@ -6,7 +6,7 @@
 // and chain.ts; a column they cannot decide there is listed (columnList) for the ordered walk.
 
 import { ld, st } from "./mem";
-import { blkHi, blkKey, blkIdx, blkLo, colBkt, colStake, colStride, hist, HIST_BUCKETS, setHistRanges, V, N } from "./state";
+import { listKey, listIdx, colBkt, colStake, colStride, hist, HIST_BUCKETS, setHistRanges, V, N } from "./state";
 
 /** The stake slot of zero weights in hist (after the HIST_BUCKETS ranges). */
 export const ZERO_SLOT = HIST_BUCKETS;
@@ -210,10 +210,14 @@ export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
   return c;
 }
 
+/** The smallest and largest key of the last columnList (hi 0 for an empty peer list). */
+export let listLo: f64 = 0;
+export let listHi: f64 = 0;
+
 /**
- * The column's non-zero weights with stake `include` (rows i < V in order) as a list at
- * blkKey/blkIdx, slot 0, with their smallest and largest in blkLo/blkHi slot 0: the input of the
- * ordered walk. Returns the count.
+ * The column's non-zero weights (rows i < V in order; with `positiveOnly`, of validators with
+ * positive stake only) listed at listKey/listIdx, their smallest and largest in listLo/listHi:
+ * the input of the ordered walk. Returns the count.
  */
 export function columnList<T>(col: usize, stakes: usize, positiveOnly: bool): i32 {
   let m = 0;
@@ -222,13 +226,13 @@ export function columnList<T>(col: usize, stakes: usize, positiveOnly: bool): i3
     if (positiveOnly && !(ld<T>(stakes, i) > <T>0)) continue;
     const w = <f64>ld<T>(col, i);
     if (w == 0) continue;
-    st<f64>(blkKey, m, w);
-    store<i32>(blkIdx + (<usize>m << 2), i);
+    st<f64>(listKey, m, w);
+    store<i32>(listIdx + (<usize>m << 2), i);
     m++;
     lo = min(lo, w);
     hi = max(hi, w);
   }
-  st<f64>(blkLo, 0, lo);
-  st<f64>(blkHi, 0, hi);
+  listLo = lo;
+  listHi = hi;
   return m;
 }

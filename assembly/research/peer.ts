@@ -19,10 +19,10 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, blkHi, blkIdx, blkKey, blkLo, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, listIdx, listKey, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
-import { block8, colHi, columnHistogram, columnList, columnRange, rangeRows, transposeBlock } from "./crossing";
+import { block8, colHi, columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock } from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
 import { expf4 } from "./vexp";
 
@@ -115,8 +115,8 @@ function consensusRaw<T>(Wn: usize, Sn: usize, out: usize): void {
       // The walk in the reference's order (descending, ties by validator), sorted a bucket
       // at a time only as far as the κ crossing.
       const m = columnList<T>(col, Sn, false);
-      const top = ld<f64>(blkHi, 0);
-      bucketPrepareFrom(blkKey, blkIdx, m, true, ld<f64>(blkLo, 0), top);
+      const top = listHi;
+      bucketPrepareFrom(listKey, listIdx, m, true, listLo, top);
       let end = 0;
       let cum: f64 = 0;
       let value: f64 = top; // when no position qualifies: the largest weight (position 0)
@@ -211,10 +211,10 @@ function crossingByHistogram<T>(col: usize, m: i32, kappa: T): f64 {
   }
   if (at < 0) return NaN;
   // The crossing range's entries, sorted descending by insertion.
-  const c = rangeRows(at, blkIdx, 64);
+  const c = rangeRows(at, listIdx, 64);
   if (c < 0) return -1;
   for (let r = 0; r < c; r++) {
-    const row = load<i32>(blkIdx + (<usize>r << 2));
+    const row = load<i32>(listIdx + (<usize>r << 2));
     qInsert(r, <f64>ld<T>(col, row), ld<f64>(colStake, row), true);
   }
   // Walk the range's weight groups: the first whose cumulative stake crosses.

@@ -56,7 +56,6 @@ export let inS: usize = 0;
 export let inR: usize = 0; // u8 per server: 1 = every validator's bond on it is reset this epoch
 export let outC: usize = 0;
 export let outI: usize = 0;
-export let outB: usize = 0;
 export let outD: usize = 0;
 export let outP: usize = 0;
 
@@ -102,13 +101,12 @@ let bCount: i32 = 0;
 let bPos: i32 = 0;
 let bDesc: bool = false;
 let bEntries: i32 = 0;
-// Column gathers by blocks of columns (row segments read contiguously): per column c of the
-// block, its entries at blkKey/blkIdx + c·V.
+// Consensus columns are transposed GATHER_BLOCK at a time (crossing.ts). One column's
+// non-zero entries listed for the ordered walk (columnList: keys, rows), V each; the rows of a
+// crossing range (rangeRows) go into listIdx too.
 export const GATHER_BLOCK = 16;
-export let blkKey: usize = 0;
-export let blkIdx: usize = 0;
-export let blkLo: usize = 0; // f64 per column: smallest entry
-export let blkHi: usize = 0; // f64 per column: largest entry
+export let listKey: usize = 0;
+export let listIdx: usize = 0;
 // The κ crossing from a stake histogram: per-bucket stakes, and one bucket's entries.
 export const HIST_BUCKETS = 128;
 export let hist: usize = 0;
@@ -169,8 +167,6 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   outC = allocZeroed(<usize>n << 3);
   outI = allocZeroed(<usize>n << 3);
   stB = allocZeroed(<usize>v * <usize>n * es); // zero before the first epoch
-  // The carried bonds are read by JS in place (f32 for the float32 peer).
-  outB = stB;
   outD = allocZeroed(<usize>v << 3);
   outP = allocZeroed(<usize>v << 3);
   stC = allocZeroed(<usize>n << 3);
@@ -205,10 +201,8 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   bIdx = allocZeroed(<usize>v << 2);
   bStart = allocZeroed(<usize>(v + 2) << 2);
   bBucket = allocZeroed(<usize>v << 2);
-  blkKey = allocRaw(<usize>(v * GATHER_BLOCK) << 3);
-  blkIdx = allocRaw(<usize>(v * GATHER_BLOCK) << 2);
-  blkLo = allocZeroed(GATHER_BLOCK << 3);
-  blkHi = allocZeroed(GATHER_BLOCK << 3);
+  listKey = allocRaw(<usize>v << 3);
+  listIdx = allocRaw(<usize>v << 2);
   hist = allocZeroed((HIST_BUCKETS + 1) << 3);
   colStride = (v + 15) & ~15;
   colT = allocZeroed(<usize>(colStride * GATHER_BLOCK) << 3);
@@ -221,7 +215,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   store<u32>(table + (T_S << 2), <u32>inS);
   store<u32>(table + (T_C << 2), <u32>outC);
   store<u32>(table + (T_I << 2), <u32>outI);
-  store<u32>(table + (T_B << 2), <u32>outB);
+  store<u32>(table + (T_B << 2), <u32>stB); // the carried bonds, read by JS in place
   store<u32>(table + (T_D << 2), <u32>outD);
   store<u32>(table + (T_P1000 << 2), <u32>outP);
   store<u32>(table + (T_R << 2), <u32>inR);
