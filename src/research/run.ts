@@ -49,11 +49,8 @@ interface RunViews {
   c: Float64Array; inc: Float64Array; b: Float64Array | Float32Array; d: Float64Array; q: Float64Array;
 }
 
-/** What a run is set up from: an encoded input, or a checked header (streamed epochs). */
-type RunShape = ResearchShape;
-
 /** init the run (parameters written) and take the views on its buffers. */
-function startRun(wasm: ResearchExports, enc: RunShape): RunViews {
+function startRun(wasm: ResearchExports, enc: ResearchShape): RunViews {
   const V = enc.validators, N = enc.servers;
   const p = enc.params;
   let flags = 0;
@@ -105,8 +102,8 @@ function feedStreamed(h: ResearchHeader): Feed {
 }
 
 /** All epochs into flat arrays (the result buffer of a worker too). */
-function runFlatWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Feed): FlatResearchResult {
-  const V = shape.validators, N = shape.servers;
+function runFlatWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed): FlatResearchResult {
+  const V = shape.validators, N = shape.servers, E = shape.epochs;
   if (E > 0) checkResearchMemory(V, N, "W"); // the encoder checked it; an EncodedResearch built by hand too
   const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
@@ -126,11 +123,11 @@ function runFlatWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Fe
 /**
  * The flat run and flatToOutput in one: consensus, incentive and dividends read straight from
  * linear memory into each epoch's arrays, the bonds copied once into one buffer for all epochs
- * (rows built when first read, see lazyBonds), and the dividends per 1000 TAO checked as
+ * (rows built when first read, see epochOutput), and the dividends per 1000 TAO checked as
  * checkFiniteResults does.
  */
-function runOutputWith(wasm: ResearchExports, shape: RunShape, E: number, feed: Feed, prefix: string): ResearchOutput {
-  const V = shape.validators, N = shape.servers;
+function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, prefix: string): ResearchOutput {
+  const V = shape.validators, N = shape.servers, E = shape.epochs;
   const epochs: ResearchEpochOutput[] = [];
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
@@ -189,21 +186,21 @@ function epochOutput(
 }
 
 export function runFlat(wasm: ResearchExports, enc: EncodedResearch): FlatResearchResult {
-  return runFlatWith(wasm, enc, enc.epochs, feedEncoded(enc));
+  return runFlatWith(wasm, enc, feedEncoded(enc));
 }
 
 export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix = ""): ResearchOutput {
-  return runOutputWith(wasm, enc, enc.epochs, feedEncoded(enc), prefix);
+  return runOutputWith(wasm, enc, feedEncoded(enc), prefix);
 }
 
 /** runFlat on a checked header: each epoch validated as it is written into linear memory. */
 export function runFlatStreamed(wasm: ResearchExports, h: ResearchHeader): FlatResearchResult {
-  return runFlatWith(wasm, h, h.epochs, feedStreamed(h));
+  return runFlatWith(wasm, h, feedStreamed(h));
 }
 
 /** runToOutput on a checked header: each epoch validated as it is written into linear memory. */
 export function runToOutputStreamed(wasm: ResearchExports, h: ResearchHeader): ResearchOutput {
-  return runOutputWith(wasm, h, h.epochs, feedStreamed(h), h.prefix);
+  return runOutputWith(wasm, h, feedStreamed(h), h.prefix);
 }
 
 function per1000Overflow(prefix: string, e: number, i: number): never {
