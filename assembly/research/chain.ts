@@ -26,7 +26,7 @@ import {
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
-import { columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
+import { block8, columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
 
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
@@ -251,7 +251,15 @@ function crossingByHistogram(col: usize, zeros: f64, minority: f64, margin: f64)
   const above = minority + margin, below = minority - margin;
   let acc = zeros;
   let at = -1;
-  for (let b = 0; b < B; b++) {
+  let b = 0;
+  // Eight ranges at a time while the sum at a block's end stays at most `below`: no partial
+  // sum inside the block (the stakes are non-negative) is then near or past the minority.
+  for (; b + 8 <= B; b += 8) {
+    const next = acc + block8(hist + (<usize>b << 3));
+    if (next > below) break;
+    acc = next;
+  }
+  for (; b < B; b++) {
     const next = acc + ld<f64>(hist, b);
     if (next > above) {
       at = b;
