@@ -26,6 +26,7 @@ import {
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
+import { exp2d } from "./vexp";
 import { block8, columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
 
 // @ts-ignore: decorator
@@ -487,7 +488,7 @@ export function chainStep(): void {
         const row = i * N;
         let j0 = 0;
         if (ASC_FEATURE_SIMD) {
-          // alphaAt and the update two lanes at a time, exp lane by lane (the same scalar exp);
+          // alphaAt and the update two lanes at a time, exp by exp2d (Math.exp's bits);
           // min/max as pseudo-min/max (pmin/pmax: the same values, no NaN or −0 reaches here).
           const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
           const low2 = f64x2.splat(low), high2 = f64x2.splat(high), span2 = f64x2.splat(high - low), negSteep2 = f64x2.splat(-steep);
@@ -498,8 +499,7 @@ export function chainStep(): void {
             const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, c)), one2);
             const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
             const x = f64x2.mul(negSteep2, f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
-            const e = f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
-            const sig = f64x2.div(one2, f64x2.add(one2, e));
+            const sig = f64x2.div(one2, f64x2.add(one2, exp2d(x)));
             const a = f64x2.pmax(f64x2.pmin(f64x2.add(low2, f64x2.mul(sig, span2)), high2), low2);
             const v = f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
             v128.store(stB + at + o, v);

@@ -9,7 +9,7 @@
 import { chainSelectionColumns, chainStep } from "./chain";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
-import { expf4 } from "./vexp";
+import { exp2d, expf4 } from "./vexp";
 
 export { init } from "./state";
 
@@ -38,4 +38,14 @@ export function expfInPlace(p: usize, n: i32, vector: bool): void {
     for (; k + 4 <= n; k += 4) v128.store(p + (<usize>k << 2), expf4(v128.load(p + (<usize>k << 2))));
   }
   for (; k < n; k++) store<f32>(p + (<usize>k << 2), Mathf.exp(load<f32>(p + (<usize>k << 2))));
+}
+
+/** Testing aid: Math.exp of n float64 values at p, in place — two lanes at a time through
+ *  exp2d when `vector` (the SIMD build), else the scalar function. */
+export function expInPlace(p: usize, n: i32, vector: bool): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD && vector) {
+    for (; k + 2 <= n; k += 2) v128.store(p + (<usize>k << 3), exp2d(v128.load(p + (<usize>k << 3))));
+  }
+  for (; k < n; k++) store<f64>(p + (<usize>k << 3), Math.exp(load<f64>(p + (<usize>k << 3))));
 }

@@ -1,6 +1,6 @@
-// expf4 (assembly/research/vexp.ts): Mathf.exp four lanes at a time must give the scalar
-// function's bits on every input — every table index, the whole fast range, the edges where
-// the scalar function special-cases, NaN and infinities.
+// expf4 and exp2d (assembly/research/vexp.ts): Mathf.exp four lanes at a time and Math.exp two
+// lanes at a time must give the scalar function's bits on every input — every table index, the
+// whole fast range, the edges where the scalar function special-cases, NaN and infinities.
 
 import { describe, expect, it } from "vitest";
 import { RESEARCH_WASM_SIMD } from "../../src/generated/wasm.js";
@@ -9,6 +9,16 @@ import { instantiateResearch, TABLE } from "../../src/research/wasm.js";
 
 const engine = instantiateResearch(new WebAssembly.Module(decodeBase64(RESEARCH_WASM_SIMD) as BufferSource));
 const expfInPlace = engine.expfInPlace as (p: number, n: number, vector: number) => void;
+const expInPlace = engine.expInPlace as (p: number, n: number, vector: number) => void;
+
+let seed = 99;
+/** Uniform in [0, 1), seeded (the same values every run). */
+function random(): number {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 
 /** The values' exp through the vector path and through the scalar function, as bits. */
 function both(values: Float32Array): [Uint32Array, Uint32Array] {
@@ -38,15 +48,8 @@ describe("expf4 = Mathf.exp, bit for bit", () => {
   });
 
   it("2M random values over the whole finite range that matters (|x| < 120), and 2M in the sigmoid's [-10, 10]", () => {
-    let a = 99;
-    const r = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    expectSame(Float32Array.from({ length: 1 << 21 }, () => (r() * 2 - 1) * 120));
-    expectSame(Float32Array.from({ length: 1 << 21 }, () => (r() * 2 - 1) * 10));
+    expectSame(Float32Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 120));
+    expectSame(Float32Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 10));
   });
 
   it("every table index, at and beside the points where k changes", () => {
@@ -67,5 +70,52 @@ describe("expf4 = Mathf.exp, bit for bit", () => {
     // whole vector to the scalar function; the others must still be exact).
     for (const x of specials) for (let lane = 0; lane < 4; lane++) for (let k = 0; k < 4; k++) xs.push(k === lane ? x : 0.25 * k - 1.3);
     expectSame(Float32Array.from(xs));
+  });
+});
+
+/** The values' exp (float64) through exp2d and through Math.exp, compared bit for bit. */
+function expectSame64(values: Float64Array): void {
+  const n = values.length;
+  const table = engine.init(1, n, 1, 0, 32) >>> 0; // chain-like: W is n float64
+  const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
+  const mem = () => new Float64Array(engine.memory.buffer, at, n);
+  mem().set(values);
+  expInPlace(at, n, 1);
+  const vector = new BigUint64Array(mem().slice().buffer);
+  mem().set(values);
+  expInPlace(at, n, 0);
+  const scalar = new BigUint64Array(mem().slice().buffer);
+  for (let k = 0; k < n; k++) {
+    if (vector[k] !== scalar[k]) expect.fail(`exp(${values[k]}): vector bits ${vector[k]!.toString(16)}, scalar ${scalar[k]!.toString(16)}`);
+  }
+}
+
+describe("exp2d = Math.exp, bit for bit", () => {
+  it("is the SIMD build's", () => {
+    expect(typeof expInPlace).toBe("function");
+  });
+
+  it("2M random values over the fast range and past it (|x| < 800), and 2M in the sigmoid's [-10, 10]", () => {
+    expectSame64(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 800));
+    expectSame64(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 10));
+  });
+
+  it("every table index (k mod 128) over the whole fast range, at and beside the points where k changes", () => {
+    const xs: number[] = [];
+    for (let k = -512 * 128; k <= 512 * 128; k += 7) {
+      const x = (k * Math.LN2) / 128;
+      xs.push(x, x * (1 + 2 ** -52), x * (1 - 2 ** -52), ((k + 0.5) * Math.LN2) / 128);
+    }
+    expectSame64(Float64Array.from(xs));
+  });
+
+  it("edges: ±0, tiny and subnormal values, ±512, the overflow and underflow thresholds, infinities, NaN — in both lanes", () => {
+    const f = (bits: bigint) => new Float64Array(new BigUint64Array([bits]).buffer)[0]!;
+    const specials = [0, -0, 5e-324, -5e-324, 2 ** -54, -(2 ** -54), 2 ** -55, 2 ** -54 * (1 - 2 ** -53), 511.99999999999994, 512, -512,
+      -511.99999999999994, 709.782712893384, 709.7827128933841, -708.3964185322641, -708.4, -745.1332191019411, -745.1332191019412,
+      -746, 1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity, NaN, f(0x7ff8000000000001n), f(0xfff0000000000001n)];
+    const xs: number[] = [];
+    for (const x of specials) for (let lane = 0; lane < 2; lane++) for (let k = 0; k < 2; k++) xs.push(k === lane ? x : 0.75 * k - 2.1);
+    expectSame64(Float64Array.from(xs));
   });
 });
