@@ -20,25 +20,25 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** The values' exp through the vector path and through the scalar function, as bits. */
-function both(values: Float32Array): [Uint32Array, Uint32Array] {
-  const n = values.length;
-  const table = engine.init(1, Math.ceil(n / 2), 1, 0, 32) >>> 0;
-  const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
-  const mem = () => new Float32Array(engine.memory.buffer, at, n);
-  mem().set(values);
-  expfInPlace(at, n, 1);
-  const vector = new Uint32Array(mem().slice().buffer);
-  mem().set(values);
-  expfInPlace(at, n, 0);
-  const scalar = new Uint32Array(mem().slice().buffer);
-  return [vector, scalar];
-}
+type InPlace = (p: number, n: number, vector: number) => void;
 
-function expectSame(values: Float32Array): void {
-  const [v, s] = both(values);
-  for (let k = 0; k < values.length; k++) {
-    if (v[k] !== s[k]) expect.fail(`exp(${values[k]}): vector bits ${v[k]!.toString(16)}, scalar ${s[k]!.toString(16)}`);
+/** The values' exp in place through `run`'s vector path and through the scalar function,
+ *  compared bit for bit (the values' own width: float32 or float64). */
+function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPlace): void {
+  const n = values.length;
+  // A chain-like run's W (float64) holds the n values.
+  const table = engine.init(1, Math.ceil((n * values.BYTES_PER_ELEMENT) / 8), 1, 0, 32) >>> 0;
+  const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
+  const mem = () => (values instanceof Float32Array ? new Float32Array(engine.memory.buffer, at, n) : new Float64Array(engine.memory.buffer, at, n));
+  const bits = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? new Uint32Array(a.slice().buffer) : new BigUint64Array(a.slice().buffer));
+  mem().set(values);
+  run(at, n, 1);
+  const vector = bits(mem());
+  mem().set(values);
+  run(at, n, 0);
+  const scalar = bits(mem());
+  for (let k = 0; k < n; k++) {
+    if (vector[k] !== scalar[k]) expect.fail(`exp(${values[k]}): vector bits ${vector[k]!.toString(16)}, scalar ${scalar[k]!.toString(16)}`);
   }
 }
 
@@ -73,31 +73,14 @@ describe("expf4 = Mathf.exp, bit for bit", () => {
   });
 });
 
-/** The values' exp (float64) through exp2d and through Math.exp, compared bit for bit. */
-function expectSame64(values: Float64Array): void {
-  const n = values.length;
-  const table = engine.init(1, n, 1, 0, 32) >>> 0; // chain-like: W is n float64
-  const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
-  const mem = () => new Float64Array(engine.memory.buffer, at, n);
-  mem().set(values);
-  expInPlace(at, n, 1);
-  const vector = new BigUint64Array(mem().slice().buffer);
-  mem().set(values);
-  expInPlace(at, n, 0);
-  const scalar = new BigUint64Array(mem().slice().buffer);
-  for (let k = 0; k < n; k++) {
-    if (vector[k] !== scalar[k]) expect.fail(`exp(${values[k]}): vector bits ${vector[k]!.toString(16)}, scalar ${scalar[k]!.toString(16)}`);
-  }
-}
-
 describe("exp2d = Math.exp, bit for bit", () => {
   it("is the SIMD build's", () => {
     expect(typeof expInPlace).toBe("function");
   });
 
   it("2M random values over the fast range and past it (|x| < 800), and 2M in the sigmoid's [-10, 10]", () => {
-    expectSame64(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 800));
-    expectSame64(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 10));
+    expectSame(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 800), expInPlace);
+    expectSame(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 10), expInPlace);
   });
 
   it("every table index (k mod 128) over the whole fast range, at and beside the points where k changes", () => {
@@ -106,7 +89,7 @@ describe("exp2d = Math.exp, bit for bit", () => {
       const x = (k * Math.LN2) / 128;
       xs.push(x, x * (1 + 2 ** -52), x * (1 - 2 ** -52), ((k + 0.5) * Math.LN2) / 128);
     }
-    expectSame64(Float64Array.from(xs));
+    expectSame(Float64Array.from(xs), expInPlace);
   });
 
   it("edges: ±0, tiny and subnormal values, ±512, the overflow and underflow thresholds, infinities, NaN — in both lanes", () => {
@@ -116,6 +99,6 @@ describe("exp2d = Math.exp, bit for bit", () => {
       -746, 1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity, NaN, f(0x7ff8000000000001n), f(0xfff0000000000001n)];
     const xs: number[] = [];
     for (const x of specials) for (let lane = 0; lane < 2; lane++) for (let k = 0; k < 2; k++) xs.push(k === lane ? x : 0.75 * k - 2.1);
-    expectSame64(Float64Array.from(xs));
+    expectSame(Float64Array.from(xs), expInPlace);
   });
 });
