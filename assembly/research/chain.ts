@@ -21,13 +21,15 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  candKey, candSum, colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
 import { exp2d } from "./vexp";
-import { block8, columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock, ZERO_SLOT } from "./crossing";
+import {
+  block8, candidateSums, columnHistogram, columnList, columnRange, lanesMin, listHi, listLo, rangeCandidates, rangeRows, transposeBlock, ZERO_SLOT,
+} from "./crossing";
 
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
@@ -270,7 +272,19 @@ function crossingByHistogram(col: usize, zeros: f64, minority: f64, margin: f64)
     acc = next;
   }
   if (at < 0) return NaN; // nothing crosses (κ ≤ 0): the walk's answer is the largest weight
-  // The crossing range's entries, sorted ascending by insertion (equal weights adjacent).
+  if (ASC_FEATURE_SIMD && rangeCandidates<f64>(col, at, Infinity) >= 0) {
+    // A few entries: the walk's first group past `below` is the smallest weight g whose sum
+    // acc + (stake at or below g) is past it (the sums grow with g: one order, more terms);
+    // its answer is g if that sum is past `above` too. The padding (+∞) never wins.
+    candidateSums(false);
+    const a2 = f64x2.splat(acc), b2 = f64x2.splat(below), inf = f64x2.splat(Infinity);
+    const p01 = f64x2.add(a2, v128.load(candSum)), p23 = f64x2.add(a2, v128.load(candSum, 16));
+    const ok01 = f64x2.gt(p01, b2), ok23 = f64x2.gt(p23, b2);
+    const g = lanesMin(v128.bitselect(v128.load(candKey), inf, ok01), v128.bitselect(v128.load(candKey, 16), inf, ok23));
+    const p = lanesMin(v128.bitselect(p01, inf, ok01), v128.bitselect(p23, inf, ok23));
+    return p > above && g != Infinity ? g : NaN;
+  }
+  // More entries: sorted ascending by insertion (equal weights adjacent).
   const c = rangeRows(at, listIdx, 64);
   if (c < 0) return NaN;
   for (let r = 0; r < c; r++) {

@@ -6,7 +6,10 @@
 // and chain.ts; a column they cannot decide there is listed (columnList) for the ordered walk.
 
 import { ld, st } from "./mem";
-import { listKey, listIdx, colBkt, colStake, colStride, hist, HIST_BUCKETS, setHistRanges, V, N } from "./state";
+import {
+  listKey, listIdx, colBkt, colStake, colStride, hist, HIST_BUCKETS, setHistRanges, V, N,
+  CAND_MAX, candKey, candPad, candRow, candStake, candSum,
+} from "./state";
 
 /** The stake slot of zero weights in hist (after the HIST_BUCKETS ranges). */
 export const ZERO_SLOT = HIST_BUCKETS;
@@ -208,6 +211,81 @@ export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
     c++;
   }
   return c;
+}
+
+/**
+ * The rows of range `at` (of the last columnHistogram on col) as candidates: weights at
+ * candKey, stakes at candStake, in row order, the slots from their count to CAND_MAX holding
+ * (pad, 0). Returns the count, or −1 when there are more than CAND_MAX of them or the column
+ * is long (more than 128 rows: the caller then orders the range).
+ *
+ * Without a branch per row or per row found: the crossing range of a random column holds one
+ * to three rows, a different number in each column, and a loop over them mispredicts where
+ * these fixed steps do not.
+ */
+export let candidateColumns: i64 = 0;
+
+export function rangeCandidates<T>(col: usize, at: i32, pad: f64): i32 {
+  const n = colStride;
+  if (!ASC_FEATURE_SIMD || n > 128) return -1;
+  const a16 = i8x16.splat(<i8>at);
+  let c = 0;
+  for (let k = 0; k < n; k += 16) c += popcnt(i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16)));
+  if (c > CAND_MAX) return -1;
+  // Each chunk of 16 rows writes four rows unconditionally; only a row found advances the slot
+  // (the others, 32 past the chunk, are overwritten or lie past the count).
+  let p = 0;
+  for (let k = 0; k < n; k += 16) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16));
+    for (let t = 0; t < CAND_MAX; t++) {
+      store<i32>(candRow + (<usize>p << 2), k + ctz(m));
+      p += <i32>(m != 0);
+      m &= m - 1;
+    }
+  }
+  candidateColumns++;
+  st<T>(candPad, 0, <T>pad);
+  for (let t = 0; t < CAND_MAX; t++) {
+    const row = load<i32>(candRow + (<usize>t << 2));
+    const real = t < c;
+    // Addresses chosen, not values: an integer select, never a branch.
+    const wAt = select<usize>(col + (<usize>row << alignof<T>()), candPad, real);
+    const sAt = select<usize>(colStake + (<usize>row << 3), candPad + 8, real);
+    st<f64>(candKey, t, <f64>load<T>(wAt));
+    st<f64>(candStake, t, load<f64>(sAt));
+  }
+  return c;
+}
+
+/**
+ * For each candidate t (rangeCandidates), the stake of the candidates at or above its weight
+ * (`above`) or at or below it (not `above`), in an order of their own, into candSum[t]. Lane
+ * operations only: a scalar f64 min, max or select compiles to a branch in some engines.
+ */
+export function candidateSums(above: bool): void {
+  if (!ASC_FEATURE_SIMD) return; // (rangeCandidates finds none without SIMD)
+  const k01 = v128.load(candKey), k23 = v128.load(candKey, 16);
+  let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+  for (let u = 0; u < CAND_MAX; u++) {
+    const ku = f64x2.splat(load<f64>(candKey + (<usize>u << 3)));
+    const su = f64x2.splat(load<f64>(candStake + (<usize>u << 3)));
+    s01 = f64x2.add(s01, v128.and(su, above ? f64x2.ge(ku, k01) : f64x2.le(ku, k01)));
+    s23 = f64x2.add(s23, v128.and(su, above ? f64x2.ge(ku, k23) : f64x2.le(ku, k23)));
+  }
+  v128.store(candSum, s01);
+  v128.store(candSum, s23, 16);
+}
+
+/** The smallest / largest lane of the two vectors (pmin/pmax: one instruction, no branch). */
+// @ts-ignore: decorator
+@inline export function lanesMin(a: v128, b: v128): f64 {
+  const m = f64x2.pmin(a, b);
+  return f64x2.extract_lane(f64x2.pmin(m, v128.shuffle<f64>(m, m, 1, 0)), 0);
+}
+// @ts-ignore: decorator
+@inline export function lanesMax(a: v128, b: v128): f64 {
+  const m = f64x2.pmax(a, b);
+  return f64x2.extract_lane(f64x2.pmax(m, v128.shuffle<f64>(m, m, 1, 0)), 0);
 }
 
 /** The smallest and largest key of the last columnList (hi 0 for an empty peer list). */

@@ -7,6 +7,7 @@
 //   1000 TAO (f64) and the carried bonds (V×N, the kernel's element type).
 
 import { chainSelectionColumns, chainStep } from "./chain";
+import { candidateColumns } from "./crossing";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
 import { exp2d, expf4 } from "./vexp";
@@ -28,6 +29,11 @@ export function selectionCount(): i64 {
 /** Testing aid: chain-like consensus columns answered from a stake histogram. */
 export function chainSelectionCount(): i64 {
   return chainSelectionColumns;
+}
+
+/** Testing aid: crossing ranges resolved as candidates (rangeCandidates), both semantics. */
+export function candidateCount(): i64 {
+  return candidateColumns;
 }
 
 /** Testing aid: Mathf.exp of n float32 values at p, in place — four lanes at a time through

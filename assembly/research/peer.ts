@@ -19,10 +19,12 @@ import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode, mW,
   mWb, mWc, mWn, mX, N, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
-  P_SUBNET_STAKE, param, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, listIdx, listKey, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
+  P_SUBNET_STAKE, param, candKey, candSum, colStake, colStride, colT, hist, histRanges, qInsert, qKey, qStake, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, listIdx, listKey, GATHER_BLOCK, orderIdx, orderKey, FLAG_REFERENCE, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vCraw, vD,
   version, vI, vR, vRow, vS, vSn, vTmp, widen, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
-import { block8, colHi, columnHistogram, columnList, columnRange, listHi, listLo, rangeRows, transposeBlock } from "./crossing";
+import {
+  block8, candidateSums, colHi, columnHistogram, columnList, columnRange, lanesMax, listHi, listLo, rangeCandidates, rangeRows, transposeBlock,
+} from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
 import { expf4 } from "./vexp";
 
@@ -210,7 +212,26 @@ function crossingByHistogram<T>(col: usize, m: i32, kappa: T): f64 {
     acc += h;
   }
   if (at < 0) return NaN;
-  // The crossing range's entries, sorted descending by insertion.
+  if (ASC_FEATURE_SIMD && rangeCandidates<T>(col, at, -1) >= 0) {
+    // A few entries: the largest weight g with T(acc + stake at or above g) ≥ κ, each
+    // candidate's sum taken at once (exact, so in any order); the padding (−1) never wins.
+    candidateSums(true);
+    const a2 = f64x2.splat(acc);
+    const x01 = f64x2.add(a2, v128.load(candSum)), x23 = f64x2.add(a2, v128.load(candSum, 16));
+    let ok01: v128, ok23: v128;
+    if (sizeof<T>() == 4) {
+      const k4 = f32x4.splat(<f32>kappa);
+      ok01 = i64x2.extend_low_i32x4_s(f32x4.ge(f32x4.demote_f64x2_zero(x01), k4));
+      ok23 = i64x2.extend_low_i32x4_s(f32x4.ge(f32x4.demote_f64x2_zero(x23), k4));
+    } else {
+      const k2 = f64x2.splat(<f64>kappa);
+      ok01 = f64x2.ge(x01, k2);
+      ok23 = f64x2.ge(x23, k2);
+    }
+    const none = f64x2.splat(-1);
+    return lanesMax(v128.bitselect(v128.load(candKey), none, ok01), v128.bitselect(v128.load(candKey, 16), none, ok23));
+  }
+  // More entries: sorted descending by insertion.
   const c = rangeRows(at, listIdx, 64);
   if (c < 0) return -1;
   for (let r = 0; r < c; r++) {

@@ -112,6 +112,16 @@ export const HIST_BUCKETS = 128;
 export let hist: usize = 0;
 export let qKey: usize = 0;
 export let qStake: usize = 0;
+// A crossing range of at most CAND_MAX rows, resolved without ordering it (crossing.ts):
+// its rows (i32), weights, stakes and sums (f64), CAND_SLOTS each (the slots past the count are
+// scratch or padding), and the padding's weight (T) and stake (f64 0) for the loads.
+export const CAND_MAX = 4;
+export const CAND_SLOTS = 8;
+export let candRow: usize = 0;
+export let candKey: usize = 0;
+export let candStake: usize = 0;
+export let candSum: usize = 0;
+export let candPad: usize = 0;
 
 /** Ranges of the last columnHistogram (one per non-zero entry, 8..HIST_BUCKETS; below 256, so
  *  a range and the zero slot fit a byte). */
@@ -210,6 +220,11 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   colStake = allocZeroed(<usize>colStride << 3);
   qKey = allocRaw(<usize>v << 3);
   qStake = allocRaw(<usize>v << 3);
+  candRow = allocZeroed(CAND_SLOTS << 2);
+  candKey = allocZeroed(CAND_SLOTS << 3);
+  candStake = allocZeroed(CAND_SLOTS << 3);
+  candSum = allocZeroed(CAND_SLOTS << 3);
+  candPad = allocZeroed(16);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
   store<u32>(table + (T_S << 2), <u32>inS);

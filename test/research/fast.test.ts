@@ -107,6 +107,9 @@ describe("the SIMD build = the baseline build, bit for bit", () => {
   }
 });
 
+/** Crossing ranges resolved as candidates (assembly/research/crossing.ts rangeCandidates). */
+const candidates = () => (engine as unknown as { candidateCount(): bigint }).candidateCount();
+
 describe("the κ crossing from a stake histogram (peerCompat, exact stake sums)", () => {
   // Many validators and stakes whose sums are exact in any order (a few power-of-two sizes), so
   // the histogram answers; ties, clusters (one crowded range: the ordered walk takes over),
@@ -117,7 +120,7 @@ describe("the κ crossing from a stake histogram (peerCompat, exact stake sums)"
   });
   it("gives the ordered walk's consensus, bit for bit, and is the path taken", () => {
     const count = () => (engine as unknown as { selectionCount(): bigint }).selectionCount();
-    const before = count();
+    const before = count(), candidatesBefore = candidates();
     fc.assert(fc.property(big, fc.constantFrom("float32" as const, "float64" as const), ({ V, N, seed, kind, kappa, stakeSizes }, peerFloat) => {
       const r = rng(seed);
       const w = () => (kind === "ties" ? Math.floor(r() * 4) / 3 : kind === "sparse" ? (r() < 0.6 ? 0 : r()) : kind === "cluster" ? (r() < 0.05 ? 1000 : 1 + Math.floor(r() * 5) * 1e-7) : r());
@@ -131,6 +134,11 @@ describe("the κ crossing from a stake histogram (peerCompat, exact stake sums)"
       }
     }), { numRuns: 200 });
     expect(count() - before).toBeGreaterThan(1000n);
+    // Crossing ranges of up to four entries (V ≤ 128) are resolved without ordering them;
+    // larger or crowded ones are ordered: both kinds are among the columns answered.
+    const resolved = candidates() - candidatesBefore;
+    expect(resolved).toBeGreaterThan(100n);
+    expect(resolved).toBeLessThan(count() - before);
   });
 });
 
@@ -144,7 +152,7 @@ describe("the chain-like κ crossing from a stake histogram (decided only beyond
   });
   it("gives the ordered walk's consensus, bit for bit, and is the path taken", () => {
     const count = () => (engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount();
-    const before = count();
+    const before = count(), candidatesBefore = candidates();
     fc.assert(fc.property(big, ({ V, N, seed, kind, kappa, stakes }) => {
       const r = rng(seed);
       const w = () => (kind === "ties" ? Math.floor(r() * 4) / 3 : kind === "sparse" ? (r() < 0.6 ? 0 : r()) : kind === "cluster" ? (r() < 0.05 ? 1000 : 1 + Math.floor(r() * 5) * 1e-7) : r());
@@ -157,6 +165,9 @@ describe("the chain-like κ crossing from a stake histogram (decided only beyond
       }
     }), { numRuns: 300 });
     expect(count() - before).toBeGreaterThan(1000n);
+    const resolved = candidates() - candidatesBefore;
+    expect(resolved).toBeGreaterThan(100n);
+    expect(resolved).toBeLessThan(count() - before);
   });
 
   it("hand case: two equal stakes, κ = 0.5 — the sums land on the minority, the ordered walk answers", () => {
@@ -168,4 +179,35 @@ describe("the chain-like κ crossing from a stake histogram (decided only beyond
     expect(Array.from(out.consensus)).toEqual([0.75, 0.75]);
     expect((engine as unknown as { chainSelectionCount(): bigint }).chainSelectionCount()).toBe(before);
   });
+});
+
+describe("crossing ranges of a few entries, resolved without ordering them (V ≤ 128)", () => {
+  // Up to 128 validators: the crossing range of a column holds one to four entries most of the
+  // time (uniform weights), ties inside a range (few distinct values, small V), zero-stake rows
+  // in it; a few distinct stakes (exact sums: the peer's histogram path) or any stakes (the
+  // chain's margins); every kappa from 0 to 1. The columns must match the reference's ordered
+  // walk, and most must have been resolved as candidates.
+  const small = fc.record({
+    V: fc.integer({ min: 1, max: 128 }), N: fc.integer({ min: 1, max: 40 }), seed: fc.integer(),
+    kind: fc.constantFrom("uniform", "ties", "grid"), kappa: fc.integer({ min: 0, max: 20 }).map((k) => k / 20),
+  });
+  for (const peerCompat of [true, false]) {
+    it(`${peerCompat ? "peerCompat" : "chain-like"}: the ordered walk's consensus, bit for bit`, () => {
+      const before = candidates();
+      let columns = 0;
+      fc.assert(fc.property(small, ({ V, N, seed, kind, kappa }) => {
+        const r = rng(seed);
+        const w = () => (kind === "ties" ? 1 + Math.floor(r() * 3) : kind === "grid" ? Math.floor(r() * 2 * V) / V : r());
+        const S = Array.from({ length: V }, () => (r() < 0.1 ? 0 : peerCompat ? 2 ** Math.floor(r() * 3) : r() * 10));
+        if (!S.some((x) => x > 0)) S[0] = 1;
+        const epochs = [{ W: Array.from({ length: V }, () => Array.from({ length: N }, w)), S }];
+        for (const peerFloat of peerCompat ? (["float32", "float64"] as const) : (["float32"] as const)) {
+          const enc = encodeResearch(input("YUMA2", epochs, { kappa }, peerCompat), { peerFloat });
+          sameBits(runFlat(engine, enc), runFlat(reference, enc));
+          columns += N;
+        }
+      }), { numRuns: 400 });
+      expect(Number(candidates() - before)).toBeGreaterThan(columns / 4);
+    });
+  }
 });
