@@ -31,9 +31,47 @@ import {
   block8, candidateSums, columnHistogram, columnList, columnRange, lanesMin, listHi, listLo, rangeCandidates, rangeRows, transposeBlock, ZERO_SLOT,
 } from "./crossing";
 
+/**
+ * The quotient of these kernels for x / c, a value over a sum c of non-negative values (the
+ * normalisations): x · (1/c), a multiplication where V×N divisions would be — one rounding
+ * more, far inside the agreement bound with the exact engine. Where 1/c is not a normal
+ * number (c below 2^-1024 or above 2^1022: it overflows, or lost precision), x / c.
+ */
+// @ts-ignore: decorator
+@inline function quotient(x: f64, c: f64, r: f64): f64 {
+  return normal(r) ? x * r : x / c;
+}
+
+/** quotient, two lanes. */
+// @ts-ignore: decorator
+@inline function quotient2(x: v128, c: v128, r: v128): v128 {
+  const ok = v128.and(f64x2.ge(r, f64x2.splat(MIN_NORMAL)), f64x2.lt(r, f64x2.splat(Infinity)));
+  return v128.bitselect(f64x2.mul(x, r), f64x2.div(x, c), ok);
+}
+
+/** A positive r is a normal finite number. */
+// @ts-ignore: decorator
+@inline function normal(r: f64): bool {
+  return r >= MIN_NORMAL && r < Infinity;
+}
+const MIN_NORMAL: f64 = 2.2250738585072014e-308; // 2^-1022
+
+/** A row's quotient: quotient, and exactly 1 for x = c (a row with one non-zero weight
+ *  normalises to 1, as by a division). */
+// @ts-ignore: decorator
+@inline function rowQuotient(x: f64, c: f64, r: f64): f64 {
+  return x == c ? 1 : quotient(x, c, r);
+}
+
 // @ts-ignore: decorator
 @inline function safeDiv(a: f64, b: f64): f64 {
   return b == 0 ? 0 : a / b;
+}
+
+/** quotient, 0 for a zero sum. */
+// @ts-ignore: decorator
+@inline function safeQuotient(a: f64, b: f64): f64 {
+  return b == 0 ? 0 : quotient(a, b, 1 / b);
 }
 
 // Two lanes at a time (the SIMD build): the same IEEE operations per element as the scalar
@@ -47,6 +85,35 @@ import {
  */
 function asDivisors(v: usize, n: i32): void {
   for (let j = 0; j < n; j++) if (ld<f64>(v, j) == 0) st<f64>(v, j, 1);
+}
+
+/** Whether every divisor at v (asDivisors) has a normal reciprocal. */
+function invertible(v: usize, n: i32): bool {
+  for (let j = 0; j < n; j++) if (!normal(1 / ld<f64>(v, j))) return false;
+  return true;
+}
+
+/** Divisors replaced by their reciprocals (invertible: the passes then multiply by them,
+ *  `reciprocal` in byColumn). */
+function invert(v: usize, n: i32): void {
+  for (let j = 0; j < n; j++) st<f64>(v, j, 1 / ld<f64>(v, j));
+}
+
+/** invert when invertible; whether it did. */
+function asReciprocals(v: usize, n: i32): bool {
+  if (!invertible(v, n)) return false;
+  invert(v, n);
+  return true;
+}
+
+/** quotient(x, c) by a column's reciprocal d (`reciprocal`) or divisor d, two lanes. */
+// @ts-ignore: decorator
+@inline function byColumn2(x: v128, d: v128, reciprocal: bool): v128 {
+  return reciprocal ? f64x2.mul(x, d) : quotient2(x, d, f64x2.div(f64x2.splat(1), d));
+}
+// @ts-ignore: decorator
+@inline function byColumn(x: f64, d: f64, reciprocal: bool): f64 {
+  return reciprocal ? x * d : quotient(x, d, 1 / d);
 }
 
 /**
@@ -101,15 +168,15 @@ function rowDotIncentive(m: usize, i: i32): f64 {
  * row (the normalised bonds are the state carried on).
  */
 // @ts-ignore: decorator
-@inline function normalisedDividend(i: i32, div: usize, keep: bool): f64 {
+@inline function normalisedDividend(i: i32, div: usize, keep: bool, reciprocal: bool): f64 {
   const row = stB + (<usize>(i * N) << 3);
   if (ASC_FEATURE_SIMD) {
     let a = f64x2.splat(0), c = f64x2.splat(0);
     let j0 = 0;
     for (; j0 + 4 <= N; j0 += 4) {
       const p = row + (<usize>j0 << 3), q = <usize>j0 << 3;
-      const b0 = f64x2.div(v128.load(p), v128.load(div + q));
-      const b1 = f64x2.div(v128.load(p, 16), v128.load(div + q, 16));
+      const b0 = byColumn2(v128.load(p), v128.load(div + q), reciprocal);
+      const b1 = byColumn2(v128.load(p, 16), v128.load(div + q, 16), reciprocal);
       if (keep) {
         v128.store(p, b0);
         v128.store(p, b1, 16);
@@ -119,14 +186,14 @@ function rowDotIncentive(m: usize, i: i32): f64 {
     }
     let d = lanes4(a, c);
     for (let j = j0; j < N; j++) {
-      const b = ld<f64>(row, j) / ld<f64>(div, j);
+      const b = byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal);
       if (keep) st<f64>(row, j, b);
       d += b * ld<f64>(vI, j);
     }
     return d;
   }
   for (let j = 0; j < N; j++) {
-    const b = ld<f64>(row, j) / ld<f64>(div, j);
+    const b = byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal);
     if (keep) st<f64>(row, j, b);
     st<f64>(vTmp, j, b * ld<f64>(vI, j));
   }
@@ -134,7 +201,7 @@ function rowDotIncentive(m: usize, i: i32): f64 {
 }
 
 /**
- * x / Σx for `count` non-negative finite values at src, into dst (0s if the sum is 0). If
+ * x / Σx (quotient) for `count` non-negative finite values at src, into dst (0s if the sum is 0). If
  * the sum overflows to Infinity (values near f64's maximum), the values are divided by their
  * maximum first, so the sum is at most `count` and the result that of the scaled-down input;
  * otherwise (every ordinary input) the sum (sum4) of the values.
@@ -142,20 +209,28 @@ function rowDotIncentive(m: usize, i: i32): f64 {
 function normaliseInto(src: usize, dst: usize, count: i32): void {
   let total = sum4(src, count);
   if (isFinite(total)) {
+    const r = 1 / total;
     let k0 = 0;
     if (ASC_FEATURE_SIMD) {
-      const t2 = f64x2.splat(total);
+      const t2 = f64x2.splat(total), r2 = f64x2.splat(r);
       if (total == 0) for (; k0 + 2 <= count; k0 += 2) v128.store(dst + (<usize>k0 << 3), f64x2.splat(0));
-      else for (; k0 + 2 <= count; k0 += 2) v128.store(dst + (<usize>k0 << 3), f64x2.div(v128.load(src + (<usize>k0 << 3)), t2));
+      else if (normal(r)) {
+        const one = f64x2.splat(1);
+        for (; k0 + 2 <= count; k0 += 2) {
+          const x = v128.load(src + (<usize>k0 << 3));
+          v128.store(dst + (<usize>k0 << 3), v128.bitselect(one, f64x2.mul(x, r2), f64x2.eq(x, t2)));
+        }
+      } else for (; k0 + 2 <= count; k0 += 2) v128.store(dst + (<usize>k0 << 3), f64x2.div(v128.load(src + (<usize>k0 << 3)), t2)); // (x = total gives 1)
     }
-    for (let k = k0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k), total));
+    for (let k = k0; k < count; k++) st<f64>(dst, k, total == 0 ? 0 : rowQuotient(ld<f64>(src, k), total, r));
     return;
   }
   let top: f64 = 0;
   for (let k = 0; k < count; k++) top = max(top, ld<f64>(src, k));
   total = 0;
   for (let k = 0; k < count; k++) total += ld<f64>(src, k) / top;
-  for (let k = 0; k < count; k++) st<f64>(dst, k, safeDiv(ld<f64>(src, k) / top, total));
+  const r = 1 / total;
+  for (let k = 0; k < count; k++) st<f64>(dst, k, total == 0 ? 0 : rowQuotient(ld<f64>(src, k) / top, total, r));
 }
 
 /** Columns of m scaled to sum 1 (zero columns stay zero), into out (may alias m). */
@@ -165,7 +240,7 @@ function colNormalise(m: usize, out: usize): void {
     for (let j = 0; j < N; j++) st<f64>(vCol, j, ld<f64>(vCol, j) + ld<f64>(m, i * N + j));
   }
   for (let i = 0; i < V; i++) {
-    for (let j = 0; j < N; j++) st<f64>(out, i * N + j, safeDiv(ld<f64>(m, i * N + j), ld<f64>(vCol, j)));
+    for (let j = 0; j < N; j++) st<f64>(out, i * N + j, safeQuotient(ld<f64>(m, i * N + j), ld<f64>(vCol, j)));
   }
 }
 
@@ -365,6 +440,47 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
   return max(min(a, high), low);
 }
 
+/**
+ * The fused Yuma 2 EMA: B ← α·(ΔB numerator / colX) + (1 − α)·(B / colB) in place, with the
+ * result's column sums into colV. The numerators s·W_b are recomputed as the clipping pass made
+ * them (not stored: one V×N matrix less written and read). colX, colB: the column sums'
+ * reciprocals (`reciprocal`), else their divisors.
+ */
+// @ts-ignore: decorator
+@inline function emaY2(Wsrc: usize, alpha: f64, bp: f64, colX: usize, colB: usize, colV: usize, reciprocal: bool): void {
+  const keep = 1 - alpha;
+  for (let i = 0; i < V; i++) {
+    const row = i * N;
+    const s = ld<f64>(vSn, i);
+    let j0 = 0;
+    if (ASC_FEATURE_SIMD) {
+      const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep), s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
+      const at = <usize>row << 3;
+      for (; j0 + 2 <= N; j0 += 2) {
+        const o = <usize>j0 << 3;
+        // ΔB's numerator again, as the clipping pass computed it (not stored: one V×N
+        // matrix less written and read).
+        const w = v128.load(Wsrc + at + o);
+        const c = f64x2.pmin(v128.load(vC + o), w);
+        const x = f64x2.mul(s2, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
+        const xn = byColumn2(x, v128.load(colX + o), reciprocal);
+        const bn = byColumn2(v128.load(stB + at + o), v128.load(colB + o), reciprocal);
+        const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
+        v128.store(stB + at + o, v); // in place: the old bond here is read above only
+        v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
+      }
+    }
+    for (let j = j0; j < N; j++) {
+      const w = ld<f64>(Wsrc, row + j);
+      const xn = byColumn(s * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j), reciprocal);
+      const bn = byColumn(ld<f64>(stB, row + j), ld<f64>(colB, j), reciprocal);
+      const v = alpha * xn + keep * bn;
+      st<f64>(stB, row + j, v);
+      st<f64>(colV, j, ld<f64>(colV, j) + v);
+    }
+  }
+}
+
 export function chainStep(): void {
   const VN = V * N;
   resetBondColumns<f64>();
@@ -447,41 +563,20 @@ export function chainStep(): void {
     // normalised, with its column sums; the normalised result and the dividends.
     const colV = vCol2;
     for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
-    const keep = 1 - alpha;
     asDivisors(colX, N);
     asDivisors(colB, N);
-    for (let i = 0; i < V; i++) {
-      const row = i * N;
-      const s = ld<f64>(vSn, i);
-      let j0 = 0;
-      if (ASC_FEATURE_SIMD) {
-        const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep), s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
-        const at = <usize>row << 3;
-        for (; j0 + 2 <= N; j0 += 2) {
-          const o = <usize>j0 << 3;
-          // ΔB's numerator again, as the clipping pass computed it (not stored: one V×N
-          // matrix less written and read).
-          const w = v128.load(Wsrc + at + o);
-          const c = f64x2.pmin(v128.load(vC + o), w);
-          const x = f64x2.mul(s2, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
-          const xn = f64x2.div(x, v128.load(colX + o));
-          const bn = f64x2.div(v128.load(stB + at + o), v128.load(colB + o));
-          const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
-          v128.store(stB + at + o, v); // in place: the old bond here is read above only
-          v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
-        }
-      }
-      for (let j = j0; j < N; j++) {
-        const w = ld<f64>(Wsrc, row + j);
-        const xn = (s * (w + bp * (min(w, ld<f64>(vC, j)) - w))) / ld<f64>(colX, j);
-        const bn = ld<f64>(stB, row + j) / ld<f64>(colB, j);
-        const v = alpha * xn + keep * bn;
-        st<f64>(stB, row + j, v);
-        st<f64>(colV, j, ld<f64>(colV, j) + v);
-      }
+    // Products with the reciprocals of the column sums, unless one overflows (the loop then
+    // takes each quotient as `quotient` does): one loop, compiled twice.
+    if (invertible(colX, N) && invertible(colB, N)) {
+      invert(colX, N);
+      invert(colB, N);
+      emaY2(Wsrc, alpha, bp, colX, colB, colV, true);
+    } else {
+      emaY2(Wsrc, alpha, bp, colX, colB, colV, false);
     }
     asDivisors(colV, N);
-    for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true));
+    if (asReciprocals(colV, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, true));
+    else for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, false));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
     // The Yuma 3 passes below, fused: the bond update in place with its column sums, then
@@ -551,7 +646,8 @@ export function chainStep(): void {
       }
     }
     asDivisors(colB, N);
-    for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false));
+    if (asReciprocals(colB, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false, true));
+    else for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false, false));
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
     // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
     for (let i = 0; i < V; i++) {

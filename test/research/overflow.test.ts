@@ -150,3 +150,28 @@ describe("yuma research (CLI)", () => {
     });
   }
 });
+
+describe("chain-like normalisations: products with the sum's reciprocal, divisions where it is not a normal number", () => {
+  const chain = (version: YumaVersion, W: number[][], S: number[]) => runResearch(doc(version, [{ W, S }, { W, S }]));
+  for (const version of YUMA_VERSIONS) {
+    it(`${version}: a row with one non-zero weight normalises to exactly 1 (49 · (1/49) is 1 − 2^-53)`, () => {
+      expect(49 * (1 / 49)).not.toBe(1); // (the product these kernels would give otherwise)
+      // Each validator weighs one server alone (49): the normalised rows are [1, 0] and [0, 1],
+      // the results those of weights of 1, and the consensus of server 0 exactly 1.
+      const got = chain(version, [[49, 0], [0, 49]], [3, 1]);
+      expect(got).toEqual(chain(version, [[1, 0], [0, 1]], [3, 1]));
+      expect(got.epochs[1]!.consensus).toEqual([1, 0]);
+    });
+
+    it(`${version}: rows summing below 2^-1024 (the reciprocal overflows) and above 2^1022 (it is subnormal) give the quotients of a division`, () => {
+      // [2^-1070, 2^-1069] and [2^1021, 2^1022] are [1, 2] scaled by powers of two: a
+      // division gives 1/3 and 2/3 exactly as for [1, 2]; x · (1/c) would give Infinity for
+      // the first, and lose bits of the subnormal 1/c for the second.
+      const tiny = [2 ** -1070, 2 ** -1069], huge = [2 ** 1021, 2 ** 1022];
+      const ref = chain(version, [[1, 2], [2, 1]], [3, 1]);
+      expect(chain(version, [tiny, [2, 1]], [3, 1])).toEqual(ref);
+      expect(chain(version, [huge, [2, 1]], [3, 1])).toEqual(ref);
+      expect(chain(version, [[1, 2], [2, 1]], [3 * 2 ** 1021, 2 ** 1021])).toEqual(ref);
+    });
+  }
+});
