@@ -68,11 +68,6 @@ const MIN_NORMAL: f64 = 2.2250738585072014e-308; // 2^-1022
   return b == 0 ? 0 : a / b;
 }
 
-/** quotient, 0 for a zero sum. */
-// @ts-ignore: decorator
-@inline function safeQuotient(a: f64, b: f64): f64 {
-  return b == 0 ? 0 : quotient(a, b, 1 / b);
-}
 
 // Two lanes at a time (the SIMD build): the same IEEE operations per element as the scalar
 // loops, so both builds give the same bits. Sums along a row are in four interleaved partial
@@ -239,8 +234,13 @@ function colNormalise(m: usize, out: usize): void {
   for (let i = 0; i < V; i++) {
     for (let j = 0; j < N; j++) st<f64>(vCol, j, ld<f64>(vCol, j) + ld<f64>(m, i * N + j));
   }
+  // The reciprocals once per column (vCol2: free outside the fused passes).
+  for (let j = 0; j < N; j++) st<f64>(vCol2, j, 1 / ld<f64>(vCol, j));
   for (let i = 0; i < V; i++) {
-    for (let j = 0; j < N; j++) st<f64>(out, i * N + j, safeQuotient(ld<f64>(m, i * N + j), ld<f64>(vCol, j)));
+    for (let j = 0; j < N; j++) {
+      const c = ld<f64>(vCol, j);
+      st<f64>(out, i * N + j, c == 0 ? 0 : quotient(ld<f64>(m, i * N + j), c, ld<f64>(vCol2, j)));
+    }
   }
 }
 
