@@ -237,6 +237,23 @@ export function researchHeader(input: unknown, options: ResearchOptions = {}, pr
 }
 
 /**
+ * Rows a and b (plain arrays of n) into W at base and base + n, if every entry is a number in
+ * [0, small] (the common case: no error, no row sum to check); else false, some entries
+ * written, and the caller checks and writes the rows one by one. Two rows in one loop: two
+ * independent streams of loads and stores run about twice as fast as one.
+ */
+function copyPair(a: unknown[], b: unknown[], W: Float64Array | Float32Array, base: number, n: number, small: number): boolean {
+  const next = base + n;
+  for (let j = 0; j < n; j++) {
+    const x = a[j], y = b[j];
+    if (typeof x !== "number" || typeof y !== "number" || !(x >= 0 && x <= small && y >= 0 && y <= small)) return false;
+    W[base + j] = x;
+    W[next + j] = y;
+  }
+  return true;
+}
+
+/**
  * Check epoch e of a checked input and write it: W row-major at W[wAt..] (float32 for the
  * float32 peer's kernels: stored rounded, as its tensor holds them), the stakes at
  * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
@@ -265,6 +282,13 @@ export function encodeEpochInto(
     if (!isVector(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
     if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);
     const base = wAt + i * N;
+    if (i + 1 < V && Array.isArray(row)) {
+      const next = rows[i + 1];
+      if (Array.isArray(next) && next.length === N && copyPair(row, next, W, base, N, small)) {
+        i++;
+        continue;
+      }
+    }
     let large = false;
     if (row instanceof Float64Array || row instanceof Float32Array) {
       // A float row is copied whole, then checked as given (W may be float32, where a tiny

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { YumaInputError } from "../../src/errors.js";
 import { DEFAULT_RESEARCH_PARAMS, runResearch } from "../../src/research/index.js";
 import type { ResearchInput } from "../../src/research/types.js";
+import { rng } from "../helpers/rng.js";
 
 const good = (): Record<string, unknown> => ({
   format: "yuma-research-input/1",
@@ -155,5 +156,44 @@ describe("weights that are not numbers", () => {
       }
     }
     expect(called).toBe(0);
+  });
+});
+
+describe("weight rows checked in row-major order, whatever path copies them", () => {
+  // Plain rows are copied two at a time while every entry is an ordinary weight; a bad or
+  // large entry sends both rows to the row-by-row check. The first refusal must still be the
+  // first bad entry in row-major order, a row whose large entries overflow float32 must still
+  // be refused (peer-compatible), and a row with one large entry accepted.
+  const BAD: unknown[] = [-1, -1e-50, NaN, Infinity, "0.5", null, undefined, {}];
+  const LARGE = 3.4028234663852886e38 * 0.6; // two of them overflow float32, one does not
+  it("random rows with bad and large entries: the first refusal in row-major order", () => {
+    const r = rng(20261205);
+    for (let t = 0; t < 400; t++) {
+      const V = 1 + Math.floor(r() * 9), N = 1 + Math.floor(r() * 7);
+      const peerCompat = r() < 0.5;
+      const W: unknown[][] = Array.from({ length: V }, () => Array.from({ length: N }, () => (r() < 0.2 ? 0 : r())));
+      const marks = Math.floor(r() * 4);
+      for (let k = 0; k < marks; k++) {
+        const i = Math.floor(r() * V), j = Math.floor(r() * N);
+        W[i]![j] = r() < 0.5 ? BAD[Math.floor(r() * BAD.length)] : LARGE;
+      }
+      // Expected, entry by entry: the first bad entry; before it, a row (in order) with two or
+      // more large entries when peer-compatible (float32: LARGE is within its range).
+      let expected: string | undefined;
+      for (let i = 0; i < V && !expected; i++) {
+        const bad = W[i]!.findIndex((x) => typeof x !== "number" || !(x >= 0 && x <= (peerCompat ? 3.4028234663852886e38 : Number.MAX_VALUE)));
+        if (bad >= 0) expected = `epochs[0].W[${i}][${bad}]`;
+        else if (peerCompat && W[i]!.filter((x) => x === LARGE).length >= 2) expected = `epochs[0].W[${i}]`;
+      }
+      const doc = { format: "yuma-research-input/1", version: "YUMA2", peerCompat, epochs: [{ W, S: Array.from({ length: V }, () => 1) }] };
+      let field: string | undefined;
+      try {
+        runResearch(doc as unknown as ResearchInput);
+      } catch (e) {
+        expect(e).toBeInstanceOf(YumaInputError);
+        field = (e as YumaInputError).field;
+      }
+      expect(field, JSON.stringify(W)).toBe(expected);
+    }
   });
 });
