@@ -228,19 +228,27 @@ export let candidateColumns: i64 = 0;
 export function rangeCandidates<T>(col: usize, at: i32, pad: f64): i32 {
   const n = colStride;
   if (!ASC_FEATURE_SIMD || n > 128) return -1;
+  // The rows in the range as bits of two words (rows 0..63, 64..127).
   const a16 = i8x16.splat(<i8>at);
-  let c = 0;
-  for (let k = 0; k < n; k += 16) c += popcnt(i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16)));
+  let lo: u64 = 0, hi: u64 = 0;
+  let k = 0;
+  for (; k < n && k < 64; k += 16) lo |= <u64>i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16)) << <u64>k;
+  for (; k < n; k += 16) hi |= <u64>i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16)) << <u64>(k - 64);
+  const c = <i32>(popcnt(lo) + popcnt(hi));
   if (c > CAND_MAX) return -1;
-  // Each chunk of 16 rows writes four rows unconditionally; only a row found advances the slot
-  // (the others, 32 past the chunk, are overwritten or lie past the count).
+  // Four rows taken from each word unconditionally; only a row found advances the slot (the
+  // others, 64 past the word, are overwritten or lie past the count).
   let p = 0;
-  for (let k = 0; k < n; k += 16) {
-    let m = i8x16.bitmask(i8x16.eq(v128.load(colBkt + <usize>k), a16));
+  for (let t = 0; t < CAND_MAX; t++) {
+    store<i32>(candRow + (<usize>p << 2), <i32>ctz(lo));
+    p += <i32>(lo != 0);
+    lo &= lo - 1;
+  }
+  if (n > 64) {
     for (let t = 0; t < CAND_MAX; t++) {
-      store<i32>(candRow + (<usize>p << 2), k + ctz(m));
-      p += <i32>(m != 0);
-      m &= m - 1;
+      store<i32>(candRow + (<usize>p << 2), 64 + <i32>ctz(hi));
+      p += <i32>(hi != 0);
+      hi &= hi - 1;
     }
   }
   candidateColumns++;
