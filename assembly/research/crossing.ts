@@ -81,9 +81,14 @@ export function columnRange<T>(col: usize): i32 {
       mn = f32x4.pmin(mn, v128.bitselect(w, inf, nz));
       cnt = i32x4.sub(cnt, nz);
     }
-    hi = <f64>max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
-    lo = <f64>min(min(f32x4.extract_lane(mn, 0), f32x4.extract_lane(mn, 1)), min(f32x4.extract_lane(mn, 2), f32x4.extract_lane(mn, 3)));
-    m = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3);
+    // Across lanes with lane operations (a scalar min or max is a branch in some engines, taken
+    // at random here; no NaN or −0 is in the lanes).
+    mx = f32x4.pmax(mx, v128.shuffle<f32>(mx, mx, 2, 3, 0, 1));
+    mn = f32x4.pmin(mn, v128.shuffle<f32>(mn, mn, 2, 3, 0, 1));
+    cnt = i32x4.add(cnt, v128.shuffle<i32>(cnt, cnt, 2, 3, 0, 1));
+    hi = <f64>f32x4.extract_lane(f32x4.pmax(mx, v128.shuffle<f32>(mx, mx, 1, 0, 3, 2)), 0);
+    lo = <f64>f32x4.extract_lane(f32x4.pmin(mn, v128.shuffle<f32>(mn, mn, 1, 0, 3, 2)), 0);
+    m = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1);
   } else if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
     let mx = f64x2.splat(0), mn = f64x2.splat(Infinity), cnt = i64x2.splat(0);
     const zero = f64x2.splat(0), inf = f64x2.splat(Infinity);
@@ -94,8 +99,8 @@ export function columnRange<T>(col: usize): i32 {
       mn = f64x2.pmin(mn, v128.bitselect(w, inf, nz));
       cnt = i64x2.sub(cnt, nz);
     }
-    hi = max(f64x2.extract_lane(mx, 0), f64x2.extract_lane(mx, 1));
-    lo = min(f64x2.extract_lane(mn, 0), f64x2.extract_lane(mn, 1));
+    hi = f64x2.extract_lane(f64x2.pmax(mx, v128.shuffle<f64>(mx, mx, 1, 0)), 0);
+    lo = f64x2.extract_lane(f64x2.pmin(mn, v128.shuffle<f64>(mn, mn, 1, 0)), 0);
     m = <i32>(i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1));
   }
   for (; k < n; k++) {
