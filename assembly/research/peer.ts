@@ -202,7 +202,22 @@ function crossingByHistogram<T>(col: usize, m: i32, kappa: T): f64 {
     if (<T>(acc + blk) >= kappa) break;
     acc += blk;
   }
-  for (; b >= 0; b--) {
+  if (b >= 7) {
+    // The block that reaches κ: its crossing range is the count of its eight partial sums
+    // below κ (they only grow), and the sum before it that of those ranges' stakes (exact) —
+    // no branch on where in the block the crossing is.
+    let sum = acc, before = acc, below = 0;
+    for (let k = 0; k < 8; k++) {
+      const h = ld<f64>(hist, b - k);
+      sum += h;
+      const lt = <T>sum < kappa;
+      below += <i32>lt;
+      before += h * <f64>lt;
+    }
+    if (below == 8) return -1; // (cannot happen with exact sums: the ordered walk if it did)
+    at = b - below;
+    acc = before;
+  } else for (; b >= 0; b--) {
     const h = ld<f64>(hist, b);
     // (With κ ≤ 0 the top range crosses even at zero stake: its largest weight is the value.)
     if (<T>(acc + h) >= kappa) {
