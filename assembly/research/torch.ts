@@ -220,7 +220,22 @@ export function innerSum<T>(base: usize, n: i32): T {
     // seen as rows (cascade (l, q) in column q·lanes + l), summed a vector of columns at a
     // time; then ilpSum's leftovers and fold per lane, in its order.
     const rows = vectors >> 2;
-    cascadeSumColumns<T>(base, <usize>(4 * lanes) * sz, rows, 4 * lanes, vecAcc);
+    if (rows < 16) {
+      // Fewer rows than a chunk: no level is pushed, so each column's cascade is its rows
+      // added in order to zero, then the three (zero) upper levels folded in — summed here in
+      // a register per vector of columns (the same additions; + 0 once: it is idempotent).
+      const blockBytes = <usize>(4 * lanes) * sz;
+      for (let v: usize = 0; v < blockBytes; v += 16) {
+        let acc = i64x2.splat(0);
+        for (let r = 0; r < rows; r++) {
+          const x = v128.load(base + <usize>r * blockBytes + v);
+          acc = sizeof<T>() == 4 ? f32x4.add(acc, x) : f64x2.add(acc, x);
+        }
+        v128.store(vecAcc + v, sizeof<T>() == 4 ? f32x4.add(acc, f32x4.splat(0)) : f64x2.add(acc, f64x2.splat(0)));
+      }
+    } else {
+      cascadeSumColumns<T>(base, <usize>(4 * lanes) * sz, rows, 4 * lanes, vecAcc);
+    }
     for (let lane = 0; lane < lanes; lane++) {
       let p0 = ld<T>(vecAcc, lane);
       for (let k = rows << 2; k < vectors; k++) p0 += ld<T>(base, lane + k * lanes);

@@ -211,3 +211,25 @@ describe("crossing ranges of a few entries, resolved without ordering them (V �
     });
   }
 });
+
+describe("torch's row sums around a cascade chunk (peer-compatible)", () => {
+  // A row of N is summed as 4·lanes interleaved cascades of N / (4·lanes) elements each; below
+  // 16 of them no level is pushed and the fast kernels sum in registers, from 16 on through the
+  // cascade's levels. Rows of 480..560 (256-bit vectors: 15..17 per cascade) and 960..1100
+  // (512-bit), with zeros, −0 and large and tiny weights: the reference's sums, bit for bit.
+  it("gives the reference's results on both sides of 16 elements per cascade", () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 3 }), fc.integer(), fc.constantFrom(256 as const, 512 as const), fc.constantFrom("float32" as const, "float64" as const),
+      (V, seed, peerVectorBits, peerFloat) => {
+        const r = rng(seed);
+        const lo = peerVectorBits === 256 ? 480 : 960, hi = peerVectorBits === 256 ? 560 : 1100;
+        const N = lo + Math.floor(r() * (hi - lo + 1));
+        const w = () => { const u = r(); return u < 0.2 ? 0 : u < 0.25 ? -0 : u < 0.3 ? 1e6 * r() : u < 0.35 ? 1e-9 * r() : r(); };
+        const epochs = [0, 1].map(() => ({ W: Array.from({ length: V }, () => Array.from({ length: N }, w)), S: Array.from({ length: V }, () => 1 + r()) }));
+        for (const version of ["YUMA2", "YUMA3_LIQUID"] as const) {
+          const enc = encodeResearch(input(version, epochs, {}, true), { peerFloat, peerVectorBits });
+          sameBits(runFlat(engine, enc), runFlat(reference, enc));
+        }
+      }), { numRuns: 60 });
+  });
+});
