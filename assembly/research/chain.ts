@@ -68,7 +68,6 @@ const MIN_NORMAL: f64 = 2.2250738585072014e-308; // 2^-1022
   return b == 0 ? 0 : a / b;
 }
 
-
 // Two lanes at a time (the SIMD build): the same IEEE operations per element as the scalar
 // loops, so both builds give the same bits. Sums along a row are in four interleaved partial
 // sums (sum4), in both builds: no carried dependency through one accumulator.
@@ -580,8 +579,8 @@ export function chainStep(): void {
     for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
     asDivisors(colX, N);
     asDivisors(colB, N);
-    // Products with the reciprocals of the column sums, unless one overflows (the loop then
-    // takes each quotient as `quotient` does): one loop, compiled twice.
+    // Products with the reciprocals of the column sums, unless one is not a normal number
+    // (the loop then takes each quotient as `quotient` does): one loop, compiled twice.
     if (invertible(colX, N) && invertible(colB, N)) {
       invert(colX, N);
       invert(colB, N);
