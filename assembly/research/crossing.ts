@@ -218,6 +218,9 @@ export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
   return c;
 }
 
+/** Testing aid: crossing ranges resolved as candidates, since instantiation. */
+export let candidateColumns: i64 = 0;
+
 /**
  * The rows of range `at` (of the last columnHistogram on col) as candidates: weights at
  * candKey, stakes at candStake, in row order, the slots from their count to CAND_MAX holding
@@ -228,8 +231,6 @@ export function rangeRows(at: i32, rows: usize, cap: i32): i32 {
  * to three rows, a different number in each column, and a loop over them mispredicts where
  * these fixed steps do not.
  */
-export let candidateColumns: i64 = 0;
-
 export function rangeCandidates<T>(col: usize, at: i32, pad: f64): i32 {
   const n = colStride;
   if (!ASC_FEATURE_SIMD || n > 128) return -1;
