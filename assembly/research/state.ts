@@ -121,9 +121,9 @@ export let candRow: usize = 0;
 export let candKey: usize = 0;
 export let candStake: usize = 0;
 export let candSum: usize = 0;
+export let candPad: usize = 0;
 // The chain-like walk's sums at the ends of one block's eight ranges, after the sum before it.
 export let walkSum: usize = 0;
-export let candPad: usize = 0;
 
 /** Ranges of the last columnHistogram (one per non-zero entry, 8..HIST_BUCKETS; below 256, so
  *  a range and the zero slot fit a byte). */
