@@ -26,7 +26,7 @@ import {
   block8, candidateSums, colHi, columnHistogram, columnList, columnRange, lanesMax, listHi, listLo, rangeCandidates, rangeRows, transposeBlock,
 } from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
-import { expf4 } from "./vexp";
+import { exp2d, expf4 } from "./vexp";
 
 // @ts-ignore: decorator
 @inline function maxValue<T>(): T {
@@ -643,6 +643,25 @@ export function peerStep<T>(): void {
             const room = f32x4.pmax(f32x4.sub(one4, decayed), zero4);
             const v = f32x4.add(decayed, f32x4.pmin(room, f32x4.mul(a, w)));
             v128.store(sb + o, f32x4.pmin(v, one4));
+          }
+        } else if (ASC_FEATURE_SIMD) {
+          // Float64 tensors: the same two lanes at a time, exp by exp2d (Math.exp's bits).
+          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
+          const low2 = f64x2.splat(<f64>lowT), high2 = f64x2.splat(<f64>highT), span2 = f64x2.splat(<f64>span), steep2 = f64x2.splat(<f64>negSteep);
+          const wp = mWn + (<usize>row << 3), sb = stB + (<usize>row << 3);
+          for (; j0 + 2 <= N; j0 += 2) {
+            const o = <usize>j0 << 3;
+            const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
+            const dw = f64x2.pmin(f64x2.pmax(f64x2.sub(w, c), zero2), one2);
+            const db = f64x2.pmin(f64x2.pmax(f64x2.sub(old, w), zero2), one2);
+            const d = v128.bitselect(dw, db, f64x2.ge(w, old));
+            const e = exp2d(f64x2.mul(steep2, f64x2.sub(d, half2)));
+            const sig = f64x2.div(one2, f64x2.add(e, one2));
+            const a = f64x2.pmin(f64x2.pmax(f64x2.add(f64x2.mul(sig, span2), low2), low2), high2);
+            const decayed = f64x2.mul(old, f64x2.sub(one2, a));
+            const room = f64x2.pmax(f64x2.sub(one2, decayed), zero2);
+            const v = f64x2.add(decayed, f64x2.pmin(room, f64x2.mul(a, w)));
+            v128.store(sb + o, f64x2.pmin(v, one2));
           }
         }
         for (let j = j0; j < N; j++) {
