@@ -21,7 +21,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  candKey, candSum, walkSum, colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  candKey, candSum, colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -337,20 +337,23 @@ function crossingByHistogram(col: usize, zeros: f64, minority: f64, margin: f64)
     acc = next;
   }
   if (b + 8 <= B) {
-    // The block whose end is past `below`: the walk's sums at its ranges' ends (in order),
-    // the first past `below` found by counting those at or below it (they only grow) — no
-    // branch on where in the block it is. (None past it, as the block summed in its own order
-    // can be: the ordered walk decides.)
-    let sum = acc, low = 0;
-    st<f64>(walkSum, 0, acc);
+    // The block whose end is past `below`: the first range whose end is past it is the count
+    // of the walk's sums at or below it (they only grow), and the sum before that range the
+    // same additions with the later ranges' stakes multiplied by 0 — no branch on where in the
+    // block it is. (None past it, as the block summed in its own order can be: the ordered walk
+    // decides.)
+    let sum = acc, before = acc, low = 0;
     for (let k = 0; k < 8; k++) {
-      sum += ld<f64>(hist, b + k);
-      st<f64>(walkSum, k + 1, sum);
-      low += <i32>(sum <= below);
+      const h = ld<f64>(hist, b + k);
+      sum += h;
+      const le = sum <= below;
+      low += <i32>le;
+      before += h * <f64>le;
     }
-    if (low == 8 || !(ld<f64>(walkSum, low + 1) > above)) return NaN;
+    if (low == 8) return NaN;
     at = b + low;
-    acc = ld<f64>(walkSum, low);
+    acc = before;
+    if (!(acc + ld<f64>(hist, at) > above)) return NaN; // too close to tell at its end
   } else for (; b < B; b++) {
     const next = acc + ld<f64>(hist, b);
     if (next > above) {

@@ -204,8 +204,8 @@ function crossingByHistogram<T>(col: usize, m: i32, kappa: T): f64 {
   }
   if (b >= 7) {
     // The block that reaches κ: its crossing range is the count of its eight partial sums
-    // below κ (they only grow), and the sum before it that of those ranges' stakes (exact) —
-    // no branch on where in the block the crossing is.
+    // below κ (they only grow), and the sum before it the same additions with the later
+    // ranges' stakes multiplied by 0 — no branch on where in the block the crossing is.
     let sum = acc, before = acc, below = 0;
     for (let k = 0; k < 8; k++) {
       const h = ld<f64>(hist, b - k);

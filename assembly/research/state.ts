@@ -122,8 +122,6 @@ export let candKey: usize = 0;
 export let candStake: usize = 0;
 export let candSum: usize = 0;
 export let candPad: usize = 0;
-// The chain-like walk's sums at the ends of one block's eight ranges, after the sum before it.
-export let walkSum: usize = 0;
 
 /** Ranges of the last columnHistogram (one per non-zero entry, 8..HIST_BUCKETS; below 256, so
  *  a range and the zero slot fit a byte). */
@@ -226,7 +224,6 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   candKey = allocZeroed(CAND_SLOTS << 3);
   candStake = allocZeroed(CAND_SLOTS << 3);
   candSum = allocZeroed(CAND_SLOTS << 3);
-  walkSum = allocZeroed(9 << 3);
   candPad = allocZeroed(16);
   store<u32>(table + (T_PARAMS << 2), <u32>params);
   store<u32>(table + (T_W << 2), <u32>inW);
