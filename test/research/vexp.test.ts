@@ -6,19 +6,14 @@ import { describe, expect, it } from "vitest";
 import { RESEARCH_WASM_SIMD } from "../../src/generated/wasm.js";
 import { decodeBase64 } from "../../src/wasm.js";
 import { instantiateResearch, TABLE } from "../../src/research/wasm.js";
+import { rng } from "../helpers/rng.js";
 
 const engine = instantiateResearch(new WebAssembly.Module(decodeBase64(RESEARCH_WASM_SIMD) as BufferSource));
 const expfInPlace = engine.expfInPlace as (p: number, n: number, vector: number) => void;
 const expInPlace = engine.expInPlace as (p: number, n: number, vector: number) => void;
 
-let seed = 99;
 /** Uniform in [0, 1), seeded (the same values every run). */
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = rng(99);
 
 type InPlace = (p: number, n: number, vector: number) => void;
 
