@@ -7,6 +7,7 @@
 //   1000 TAO (f64) and the carried bonds (V×N, the kernel's element type).
 
 import { chainSelectionColumns, chainStep } from "./chain";
+import { firstOutside as firstOutsideT } from "./check";
 import { candidateColumns } from "./crossing";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
@@ -19,6 +20,11 @@ export function step(): void {
   else if ((flags & FLAG_F64) != 0) peerStep<f64>();
   else peerStep<f32>();
   markEpochDone();
+}
+
+/** The first of n weights at p (f32 when `f32`, else f64) outside [+0, small], or −1 (check.ts). */
+export function firstOutside(p: usize, n: i32, small: f64, f32: bool): i32 {
+  return f32 ? firstOutsideT<f32>(p, n, small) : firstOutsideT<f64>(p, n, small);
 }
 
 /** Testing aid: consensus columns answered from a stake histogram (not the ordered walk). */

@@ -93,11 +93,14 @@ function feedEncoded(enc: EncodedResearch): Feed {
 
 /** A checked header's epochs, each validated as it is written straight into linear memory
  *  (no flat copy of the whole input; an invalid epoch throws before it runs). */
-function feedStreamed(h: ResearchHeader): Feed {
+function feedStreamed(wasm: ResearchExports, h: ResearchHeader): Feed {
   let dirty = false; // the reset view holds the last epoch's marks
   return (e, v) => {
     if (dirty) v.r.fill(0);
-    dirty = encodeEpochInto(h, e, v.w, 0, v.s, 0, () => v.r, 0);
+    const f32 = v.w instanceof Float32Array ? 1 : 0;
+    const firstOutside = (at: number, count: number, small: number) =>
+      wasm.firstOutside(v.w.byteOffset + at * v.w.BYTES_PER_ELEMENT, count, small, f32);
+    dirty = encodeEpochInto(h, e, v.w, 0, v.s, 0, () => v.r, 0, firstOutside);
   };
 }
 
@@ -195,12 +198,12 @@ export function runToOutput(wasm: ResearchExports, enc: EncodedResearch, prefix 
 
 /** runFlat on a checked header: each epoch validated as it is written into linear memory. */
 export function runFlatStreamed(wasm: ResearchExports, h: ResearchHeader): FlatResearchResult {
-  return runFlatWith(wasm, h, feedStreamed(h));
+  return runFlatWith(wasm, h, feedStreamed(wasm, h));
 }
 
 /** runToOutput on a checked header: each epoch validated as it is written into linear memory. */
 export function runToOutputStreamed(wasm: ResearchExports, h: ResearchHeader): ResearchOutput {
-  return runOutputWith(wasm, h, feedStreamed(h), h.prefix);
+  return runOutputWith(wasm, h, feedStreamed(wasm, h), h.prefix);
 }
 
 function per1000Overflow(prefix: string, e: number, i: number): never {

@@ -254,14 +254,39 @@ function copyPair(a: unknown[], b: unknown[], W: Float64Array | Float32Array, ba
 }
 
 /**
+ * Rows a and b (plain arrays of n) into W at base and base + n, if every entry is a number
+ * (of any value: `firstOutside` checks the values after); else false, some entries written.
+ */
+function copyPairNumbers(a: unknown[], b: unknown[], W: Float64Array | Float32Array, base: number, n: number): boolean {
+  const next = base + n;
+  for (let j = 0; j < n; j++) {
+    const x = a[j], y = b[j];
+    if (typeof x !== "number" || typeof y !== "number") return false;
+    W[base + j] = x;
+    W[next + j] = y;
+  }
+  return true;
+}
+
+/**
+ * The index (from `at`) of the first of `count` entries of W outside [+0, small] — negative
+ * (−0 too), NaN, or above small in W's element type — or −1: the range check of rows copied
+ * by copyPairNumbers, run by the kernels' module on W in its linear memory.
+ */
+export type FirstOutside = (at: number, count: number, small: number) => number;
+
+/**
  * Check epoch e of a checked input and write it: W row-major at W[wAt..] (float32 for the
  * float32 peer's kernels: stored rounded, as its tensor holds them), the stakes at
  * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
  * epoch lists some, and must return zeros there). Returns whether it listed any.
+ * With `firstOutside` (W in the kernels' memory), pairs of plain rows are copied with a type
+ * test only and their values checked by it; rows from the first entry it names on (and any
+ * row that is not a plain array of N) take the entry-by-entry checks below.
  */
 export function encodeEpochInto(
   h: ResearchHeader, e: number, W: Float64Array | Float32Array, wAt: number, S: Float64Array, sAt: number,
-  resets: () => Uint8Array, rAt: number,
+  resets: () => Uint8Array, rAt: number, firstOutside?: FirstOutside,
 ): boolean {
   const V = h.validators, N = h.servers;
   const ef = `${h.prefix}epochs[${e}]`;
@@ -277,7 +302,18 @@ export function encodeEpochInto(
   // (for the overflow rule below) only when some entry is larger, which keeps the loop free
   // of a carried floating-point dependency.
   const small = limit / (2 * N);
-  for (let i = 0; i < V; i++) {
+  let i = 0;
+  if (firstOutside) {
+    let r = 0;
+    for (; r + 1 < V; r += 2) {
+      const a = rows[r], b = rows[r + 1];
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== N || b.length !== N) break;
+      if (!copyPairNumbers(a, b, W, wAt + r * N, N)) break;
+    }
+    const k = r > 0 ? firstOutside(wAt, r * N, small) : -1;
+    i = k < 0 ? r : Math.floor(k / N);
+  }
+  for (; i < V; i++) {
     const row = rows[i];
     if (!isVector(row)) return fail(`${ef}.W[${i}]`, `must be an array, got ${typeName(row)}`);
     if (row.length !== N) fail(`${ef}.W[${i}]`, `must have ${N} entries like ${e === 0 ? "W[0]" : "epochs[0].W[0]"} (ragged or changing server set), got ${row.length}`);

@@ -12,6 +12,8 @@ export interface ResearchExports {
   init(validators: number, servers: number, version: number, flags: number, simdBytes: number): number;
   /** Run one epoch on the inputs written since the last call. */
   step(): void;
+  /** The first of n weights at p (f32 when f32 = 1, else f64) outside [+0, small], or −1. */
+  firstOutside(p: number, n: number, small: number, f32: number): number;
   _start?: () => void;
   [name: string]: unknown;
 }
