@@ -26,7 +26,7 @@ import {
   block8, candidateSums, colHi, columnHistogram, columnList, columnRange, lanesMax, listHi, listLo, rangeCandidates, rangeRows, transposeBlock,
 } from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
-import { exp2d, expf4 } from "./vexp";
+import { exp2d, expf4, expf4Near } from "./vexp";
 
 // @ts-ignore: decorator
 @inline function maxValue<T>(): T {
@@ -629,6 +629,9 @@ export function peerStep<T>(): void {
           const zero4 = f32x4.splat(0), one4 = f32x4.splat(1), half4 = f32x4.splat(0.5);
           const low4 = f32x4.splat(<f32>lowT), high4 = f32x4.splat(<f32>highT), span4 = f32x4.splat(<f32>span), steep4 = f32x4.splat(<f32>negSteep);
           const wp = mWn + (<usize>row << 2), sb = stB + (<usize>row << 2);
+          // |x| = |negSteep|·|d − 0.5| ≤ |negSteep|/2 (d is in [0, 1]): within expf4's fast
+          // range for any steepness up to 170, where its per-vector test can go.
+          const near = abs<f32>(<f32>negSteep) <= 170;
           for (; j0 + 4 <= N; j0 += 4) {
             const o = <usize>j0 << 2;
             const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
@@ -636,7 +639,7 @@ export function peerStep<T>(): void {
             const db = f32x4.pmin(f32x4.pmax(f32x4.sub(old, w), zero4), one4);
             const d = v128.bitselect(dw, db, f32x4.ge(w, old));
             const x = f32x4.mul(steep4, f32x4.sub(d, half4));
-            const e = expf4(x);
+            const e = near ? expf4Near(x) : expf4(x);
             const sig = f32x4.div(one4, f32x4.add(e, one4));
             const a = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(sig, span4), low4), low4), high4);
             const decayed = f32x4.mul(old, f32x4.sub(one4, a));

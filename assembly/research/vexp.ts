@@ -34,7 +34,7 @@
   const kd = f64x2.add(z, f64x2.splat(shift));
   const r = f64x2.sub(z, f64x2.sub(kd, f64x2.splat(shift)));
   const i0 = <usize>(i64x2.extract_lane(kd, 0) & 31), i1 = <usize>(i64x2.extract_lane(kd, 1) & 31);
-  let t = i64x2.replace_lane(i64x2.splat(load<u64>(EXP2F_TAB + (i0 << 3))), 1, load<u64>(EXP2F_TAB + (i1 << 3)));
+  let t = v128.load64_lane(EXP2F_TAB + (i1 << 3), v128.load64_splat(EXP2F_TAB + (i0 << 3)), 1);
   t = i64x2.add(t, i64x2.shl(kd, 47)); // 2^(k/N) as float64 bits
   const p = f64x2.add(f64x2.mul(f64x2.splat(C0), r), f64x2.splat(C1));
   let y = f64x2.add(f64x2.mul(f64x2.splat(C2), r), f64x2.splat(1));
@@ -53,6 +53,13 @@
     e = f32x4.replace_lane(e, 2, Mathf.exp(f32x4.extract_lane(x, 2)));
     return f32x4.replace_lane(e, 3, Mathf.exp(f32x4.extract_lane(x, 3)));
   }
+  return expf4Near(x);
+}
+
+/** expf4 where the caller knows every lane is in the fast range, |x| < 88 (not NaN): without
+ *  the test. */
+// @ts-ignore: decorator
+@inline export function expf4Near(x: v128): v128 {
   const lo = f32x4.demote_f64x2_zero(expfHalf(f64x2.promote_low_f32x4(x)));
   const hi = f32x4.demote_f64x2_zero(expfHalf(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3))));
   return v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
