@@ -26,7 +26,7 @@ import {
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
 } from "./state";
-import { exp2d } from "./vexp";
+import { exp2d, exp2dNear } from "./vexp";
 import {
   block8, candidateSums, columnHistogram, columnList, columnRange, lanesMin, listHi, listLo, rangeCandidates, rangeRows, transposeBlock, ZERO_SLOT,
 } from "./crossing";
@@ -437,6 +437,14 @@ function consensusReference(Wn: usize, Sn: usize, out: usize): void {
   }
 }
 
+/** Yuma 3's bonds move by liquid alpha this epoch: the version or flag asks for it and some
+ *  consensus is non-zero. */
+function liquidAlphaOn(): bool {
+  if (version != YUMA3_LIQUID && (flags & FLAG_LIQUID) == 0) return false;
+  for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) return true;
+  return false;
+}
+
 /** Liquid alpha of the chain (`alpha_sigmoid`), per entry, into mA. */
 function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
   const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
@@ -515,13 +523,29 @@ export function chainStep(): void {
   // (below) this pass goes one step further: ΔB's numerators s·W_b with their column sums, and
   // the old bonds' column sums (W_b itself is not kept).
   const bp = param(P_BOND_PENALTY);
-  const fuseY2 = (flags & FLAG_REFERENCE) == 0 && (version == YUMA2 || version == YUMA2B);
-  const colX = vCol, colB = vTmp;
+  const fast = (flags & FLAG_REFERENCE) == 0;
+  const fuseY2 = fast && (version == YUMA2 || version == YUMA2B);
+  // Yuma 3 with liquid alpha, fused: each W_b entry goes into its bond's update as it is made
+  // (W_b is not stored), the new bonds' column sums into colY3.
+  const fuseY3 = fast && (version == YUMA3 || version == YUMA3_LIQUID);
+  const liquidY3 = fuseY3 && liquidAlphaOn();
+  const colX = vCol, colB = vTmp, colY3 = vCol;
   for (let j = 0; j < N; j++) {
     st<f64>(vR, j, 0);
     st<f64>(colX, j, 0);
     st<f64>(colB, j, 0);
   }
+  const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
+  if (liquidY3) {
+    for (let j = 0; j < N; j++) {
+      const now = ld<f64>(vC, j);
+      const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
+      st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
+    }
+  }
+  // |x| = |steep|·|d − 0.5| ≤ |steep|/2 (d is in [0, 1]): within exp2d's fast range for any
+  // steepness up to 1000, where its per-vector test can go.
+  const near = abs(steep) <= 1000;
   for (let i = 0; i < V; i++) {
     const s = ld<f64>(vSn, i);
     const row = i * N;
@@ -540,6 +564,19 @@ export function chainStep(): void {
           const x = f64x2.mul(s2, wb);
           v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
           v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
+        } else if (liquidY3) {
+          // alphaAt and the update two lanes at a time, exp by exp2d (Math.exp's bits);
+          // min/max as pseudo-min/max (pmin/pmax: the same values, no NaN or −0 reaches here).
+          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
+          const old = v128.load(stB + at + o), cl = v128.load(vCl + o);
+          const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, cl)), one2);
+          const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
+          const x = f64x2.mul(f64x2.splat(-steep), f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
+          const sig = f64x2.div(one2, f64x2.add(one2, near ? exp2dNear(x) : exp2d(x)));
+          const a = f64x2.pmax(f64x2.pmin(f64x2.add(f64x2.splat(low), f64x2.mul(sig, f64x2.splat(high - low))), f64x2.splat(high)), f64x2.splat(low));
+          const v = f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
+          v128.store(stB + at + o, v);
+          v128.store(colY3 + o, f64x2.add(v128.load(colY3 + o), v));
         } else {
           v128.store(mWb + at + o, wb);
         }
@@ -554,6 +591,12 @@ export function chainStep(): void {
         const x = s * wb;
         st<f64>(colX, j, ld<f64>(colX, j) + x);
         st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
+      } else if (liquidY3) {
+        const old = ld<f64>(stB, row + j);
+        const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
+        const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
+        st<f64>(stB, row + j, v);
+        st<f64>(colY3, j, ld<f64>(colY3, j) + v);
       } else {
         st<f64>(mWb, row + j, wb);
       }
@@ -572,7 +615,6 @@ export function chainStep(): void {
   }
 
   const alpha = 1 - param(P_BMA);
-  const fast = (flags & FLAG_REFERENCE) == 0;
   if (fuseY2) {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
     // per column sum): ΔB's numerators with their column sums and the old bonds' column sums
@@ -595,52 +637,12 @@ export function chainStep(): void {
     if (asReciprocals(colV, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, true));
     else for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, false));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
-  } else if (fast && (version == YUMA3 || version == YUMA3_LIQUID)) {
-    // The Yuma 3 passes below, fused: the bond update in place with its column sums, then
-    // the dividends from the column-normalised bonds.
-    let anyConsensus = false;
-    for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) anyConsensus = true;
-    const liquid = (version == YUMA3_LIQUID || (flags & FLAG_LIQUID) != 0) && anyConsensus;
-    const colB = vCol;
-    for (let j = 0; j < N; j++) st<f64>(colB, j, 0);
-    if (liquid) {
-      for (let j = 0; j < N; j++) {
-        const now = ld<f64>(vC, j);
-        const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
-        st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
-      }
-      const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
-      for (let i = 0; i < V; i++) {
-        const row = i * N;
-        let j0 = 0;
-        if (ASC_FEATURE_SIMD) {
-          // alphaAt and the update two lanes at a time, exp by exp2d (Math.exp's bits);
-          // min/max as pseudo-min/max (pmin/pmax: the same values, no NaN or −0 reaches here).
-          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
-          const low2 = f64x2.splat(low), high2 = f64x2.splat(high), span2 = f64x2.splat(high - low), negSteep2 = f64x2.splat(-steep);
-          const at = <usize>row << 3;
-          for (; j0 + 2 <= N; j0 += 2) {
-            const o = <usize>j0 << 3;
-            const wb = v128.load(mWb + at + o), old = v128.load(stB + at + o), c = v128.load(vCl + o);
-            const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, c)), one2);
-            const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
-            const x = f64x2.mul(negSteep2, f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
-            const sig = f64x2.div(one2, f64x2.add(one2, exp2d(x)));
-            const a = f64x2.pmax(f64x2.pmin(f64x2.add(low2, f64x2.mul(sig, span2)), high2), low2);
-            const v = f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
-            v128.store(stB + at + o, v);
-            v128.store(colB + o, f64x2.add(v128.load(colB + o), v));
-          }
-        }
-        for (let j = j0; j < N; j++) {
-          const wb = ld<f64>(mWb, row + j), old = ld<f64>(stB, row + j);
-          const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
-          const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
-          st<f64>(stB, row + j, v);
-          st<f64>(colB, j, ld<f64>(colB, j) + v);
-        }
-      }
-    } else {
+  } else if (fuseY3) {
+    // The Yuma 3 passes below, fused: the bond update in place with its column sums (with
+    // liquid alpha in the clipping pass above), then the dividends from the column-normalised
+    // bonds.
+    const colB = colY3;
+    if (!liquidY3) {
       const keep = 1 - alpha;
       for (let i = 0; i < V; i++) {
         const row = i * N;
@@ -696,10 +698,7 @@ export function chainStep(): void {
     colNormalise(stB, mB);
     for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(mB, i));
   } else {
-    let anyConsensus = false;
-    for (let j = 0; j < N; j++) if (ld<f64>(vC, j) != 0) anyConsensus = true;
-    const liquid = (version == YUMA3_LIQUID || (flags & FLAG_LIQUID) != 0) && anyConsensus;
-    if (liquid) {
+    if (liquidAlphaOn()) {
       for (let j = 0; j < N; j++) {
         const now = ld<f64>(vC, j);
         const before = epochsDone > 0 ? ld<f64>(stC, j) : now;

@@ -11,7 +11,7 @@ import { firstOutside as firstOutsideT } from "./check";
 import { candidateColumns } from "./crossing";
 import { peerStep, selectionColumns } from "./peer";
 import { FLAG_F64, FLAG_PEER, flags, markEpochDone } from "./state";
-import { exp2d, expf4 } from "./vexp";
+import { exp2d, exp2dNear, expf4, expf4Near } from "./vexp";
 
 export { init } from "./state";
 
@@ -43,21 +43,27 @@ export function candidateCount(): i64 {
 }
 
 /** Testing aid: Mathf.exp of n float32 values at p, in place — four lanes at a time through
- *  expf4 when `vector` (the SIMD build), else the scalar function. */
-export function expfInPlace(p: usize, n: i32, vector: bool): void {
+ *  expf4 when `vector` is 1 (the SIMD build), expf4Near when 2, else the scalar function. */
+export function expfInPlace(p: usize, n: i32, vector: i32): void {
   let k = 0;
-  if (ASC_FEATURE_SIMD && vector) {
-    for (; k + 4 <= n; k += 4) v128.store(p + (<usize>k << 2), expf4(v128.load(p + (<usize>k << 2))));
+  if (ASC_FEATURE_SIMD && vector != 0) {
+    for (; k + 4 <= n; k += 4) {
+      const x = v128.load(p + (<usize>k << 2));
+      v128.store(p + (<usize>k << 2), vector == 2 ? expf4Near(x) : expf4(x));
+    }
   }
   for (; k < n; k++) store<f32>(p + (<usize>k << 2), Mathf.exp(load<f32>(p + (<usize>k << 2))));
 }
 
 /** Testing aid: Math.exp of n float64 values at p, in place — two lanes at a time through
- *  exp2d when `vector` (the SIMD build), else the scalar function. */
-export function expInPlace(p: usize, n: i32, vector: bool): void {
+ *  exp2d when `vector` is 1 (the SIMD build), exp2dNear when 2, else the scalar function. */
+export function expInPlace(p: usize, n: i32, vector: i32): void {
   let k = 0;
-  if (ASC_FEATURE_SIMD && vector) {
-    for (; k + 2 <= n; k += 2) v128.store(p + (<usize>k << 3), exp2d(v128.load(p + (<usize>k << 3))));
+  if (ASC_FEATURE_SIMD && vector != 0) {
+    for (; k + 2 <= n; k += 2) {
+      const x = v128.load(p + (<usize>k << 3));
+      v128.store(p + (<usize>k << 3), vector == 2 ? exp2dNear(x) : exp2d(x));
+    }
   }
   for (; k < n; k++) store<f64>(p + (<usize>k << 3), Math.exp(load<f64>(p + (<usize>k << 3))));
 }

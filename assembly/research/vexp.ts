@@ -209,6 +209,13 @@
   if ((i32x4.bitmask(i32x4.ge_u(i32x4.sub(top, i32x4.splat(0x3C9)), i32x4.splat(0x3F))) & 0b1010) != 0) {
     return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
   }
+  return exp2dNear(x);
+}
+
+/** exp2d where the caller knows every lane is below 512 in magnitude (not NaN): without the
+ *  test. (Lanes below 2^-54, which the test would send to Math.exp, give its 1 + x here too.) */
+// @ts-ignore: decorator
+@inline export function exp2dNear(x: v128): v128 {
   const InvLn2N = reinterpret<f64>(0x3FF71547652B82FE) * 128;
   const NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000), NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A);
   const shift = reinterpret<f64>(0x4338000000000000);

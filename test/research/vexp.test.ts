@@ -1,6 +1,7 @@
 // expf4 and exp2d (assembly/research/vexp.ts): Mathf.exp four lanes at a time and Math.exp two
 // lanes at a time must give the scalar function's bits on every input — every table index, the
 // whole fast range, the edges where the scalar function special-cases, NaN and infinities.
+// expf4Near and exp2dNear (the same without the range test) on the range their callers promise.
 
 import { describe, expect, it } from "vitest";
 import { RESEARCH_WASM_SIMD } from "../../src/generated/wasm.js";
@@ -19,7 +20,7 @@ type InPlace = (p: number, n: number, vector: number) => void;
 
 /** The values' exp in place through `run`'s vector path and through the scalar function,
  *  compared bit for bit (the values' own width: float32 or float64). */
-function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPlace): void {
+function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPlace, path = 1): void {
   const n = values.length;
   // A chain-like run's W (float64) holds the n values.
   const table = engine.init(1, Math.ceil((n * values.BYTES_PER_ELEMENT) / 8), 1, 0, 32) >>> 0;
@@ -27,7 +28,7 @@ function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPl
   const mem = () => (values instanceof Float32Array ? new Float32Array(engine.memory.buffer, at, n) : new Float64Array(engine.memory.buffer, at, n));
   const bits = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? new Uint32Array(a.slice().buffer) : new BigUint64Array(a.slice().buffer));
   mem().set(values);
-  run(at, n, 1);
+  run(at, n, path);
   const vector = bits(mem());
   mem().set(values);
   run(at, n, 0);
@@ -95,5 +96,24 @@ describe("exp2d = Math.exp, bit for bit", () => {
     const xs: number[] = [];
     for (const x of specials) for (let lane = 0; lane < 2; lane++) for (let k = 0; k < 2; k++) xs.push(k === lane ? x : 0.75 * k - 2.1);
     expectSame(Float64Array.from(xs), expInPlace);
+  });
+});
+
+describe("expf4Near and exp2dNear = the scalar functions on their ranges (|x| < 88, |x| < 512), bit for bit", () => {
+  const f32 = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0]!;
+  const f64 = (bits: bigint) => new Float64Array(new BigUint64Array([bits]).buffer)[0]!;
+  it("expf4Near: 2M random values over (−88, 88), every table index, ±0, subnormals, the range's ends", () => {
+    expectSame(Float32Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 88), expfInPlace, 2);
+    const xs: number[] = [];
+    for (let k = -88 * 32 * 2; k <= 88 * 32 * 2; k++) xs.push(Math.fround((k * Math.LN2) / 64) * (1 + 2 ** -23));
+    for (const x of [0, -0, 1e-45, -1e-45, 1e-38, -1e-38, 87.99, -87.99, f32(0x42afffff), f32(0xc2afffff)]) xs.push(x, 0.5, -3, 7);
+    expectSame(Float32Array.from(xs.filter((x) => Math.abs(x) < 88)), expfInPlace, 2);
+  });
+  it("exp2dNear: 2M random values over (−512, 512), every table index, ±0, tiny values (Math.exp's 1 + x), subnormals", () => {
+    expectSame(Float64Array.from({ length: 1 << 21 }, () => (random() * 2 - 1) * 512), expInPlace, 2);
+    const xs: number[] = [];
+    for (let k = -511 * 128; k <= 511 * 128; k += 5) xs.push((k * Math.LN2) / 128, ((k + 0.5) * Math.LN2) / 128);
+    for (const x of [0, -0, 5e-324, -5e-324, 2 ** -54, -(2 ** -54), 2 ** -60, -(2 ** -60), 2 ** -1000, 511.99999999999994, -511.99999999999994, f64(0x000fffffffffffffn)]) xs.push(x, 1.5);
+    expectSame(Float64Array.from(xs), expInPlace, 2);
   });
 });
