@@ -280,9 +280,10 @@ export type FirstOutside = (at: number, count: number, small: number) => number;
  * float32 peer's kernels: stored rounded, as its tensor holds them), the stakes at
  * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
  * epoch lists some, and must return zeros there). Returns whether it listed any.
- * With `firstOutside` (W in the kernels' memory), pairs of plain rows are copied with a type
- * test only and their values checked by it; rows from the first entry it names on (and any
- * row that is not a plain array of N) take the entry-by-entry checks below.
+ * With `firstOutside` (W in the kernels' memory), float rows are copied whole and pairs of
+ * plain rows with a type test only, their values checked by it; rows from the first entry it
+ * names on (and from the first row of another kind or length) take the entry-by-entry checks
+ * below.
  */
 export function encodeEpochInto(
   h: ResearchHeader, e: number, W: Float64Array | Float32Array, wAt: number, S: Float64Array, sAt: number,
@@ -304,11 +305,21 @@ export function encodeEpochInto(
   const small = limit / (2 * N);
   let i = 0;
   if (firstOutside) {
+    // Float rows copied whole, plain rows two at a time (a type test per entry), as far as
+    // the rows are of these kinds and of length N.
     let r = 0;
-    for (; r + 1 < V; r += 2) {
-      const a = rows[r], b = rows[r + 1];
+    while (r < V) {
+      const a = rows[r];
+      if (a instanceof Float64Array || a instanceof Float32Array) {
+        if (a.length !== N) break;
+        W.set(a, wAt + r * N);
+        r++;
+        continue;
+      }
+      const b = rows[r + 1];
       if (!Array.isArray(a) || !Array.isArray(b) || a.length !== N || b.length !== N) break;
       if (!copyPairNumbers(a, b, W, wAt + r * N, N)) break;
+      r += 2;
     }
     const k = r > 0 ? firstOutside(wAt, r * N, small) : -1;
     i = k < 0 ? r : Math.floor(k / N);

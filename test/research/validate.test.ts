@@ -160,10 +160,11 @@ describe("weights that are not numbers", () => {
 });
 
 describe("weight rows checked in row-major order, whatever path copies them", () => {
-  // Plain rows are copied two at a time while every entry is a number, their values checked
-  // after; from the first bad or large entry on, rows take the row-by-row check. The first refusal must still be the
-  // first bad entry in row-major order, a row whose large entries overflow float32 must still
-  // be refused (peer-compatible), and a row with one large entry accepted.
+  // Plain rows are copied two at a time while every entry is a number, float rows whole, their
+  // values checked after; from the first bad or large entry on, rows take the row-by-row
+  // check. The first refusal must still be the first bad entry in row-major order, a row whose
+  // large entries overflow float32 must still be refused (peer-compatible), and a row with one
+  // large entry accepted.
   const BAD: unknown[] = [-1, -1e-50, NaN, Infinity, "0.5", null, undefined, {}];
   const LARGE = 3.4028234663852886e38 * 0.6; // two of them overflow float32, one does not
   it("random rows with bad and large entries: the first refusal in row-major order", () => {
@@ -180,13 +181,30 @@ describe("weight rows checked in row-major order, whatever path copies them", ()
         const i = Math.floor(r() * V), j = Math.floor(r() * N);
         W[i]![j] = r() < 0.5 ? BAD[Math.floor(r() * BAD.length)] : LARGE;
       }
+      // Now and then a ragged row (not row 0: it sets N).
+      if (V > 1 && r() < 0.15) {
+        const row = W[1 + Math.floor(r() * (V - 1))]!;
+        if (r() < 0.5 || row.length === 1) row.push(r());
+        else row.pop();
+      }
+      // Some rows of numbers as Float64Array or Float32Array (checked as they hold them:
+      // −1e-50 is −0 in a Float32Array, an ordinary weight).
+      for (let i = 0; i < V; i++) {
+        const row = W[i]!;
+        if (r() < 0.3 && row.every((x) => typeof x === "number")) W[i] = (r() < 0.5 ? Float64Array : Float32Array).from(row as number[]) as unknown as unknown[];
+      }
       // Expected, entry by entry: the first bad entry; before it, a row (in order) with two or
       // more large entries when peer-compatible (float32: LARGE is within its range).
       let expected: string | undefined;
       for (let i = 0; i < V && !expected; i++) {
-        const bad = W[i]!.findIndex((x) => typeof x !== "number" || !(x >= 0 && x <= (peerCompat ? 3.4028234663852886e38 : Number.MAX_VALUE)));
+        const row = Array.from(W[i]!);
+        if (row.length !== N) {
+          expected = `epochs[0].W[${i}]`;
+          break;
+        }
+        const bad = row.findIndex((x) => typeof x !== "number" || !(x >= 0 && x <= (peerCompat ? 3.4028234663852886e38 : Number.MAX_VALUE)));
         if (bad >= 0) expected = `epochs[0].W[${i}][${bad}]`;
-        else if (peerCompat && W[i]!.filter((x) => x === LARGE).length >= 2) expected = `epochs[0].W[${i}]`;
+        else if (peerCompat && row.filter((x) => (x as number) > 1e38).length >= 2) expected = `epochs[0].W[${i}]`;
       }
       const doc = { format: "yuma-research-input/1", version: "YUMA2", peerCompat, epochs: [{ W, S: Array.from({ length: V }, () => 1) }] };
       let field: string | undefined;
@@ -196,7 +214,7 @@ describe("weight rows checked in row-major order, whatever path copies them", ()
         expect(e).toBeInstanceOf(YumaInputError);
         field = (e as YumaInputError).field;
       }
-      expect(field, JSON.stringify(W)).toBe(expected);
+      expect(field, JSON.stringify(W.map((row) => Array.from(row)))).toBe(expected);
     }
   });
 });
