@@ -445,6 +445,16 @@ function liquidAlphaOn(): bool {
   return false;
 }
 
+/** The consensus liquid alpha measures against, into vCl: this epoch's, the previous one's
+ *  (this epoch's in the first), or the larger of the two, as the mode says. */
+function liquidConsensus(): void {
+  for (let j = 0; j < N; j++) {
+    const now = ld<f64>(vC, j);
+    const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
+    st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
+  }
+}
+
 /** Liquid alpha of the chain (`alpha_sigmoid`), per entry, into mA. */
 function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
   const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
@@ -536,13 +546,7 @@ export function chainStep(): void {
     st<f64>(colB, j, 0);
   }
   const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
-  if (liquidY3) {
-    for (let j = 0; j < N; j++) {
-      const now = ld<f64>(vC, j);
-      const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
-      st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
-    }
-  }
+  if (liquidY3) liquidConsensus();
   // |x| = |steep|·|d − 0.5| ≤ |steep|/2 (d is in [0, 1]): within exp2d's fast range for any
   // steepness up to 1000, where its per-vector test can go.
   const near = abs(steep) <= 1000;
@@ -699,11 +703,7 @@ export function chainStep(): void {
     for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(mB, i));
   } else {
     if (liquidAlphaOn()) {
-      for (let j = 0; j < N; j++) {
-        const now = ld<f64>(vC, j);
-        const before = epochsDone > 0 ? ld<f64>(stC, j) : now;
-        st<f64>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? max(now, before) : now);
-      }
+      liquidConsensus();
       liquidAlpha(mWb, stB, vCl);
       for (let k = 0; k < VN; k++) {
         const a = ld<f64>(mA, k);

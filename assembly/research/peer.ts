@@ -319,6 +319,15 @@ function liquidAlpha<T>(W: usize, B: usize, C: usize, out: usize): void {
   }
 }
 
+/** The consensus liquid alpha measures against, into vCl (from the second epoch on): this
+ *  epoch's, the previous one's, or the larger of the two, as the mode says. */
+function liquidConsensus<T>(): void {
+  for (let j = 0; j < N; j++) {
+    const now = ld<T>(vC, j), before = ld<T>(stC, j);
+    st<T>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? tmax<T>(now, before) : now);
+  }
+}
+
 /** One entry of `_compute_liquid_alpha` (see liquidAlpha). */
 // @ts-ignore: decorator
 @inline function alphaAt<T>(w: T, b: T, c: T, lowT: T, highT: T, span: T, negSteep: T): T {
@@ -613,10 +622,7 @@ export function peerStep<T>(): void {
     // column normalisation and the product with the incentive (row sums).
     const zero = <T>0, one = <T>1;
     if (liquid) {
-      for (let j = 0; j < N; j++) {
-        const now = ld<T>(vC, j), before = ld<T>(stC, j);
-        st<T>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? tmax<T>(now, before) : now);
-      }
+      liquidConsensus<T>();
       const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH);
       const lowT = <T>low, highT = <T>high, span = <T>(high - low);
       const negSteep = <T>(-param(P_STEEPNESS));
@@ -724,10 +730,7 @@ export function peerStep<T>(): void {
     // Yuma 3: bonds move towards the raw weights by alpha (capped at 1 per entry).
     const zero = <T>0, one = <T>1;
     if (liquid) {
-      for (let j = 0; j < N; j++) {
-        const now = ld<T>(vC, j), before = ld<T>(stC, j);
-        st<T>(vCl, j, mode == MODE_PREVIOUS ? before : mode == MODE_MIXED ? tmax<T>(now, before) : now);
-      }
+      liquidConsensus<T>();
       liquidAlpha<T>(mWn, stB, vCl, mA);
       for (let k = 0; k < VN; k++) {
         const a = ld<T>(mA, k);
