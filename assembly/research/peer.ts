@@ -26,7 +26,7 @@ import {
   block8, candidateSums, colHi, columnHistogram, columnList, columnRange, lanesMax, listHi, listLo, rangeCandidates, rangeRows, transposeBlock,
 } from "./crossing";
 import { colSums, innerSum, rowSums } from "./torch";
-import { exp2d, expf4, expf4Near } from "./vexp";
+import { exp2d, exp2dNear, expf4, expf4Near } from "./vexp";
 
 // @ts-ignore: decorator
 @inline function maxValue<T>(): T {
@@ -626,6 +626,10 @@ export function peerStep<T>(): void {
       const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH);
       const lowT = <T>low, highT = <T>high, span = <T>(high - low);
       const negSteep = <T>(-param(P_STEEPNESS));
+      // |x| = |negSteep|·|d − 0.5| ≤ |negSteep|/2 (d is in [0, 1]): within the vector exp's
+      // fast range (float32 |x| < 88, float64 |x| < 512) for any steepness up to 170 / 1000,
+      // where its per-vector test can go.
+      const near = abs<T>(negSteep) <= <T>(sizeof<T>() == 4 ? 170 : 1000);
       for (let i = 0; i < V; i++) {
         const row = i * N;
         let j0 = 0;
@@ -635,9 +639,6 @@ export function peerStep<T>(): void {
           const zero4 = f32x4.splat(0), one4 = f32x4.splat(1), half4 = f32x4.splat(0.5);
           const low4 = f32x4.splat(<f32>lowT), high4 = f32x4.splat(<f32>highT), span4 = f32x4.splat(<f32>span), steep4 = f32x4.splat(<f32>negSteep);
           const wp = mWn + (<usize>row << 2), sb = stB + (<usize>row << 2);
-          // |x| = |negSteep|·|d − 0.5| ≤ |negSteep|/2 (d is in [0, 1]): within expf4's fast
-          // range for any steepness up to 170, where its per-vector test can go.
-          const near = abs<f32>(<f32>negSteep) <= 170;
           for (; j0 + 4 <= N; j0 += 4) {
             const o = <usize>j0 << 2;
             const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
@@ -664,7 +665,8 @@ export function peerStep<T>(): void {
             const dw = f64x2.pmin(f64x2.pmax(f64x2.sub(w, c), zero2), one2);
             const db = f64x2.pmin(f64x2.pmax(f64x2.sub(old, w), zero2), one2);
             const d = v128.bitselect(dw, db, f64x2.ge(w, old));
-            const e = exp2d(f64x2.mul(steep2, f64x2.sub(d, half2)));
+            const x = f64x2.mul(steep2, f64x2.sub(d, half2));
+            const e = near ? exp2dNear(x) : exp2d(x);
             const sig = f64x2.div(one2, f64x2.add(e, one2));
             const a = f64x2.pmin(f64x2.pmax(f64x2.add(f64x2.mul(sig, span2), low2), low2), high2);
             const decayed = f64x2.mul(old, f64x2.sub(one2, a));

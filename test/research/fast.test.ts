@@ -66,8 +66,8 @@ const params: fc.Arbitrary<Partial<ResearchParams>> = fc.record({
   kappa: fc.integer({ min: 0, max: 20 }).map((k) => k / 20),
   liquidAlpha: fc.boolean(),
   liquidAlphaConsensusMode: fc.constantFrom("current" as const, "previous" as const, "mixed" as const),
-  // The vector exps drop their range tests for |steepness| ≤ 170 (peer, float32: every
-  // |x| ≤ 85) and ≤ 1000 (float64: |x| ≤ 500); both sides of both bounds, 0 (x = ±0), and
+  // The vector exps drop their range tests for |steepness| ≤ 170 (float32: every |x| ≤ 85)
+  // and ≤ 1000 (float64, both semantics: |x| ≤ 500); both sides of both bounds, 0 (x = ±0), and
   // exps that leave the fast range (1e30: where the test-free path would give garbage).
   alphaSigmoidSteepness: fc.constantFrom(10, -10, 0, 170, 171, 1000, 1001, 1e30),
 });
