@@ -270,8 +270,9 @@ function copyPairNumbers(a: unknown[], b: unknown[], W: Float64Array | Float32Ar
 
 /**
  * The index (from `at`) of the first of `count` entries of W outside [+0, small] — negative
- * (−0 too), NaN, or above small in W's element type — or −1: the range check of rows copied
- * by copyPairNumbers, run by the kernels' module on W in its linear memory.
+ * (−0 too), NaN, or above small in W's element type — or −1: the range check of the rows
+ * encodeEpochInto copies unchecked (float rows whole, plain rows by copyPairNumbers), run by
+ * the kernels' module on W in its linear memory.
  */
 export type FirstOutside = (at: number, count: number, small: number) => number;
 
