@@ -483,37 +483,155 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
  */
 // @ts-ignore: decorator
 @inline function emaY2(Wsrc: usize, alpha: f64, bp: f64, colX: usize, colB: usize, colV: usize, reciprocal: bool): void {
-  const keep = 1 - alpha;
-  for (let i = 0; i < V; i++) {
-    const row = i * N;
-    const s = ld<f64>(vSn, i);
-    let j0 = 0;
-    if (ASC_FEATURE_SIMD) {
-      const a2 = f64x2.splat(alpha), k2 = f64x2.splat(keep), s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
-      const at = <usize>row << 3;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two rows at a time: each column sum loaded and stored once per two rows (the additions
+    // in row order, as one row at a time).
+    for (; i + 2 <= V; i += 2) {
+      const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
+      const sa = ld<f64>(vSn, i), sb = ld<f64>(vSn, i + 1);
+      let j0 = 0;
       for (; j0 + 2 <= N; j0 += 2) {
         const o = <usize>j0 << 3;
-        // ΔB's numerator again, as the clipping pass computed it (not stored: one V×N
-        // matrix less written and read).
-        const w = v128.load(Wsrc + at + o);
-        const c = f64x2.pmin(v128.load(vC + o), w);
-        const x = f64x2.mul(s2, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
-        const xn = byColumn2(x, v128.load(colX + o), reciprocal);
-        const bn = byColumn2(v128.load(stB + at + o), v128.load(colB + o), reciprocal);
-        const v = f64x2.add(f64x2.mul(a2, xn), f64x2.mul(k2, bn));
-        v128.store(stB + at + o, v); // in place: the old bond here is read above only
-        v128.store(colV + o, f64x2.add(v128.load(colV + o), v));
+        const va = emaY2Lanes(Wsrc, at + o, o, sa, alpha, bp, colX, colB, reciprocal);
+        const vb = emaY2Lanes(Wsrc, bt + o, o, sb, alpha, bp, colX, colB, reciprocal);
+        v128.store(stB + at + o, va); // in place: the old bond here is read above only
+        v128.store(stB + bt + o, vb);
+        v128.store(colV + o, f64x2.add(f64x2.add(v128.load(colV + o), va), vb));
+      }
+      for (let j = j0; j < N; j++) {
+        emaY2Entry(Wsrc, i, j, alpha, bp, colX, colB, colV, reciprocal);
+        emaY2Entry(Wsrc, i + 1, j, alpha, bp, colX, colB, colV, reciprocal);
       }
     }
+  }
+  for (; i < V; i++) for (let j = 0; j < N; j++) emaY2Entry(Wsrc, i, j, alpha, bp, colX, colB, colV, reciprocal);
+}
+
+/** Two lanes of emaY2's new bonds, at byte offset k of the matrices (o of the column vectors):
+ *  ΔB's numerator again, as the clipping pass computed it (not stored: one V×N matrix less
+ *  written and read), normalised, and the old bond normalised. */
+// @ts-ignore: decorator
+@inline function emaY2Lanes(Wsrc: usize, k: usize, o: usize, s: f64, alpha: f64, bp: f64, colX: usize, colB: usize, reciprocal: bool): v128 {
+  const w = v128.load(Wsrc + k);
+  const c = f64x2.pmin(v128.load(vC + o), w);
+  const x = f64x2.mul(f64x2.splat(s), f64x2.add(w, f64x2.mul(f64x2.splat(bp), f64x2.sub(c, w))));
+  const xn = byColumn2(x, v128.load(colX + o), reciprocal);
+  const bn = byColumn2(v128.load(stB + k), v128.load(colB + o), reciprocal);
+  return f64x2.add(f64x2.mul(f64x2.splat(alpha), xn), f64x2.mul(f64x2.splat(1 - alpha), bn));
+}
+
+/** One entry of emaY2. */
+// @ts-ignore: decorator
+@inline function emaY2Entry(Wsrc: usize, i: i32, j: i32, alpha: f64, bp: f64, colX: usize, colB: usize, colV: usize, reciprocal: bool): void {
+  const k = i * N + j;
+  const w = ld<f64>(Wsrc, k);
+  const xn = byColumn(ld<f64>(vSn, i) * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j), reciprocal);
+  const bn = byColumn(ld<f64>(stB, k), ld<f64>(colB, j), reciprocal);
+  const v = alpha * xn + (1 - alpha) * bn;
+  st<f64>(stB, k, v);
+  st<f64>(colV, j, ld<f64>(colV, j) + v);
+}
+
+/**
+ * The clipping pass of the fused Yuma 2, two rows at a time: per server the ranks Σ_i s_i·min(w, C),
+ * ΔB's numerator sums Σ_i s_i·W_b and the old bonds' sums Σ_i B, each added row after row as
+ * one row at a time would (the same order per column), with the column accumulators loaded and
+ * stored once per two rows.
+ */
+function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 2 <= V; i += 2) {
+    const bp2 = f64x2.splat(bp);
+    const sa = f64x2.splat(ld<f64>(vSn, i)), sb = f64x2.splat(ld<f64>(vSn, i + 1));
+    const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
+    let j0 = 0;
+    for (; j0 + 2 <= N; j0 += 2) {
+      const o = <usize>j0 << 3;
+      const cv = v128.load(vC + o);
+      const wa = v128.load(Wsrc + at + o), wb = v128.load(Wsrc + bt + o);
+      const ca = f64x2.pmin(cv, wa), cb = f64x2.pmin(cv, wb);
+      v128.store(vR + o, f64x2.add(f64x2.add(v128.load(vR + o), f64x2.mul(sa, ca)), f64x2.mul(sb, cb)));
+      const xa = f64x2.mul(sa, f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))));
+      const xb = f64x2.mul(sb, f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb))));
+      v128.store(colX + o, f64x2.add(f64x2.add(v128.load(colX + o), xa), xb));
+      v128.store(colB + o, f64x2.add(f64x2.add(v128.load(colB + o), v128.load(stB + at + o)), v128.load(stB + bt + o)));
+    }
+    for (let j = j0; j < N; j++) clipY2Entry(Wsrc, bp, colX, colB, i, j), clipY2Entry(Wsrc, bp, colX, colB, i + 1, j);
+  }
+  for (; i < V; i++) for (let j = 0; j < N; j++) clipY2Entry(Wsrc, bp, colX, colB, i, j);
+}
+// @ts-ignore: decorator
+@inline function clipY2Entry(Wsrc: usize, bp: f64, colX: usize, colB: usize, i: i32, j: i32): void {
+  const s = ld<f64>(vSn, i), k = i * N + j;
+  const w = ld<f64>(Wsrc, k);
+  const c = min(w, ld<f64>(vC, j));
+  st<f64>(vR, j, ld<f64>(vR, j) + s * c);
+  st<f64>(colX, j, ld<f64>(colX, j) + s * (w + bp * (c - w)));
+  st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, k));
+}
+
+/**
+ * alphaAt and the liquid bond update (min(1, (1 − α)·B_old + max(0, α·W_b))) of two lanes, exp
+ * by exp2d (Math.exp's bits; exp2dNear when `near`); min/max as pseudo-min/max (pmin/pmax: the
+ * same values, no NaN or −0 reaches here).
+ */
+// @ts-ignore: decorator
+@inline function liquidLanes(wb: v128, old: v128, cl: v128, low: f64, high: f64, steep: f64, near: bool): v128 {
+  const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
+  const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, cl)), one2);
+  const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
+  const x = f64x2.mul(f64x2.splat(-steep), f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
+  const sig = f64x2.div(one2, f64x2.add(one2, near ? exp2dNear(x) : exp2d(x)));
+  const a = f64x2.pmax(f64x2.pmin(f64x2.add(f64x2.splat(low), f64x2.mul(sig, f64x2.splat(high - low))), f64x2.splat(high)), f64x2.splat(low));
+  return f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
+}
+
+/**
+ * The clipping pass of the fused Yuma 3 with liquid alpha, two rows at a time (as clipY2): the
+ * ranks, and each W_b entry into its bond's update (liquidLanes) with the new bonds' column sums
+ * into colY3.
+ */
+function clipLiquidY3(Wsrc: usize, bp: f64, colY3: usize, low: f64, high: f64, steep: f64, near: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 2 <= V; i += 2) {
+    const bp2 = f64x2.splat(bp);
+    const sa = f64x2.splat(ld<f64>(vSn, i)), sb = f64x2.splat(ld<f64>(vSn, i + 1));
+    const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
+    let j0 = 0;
+    for (; j0 + 2 <= N; j0 += 2) {
+      const o = <usize>j0 << 3;
+      const cv = v128.load(vC + o), cl = v128.load(vCl + o);
+      const wa = v128.load(Wsrc + at + o), wb = v128.load(Wsrc + bt + o);
+      const ca = f64x2.pmin(cv, wa), cb = f64x2.pmin(cv, wb);
+      v128.store(vR + o, f64x2.add(f64x2.add(v128.load(vR + o), f64x2.mul(sa, ca)), f64x2.mul(sb, cb)));
+      const va = liquidLanes(f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))), v128.load(stB + at + o), cl, low, high, steep, near);
+      const vb = liquidLanes(f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb))), v128.load(stB + bt + o), cl, low, high, steep, near);
+      v128.store(stB + at + o, va);
+      v128.store(stB + bt + o, vb);
+      v128.store(colY3 + o, f64x2.add(f64x2.add(v128.load(colY3 + o), va), vb));
+    }
     for (let j = j0; j < N; j++) {
-      const w = ld<f64>(Wsrc, row + j);
-      const xn = byColumn(s * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j), reciprocal);
-      const bn = byColumn(ld<f64>(stB, row + j), ld<f64>(colB, j), reciprocal);
-      const v = alpha * xn + keep * bn;
-      st<f64>(stB, row + j, v);
-      st<f64>(colV, j, ld<f64>(colV, j) + v);
+      liquidEntry(Wsrc, bp, colY3, low, high, steep, i, j);
+      liquidEntry(Wsrc, bp, colY3, low, high, steep, i + 1, j);
     }
   }
+  for (; i < V; i++) for (let j = 0; j < N; j++) liquidEntry(Wsrc, bp, colY3, low, high, steep, i, j);
+}
+
+/** One entry of the liquid clipping pass: its rank term, its bond's update, its column sum. */
+// @ts-ignore: decorator
+@inline function liquidEntry(Wsrc: usize, bp: f64, colY3: usize, low: f64, high: f64, steep: f64, i: i32, j: i32): void {
+  const k = i * N + j;
+  const w = ld<f64>(Wsrc, k);
+  const c = min(w, ld<f64>(vC, j));
+  st<f64>(vR, j, ld<f64>(vR, j) + ld<f64>(vSn, i) * c);
+  const wb = w + bp * (c - w);
+  const old = ld<f64>(stB, k);
+  const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
+  const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
+  st<f64>(stB, k, v);
+  st<f64>(colY3, j, ld<f64>(colY3, j) + v);
 }
 
 export function chainStep(): void {
@@ -530,8 +648,9 @@ export function chainStep(): void {
   // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
   // server as a column walk, with contiguous reads).
   // The weights for bonds in the same pass: W_b = W + β·(W_clipped − W). For the fused Yuma 2
-  // (below) this pass goes one step further: ΔB's numerators s·W_b with their column sums, and
-  // the old bonds' column sums (W_b itself is not kept).
+  // (clipY2) this pass goes one step further: ΔB's numerators s·W_b with their column sums, and
+  // the old bonds' column sums (W_b itself is not kept); for the fused liquid Yuma 3
+  // (clipLiquidY3) to the new bonds.
   const bp = param(P_BOND_PENALTY);
   const fast = (flags & FLAG_REFERENCE) == 0;
   const fuseY2 = fast && (version == YUMA2 || version == YUMA2B);
@@ -550,60 +669,29 @@ export function chainStep(): void {
   // |x| = |steep|·|d − 0.5| ≤ |steep|/2 (d is in [0, 1]): within exp2d's fast range for any
   // steepness up to 1000, where its per-vector test can go.
   const near = abs(steep) <= 1000;
-  for (let i = 0; i < V; i++) {
+  if (fuseY2) clipY2(Wsrc, bp, colX, colB);
+  else if (liquidY3) clipLiquidY3(Wsrc, bp, colY3, low, high, steep, near);
+  else for (let i = 0; i < V; i++) {
+    // The other versions: the ranks, and W_b stored for the passes below.
     const s = ld<f64>(vSn, i);
     const row = i * N;
     let j0 = 0;
     if (ASC_FEATURE_SIMD) {
       const s2 = f64x2.splat(s), bp2 = f64x2.splat(bp);
       const at = <usize>row << 3;
-      const wp = Wsrc + at;
       for (; j0 + 2 <= N; j0 += 2) {
         const o = <usize>j0 << 3;
-        const w = v128.load(wp + o);
+        const w = v128.load(Wsrc + at + o);
         const c = f64x2.pmin(v128.load(vC + o), w); // min(w, C): no NaN or −0 here
         v128.store(vR + o, f64x2.add(v128.load(vR + o), f64x2.mul(s2, c)));
-        const wb = f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w)));
-        if (fuseY2) {
-          const x = f64x2.mul(s2, wb);
-          v128.store(colX + o, f64x2.add(v128.load(colX + o), x));
-          v128.store(colB + o, f64x2.add(v128.load(colB + o), v128.load(stB + at + o)));
-        } else if (liquidY3) {
-          // alphaAt and the update two lanes at a time, exp by exp2d (Math.exp's bits);
-          // min/max as pseudo-min/max (pmin/pmax: the same values, no NaN or −0 reaches here).
-          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
-          const old = v128.load(stB + at + o), cl = v128.load(vCl + o);
-          const dw = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(wb, cl)), one2);
-          const db = f64x2.pmin(f64x2.pmax(zero2, f64x2.sub(old, wb)), one2);
-          const x = f64x2.mul(f64x2.splat(-steep), f64x2.sub(v128.bitselect(dw, db, f64x2.ge(wb, old)), half2));
-          const sig = f64x2.div(one2, f64x2.add(one2, near ? exp2dNear(x) : exp2d(x)));
-          const a = f64x2.pmax(f64x2.pmin(f64x2.add(f64x2.splat(low), f64x2.mul(sig, f64x2.splat(high - low))), f64x2.splat(high)), f64x2.splat(low));
-          const v = f64x2.pmin(f64x2.add(f64x2.mul(f64x2.sub(one2, a), old), f64x2.pmax(zero2, f64x2.mul(a, wb))), one2);
-          v128.store(stB + at + o, v);
-          v128.store(colY3 + o, f64x2.add(v128.load(colY3 + o), v));
-        } else {
-          v128.store(mWb + at + o, wb);
-        }
+        v128.store(mWb + at + o, f64x2.add(w, f64x2.mul(bp2, f64x2.sub(c, w))));
       }
     }
     for (let j = j0; j < N; j++) {
       const w = ld<f64>(Wsrc, row + j);
       const c = min(w, ld<f64>(vC, j));
       st<f64>(vR, j, ld<f64>(vR, j) + s * c);
-      const wb = w + bp * (c - w);
-      if (fuseY2) {
-        const x = s * wb;
-        st<f64>(colX, j, ld<f64>(colX, j) + x);
-        st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, row + j));
-      } else if (liquidY3) {
-        const old = ld<f64>(stB, row + j);
-        const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
-        const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
-        st<f64>(stB, row + j, v);
-        st<f64>(colY3, j, ld<f64>(colY3, j) + v);
-      } else {
-        st<f64>(mWb, row + j, wb);
-      }
+      st<f64>(mWb, row + j, w + bp * (c - w));
     }
   }
   let rTotal: f64 = 0;

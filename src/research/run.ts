@@ -135,9 +135,6 @@ function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, 
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
   const v = startRun(wasm, shape);
-  // In the kernels' element type (float32 for the float32 peer: half the copy; widened exactly
-  // when the rows are built).
-  const bonds = v.b instanceof Float32Array ? new Float32Array(E * V * N) : new Float64Array(E * V * N);
   // The first overflow is reported after every epoch was fed: a streamed input's own errors
   // (in any epoch) come first, as when the whole input is checked before the run.
   let overflow: [number, number] | undefined;
@@ -145,9 +142,13 @@ function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, 
     feed(e, v);
     wasm.step();
     if (!overflow) for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) { overflow = [e, i]; break; }
-    bonds.set(v.b, e * V * N);
+    // Each epoch's bonds copied into a buffer of their own, in the kernels' element type
+    // (float32 for the float32 peer: half the copy; widened exactly when the rows are built).
+    // One buffer for all epochs costs more than twice as much at 64×256: a fresh multi-MB
+    // allocation each call (page faults, and GC on the external memory), where buffers of one
+    // epoch's size are recycled by the allocator.
     epochs.push(epochOutput(
-      toArray(v.c, 0, N), toArray(v.inc, 0, N), bonds.subarray(e * V * N, (e + 1) * V * N), V, N,
+      toArray(v.c, 0, N), toArray(v.inc, 0, N), v.b.slice(), V, N,
       toArray(v.d, 0, V), toArray(v.q, 0, V),
     ));
   }
