@@ -21,7 +21,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  candKey, candSum, colStake, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  candKey, candSum, colStake, vCraw, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -158,11 +158,10 @@ function rowDotIncentive(m: usize, i: i32): f64 {
 /**
  * Σ_j (B[i][j] / div[j])·I_j for the carried bonds B (stB): row i's dividend from the
  * column-normalised bonds, div the column sums (asDivisors), in sum4's order — the SIMD
- * build's two accumulators, without the terms stored. With `keep`, the quotients replace B's
- * row (the normalised bonds are the state carried on).
+ * build's two accumulators, without the terms stored.
  */
 // @ts-ignore: decorator
-@inline function normalisedDividend(i: i32, div: usize, keep: bool, reciprocal: bool): f64 {
+@inline function normalisedDividend(i: i32, div: usize, reciprocal: bool): f64 {
   const row = stB + (<usize>(i * N) << 3);
   if (ASC_FEATURE_SIMD) {
     let a = f64x2.splat(0), c = f64x2.splat(0);
@@ -171,26 +170,14 @@ function rowDotIncentive(m: usize, i: i32): f64 {
       const p = row + (<usize>j0 << 3), q = <usize>j0 << 3;
       const b0 = byColumn2(v128.load(p), v128.load(div + q), reciprocal);
       const b1 = byColumn2(v128.load(p, 16), v128.load(div + q, 16), reciprocal);
-      if (keep) {
-        v128.store(p, b0);
-        v128.store(p, b1, 16);
-      }
       a = f64x2.add(a, f64x2.mul(b0, v128.load(vI + q)));
       c = f64x2.add(c, f64x2.mul(b1, v128.load(vI + q, 16)));
     }
     let d = lanes4(a, c);
-    for (let j = j0; j < N; j++) {
-      const b = byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal);
-      if (keep) st<f64>(row, j, b);
-      d += b * ld<f64>(vI, j);
-    }
+    for (let j = j0; j < N; j++) d += byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal) * ld<f64>(vI, j);
     return d;
   }
-  for (let j = 0; j < N; j++) {
-    const b = byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal);
-    if (keep) st<f64>(row, j, b);
-    st<f64>(vTmp, j, b * ld<f64>(vI, j));
-  }
+  for (let j = 0; j < N; j++) st<f64>(vTmp, j, byColumn(ld<f64>(row, j), ld<f64>(div, j), reciprocal) * ld<f64>(vI, j));
   return sum4(vTmp, N);
 }
 
@@ -225,6 +212,14 @@ function normaliseInto(src: usize, dst: usize, count: i32): void {
   for (let k = 0; k < count; k++) total += ld<f64>(src, k) / top;
   const r = 1 / total;
   for (let k = 0; k < count; k++) st<f64>(dst, k, total == 0 ? 0 : rowQuotient(ld<f64>(src, k) / top, total, r));
+}
+
+/** Column sums of m, rows in order, into out. */
+function colSumsInto(m: usize, out: usize): void {
+  for (let j = 0; j < N; j++) st<f64>(out, j, 0);
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < N; j++) st<f64>(out, j, ld<f64>(out, j) + ld<f64>(m, i * N + j));
+  }
 }
 
 /** Columns of m scaled to sum 1 (zero columns stay zero), into out (may alias m). */
@@ -476,61 +471,101 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
 }
 
 /**
- * The fused Yuma 2 EMA: B ← α·(ΔB numerator / colX) + (1 − α)·(B / colB) in place, with the
- * result's column sums into colV. The numerators s·W_b are recomputed as the clipping pass made
- * them (not stored: one V×N matrix less written and read). colX, colB: the column sums'
- * reciprocals (`reciprocal`), else their divisors.
+ * The shares of Yuma 2's EMA per column, from the column sums of ΔB's numerators (colX) and of
+ * the old bonds (colB): B = shareX·colnorm(ΔB) + shareB·colnorm(B_old) is then already column-
+ * normalised — (α, 1 − α) where both columns are non-zero (the column sums α + (1 − α) = 1);
+ * where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
+ * would give; (0, 0) where both are.
+ */
+function emaShares(colX: usize, colB: usize, alpha: f64, shareX: usize, shareB: usize): void {
+  for (let j = 0; j < N; j++) {
+    const x = ld<f64>(colX, j) != 0, b = ld<f64>(colB, j) != 0;
+    st<f64>(shareX, j, x ? (b ? alpha : 1) : 0);
+    st<f64>(shareB, j, b ? (x ? 1 - alpha : 1) : 0);
+  }
+}
+
+/**
+ * The fused Yuma 2 EMA, its result normalised (emaShares) and the dividends: B ← shareX·(ΔB
+ * numerator / colX) + shareB·(B / colB) in place, and vD_i = Σ_j B_ij·I_j in sum4's order. The
+ * numerators s·W_b are recomputed as the clipping pass made them (not stored: one V×N matrix
+ * less written and read). colX, colB: the column sums' reciprocals (`reciprocal`), else their
+ * divisors.
  */
 // @ts-ignore: decorator
-@inline function emaY2(Wsrc: usize, alpha: f64, bp: f64, colX: usize, colB: usize, colV: usize, reciprocal: bool): void {
+@inline function emaY2(Wsrc: usize, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): void {
+  const n4 = N & ~3;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    // Two rows at a time: each column sum loaded and stored once per two rows (the additions
-    // in row order, as one row at a time).
+    // Two rows at a time; per row the dividend's two accumulators of sum4 (columns 4k, 4k + 1
+    // and 4k + 2, 4k + 3), the last N mod 4 columns added in order after them.
     for (; i + 2 <= V; i += 2) {
       const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
       const sa = ld<f64>(vSn, i), sb = ld<f64>(vSn, i + 1);
-      let j0 = 0;
-      for (; j0 + 2 <= N; j0 += 2) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+      for (let j0 = 0; j0 < n4; j0 += 4) {
         const o = <usize>j0 << 3;
-        const va = emaY2Lanes(Wsrc, at + o, o, sa, alpha, bp, colX, colB, reciprocal);
-        const vb = emaY2Lanes(Wsrc, bt + o, o, sb, alpha, bp, colX, colB, reciprocal);
+        const va = emaY2Lanes(Wsrc, at + o, o, sa, bp, colX, colB, shareX, shareB, reciprocal);
+        const vb = emaY2Lanes(Wsrc, bt + o, o, sb, bp, colX, colB, shareX, shareB, reciprocal);
+        const wa = emaY2Lanes(Wsrc, at + o + 16, o + 16, sa, bp, colX, colB, shareX, shareB, reciprocal);
+        const wb = emaY2Lanes(Wsrc, bt + o + 16, o + 16, sb, bp, colX, colB, shareX, shareB, reciprocal);
         v128.store(stB + at + o, va); // in place: the old bond here is read above only
         v128.store(stB + bt + o, vb);
-        v128.store(colV + o, f64x2.add(f64x2.add(v128.load(colV + o), va), vb));
+        v128.store(stB + at + o, wa, 16);
+        v128.store(stB + bt + o, wb, 16);
+        const i01 = v128.load(vI + o), i23 = v128.load(vI + o, 16);
+        a0 = f64x2.add(a0, f64x2.mul(va, i01));
+        a1 = f64x2.add(a1, f64x2.mul(wa, i23));
+        b0 = f64x2.add(b0, f64x2.mul(vb, i01));
+        b1 = f64x2.add(b1, f64x2.mul(wb, i23));
       }
-      for (let j = j0; j < N; j++) {
-        emaY2Entry(Wsrc, i, j, alpha, bp, colX, colB, colV, reciprocal);
-        emaY2Entry(Wsrc, i + 1, j, alpha, bp, colX, colB, colV, reciprocal);
+      let da = lanes4(a0, a1), db = lanes4(b0, b1);
+      for (let j = n4; j < N; j++) {
+        da += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
+        db += emaY2Entry(Wsrc, i + 1, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
       }
+      st<f64>(vD, i, da);
+      st<f64>(vD, i + 1, db);
     }
   }
-  for (; i < V; i++) for (let j = 0; j < N; j++) emaY2Entry(Wsrc, i, j, alpha, bp, colX, colB, colV, reciprocal);
+  for (; i < V; i++) {
+    // sum4's partial sums, the terms not stored (vTmp holds colB here).
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    for (let j = 0; j < n4; j += 4) {
+      s0 += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
+      s1 += emaY2Entry(Wsrc, i, j + 1, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 1);
+      s2 += emaY2Entry(Wsrc, i, j + 2, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 2);
+      s3 += emaY2Entry(Wsrc, i, j + 3, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 3);
+    }
+    let d = (s0 + s2) + (s1 + s3);
+    for (let j = n4; j < N; j++) d += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
+    st<f64>(vD, i, d);
+  }
 }
 
 /** Two lanes of emaY2's new bonds, at byte offset k of the matrices (o of the column vectors):
  *  ΔB's numerator again, as the clipping pass computed it (not stored: one V×N matrix less
- *  written and read), normalised, and the old bond normalised. */
+ *  written and read), normalised, and the old bond normalised, in their shares. */
 // @ts-ignore: decorator
-@inline function emaY2Lanes(Wsrc: usize, k: usize, o: usize, s: f64, alpha: f64, bp: f64, colX: usize, colB: usize, reciprocal: bool): v128 {
+@inline function emaY2Lanes(Wsrc: usize, k: usize, o: usize, s: f64, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): v128 {
   const w = v128.load(Wsrc + k);
   const c = f64x2.pmin(v128.load(vC + o), w);
   const x = f64x2.mul(f64x2.splat(s), f64x2.add(w, f64x2.mul(f64x2.splat(bp), f64x2.sub(c, w))));
   const xn = byColumn2(x, v128.load(colX + o), reciprocal);
   const bn = byColumn2(v128.load(stB + k), v128.load(colB + o), reciprocal);
-  return f64x2.add(f64x2.mul(f64x2.splat(alpha), xn), f64x2.mul(f64x2.splat(1 - alpha), bn));
+  return f64x2.add(f64x2.mul(v128.load(shareX + o), xn), f64x2.mul(v128.load(shareB + o), bn));
 }
 
-/** One entry of emaY2. */
+/** One entry of emaY2: the new bond, stored, and returned. */
 // @ts-ignore: decorator
-@inline function emaY2Entry(Wsrc: usize, i: i32, j: i32, alpha: f64, bp: f64, colX: usize, colB: usize, colV: usize, reciprocal: bool): void {
+@inline function emaY2Entry(Wsrc: usize, i: i32, j: i32, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): f64 {
   const k = i * N + j;
   const w = ld<f64>(Wsrc, k);
   const xn = byColumn(ld<f64>(vSn, i) * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j), reciprocal);
   const bn = byColumn(ld<f64>(stB, k), ld<f64>(colB, j), reciprocal);
-  const v = alpha * xn + (1 - alpha) * bn;
+  const v = ld<f64>(shareX, j) * xn + ld<f64>(shareB, j) * bn;
   st<f64>(stB, k, v);
-  st<f64>(colV, j, ld<f64>(colV, j) + v);
+  return v;
 }
 
 /**
@@ -709,11 +744,12 @@ export function chainStep(): void {
   const alpha = 1 - param(P_BMA);
   if (fuseY2) {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
-    // per column sum): ΔB's numerators with their column sums and the old bonds' column sums
+    // per dividend): ΔB's numerators with their column sums and the old bonds' column sums
     // (in the clipping pass above; the numerators recomputed, not stored); the EMA of both
-    // normalised, with its column sums; the normalised result and the dividends.
-    const colV = vCol2;
-    for (let j = 0; j < N; j++) st<f64>(colV, j, 0);
+    // normalised in their shares (emaShares), which is the normalised result, and the
+    // dividends.
+    const shareX = vCol2, shareB = vCraw; // (vCraw: the peer's raw consensus, unused here)
+    emaShares(colX, colB, alpha, shareX, shareB);
     asDivisors(colX, N);
     asDivisors(colB, N);
     // Products with the reciprocals of the column sums, unless one is not a normal number
@@ -721,13 +757,10 @@ export function chainStep(): void {
     if (invertible(colX, N) && invertible(colB, N)) {
       invert(colX, N);
       invert(colB, N);
-      emaY2(Wsrc, alpha, bp, colX, colB, colV, true);
+      emaY2(Wsrc, bp, colX, colB, shareX, shareB, true);
     } else {
-      emaY2(Wsrc, alpha, bp, colX, colB, colV, false);
+      emaY2(Wsrc, bp, colX, colB, shareX, shareB, false);
     }
-    asDivisors(colV, N);
-    if (asReciprocals(colV, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, true));
-    else for (let i = 0; i < V; i++) st<f64>(vD, i, normalisedDividend(i, colV, true, false));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fuseY3) {
     // The Yuma 3 passes below, fused: the bond update in place with its column sums (with
@@ -757,21 +790,33 @@ export function chainStep(): void {
       }
     }
     asDivisors(colB, N);
-    if (asReciprocals(colB, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false, true));
-    else for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false, false));
+    if (asReciprocals(colB, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, true));
+    else for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false));
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
-    // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)).
+    // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)),
+    // normalised by its column sums' exact values (emaShares).
     for (let i = 0; i < V; i++) {
       const s = ld<f64>(vSn, i);
       for (let j = 0; j < N; j++) st<f64>(mX, i * N + j, s * ld<f64>(mWb, i * N + j));
+    }
+    if (version != YUMA1) {
+      // The shares (emaShares) from the column sums before normalising (vCraw and vCl: free
+      // here; colNormalise takes vCol and vCol2).
+      colSumsInto(mX, vCraw);
+      colSumsInto(stB, vCl);
+      emaShares(vCraw, vCl, alpha, vCraw, vCl);
     }
     colNormalise(mX, mX);
     if (version == YUMA1) {
       memory.copy(stB, mX, <usize>VN << 3);
     } else {
       colNormalise(stB, mB); // zeros before the first epoch
-      for (let k = 0; k < VN; k++) st<f64>(mB, k, alpha * ld<f64>(mX, k) + (1 - alpha) * ld<f64>(mB, k));
-      colNormalise(mB, stB);
+      for (let i = 0; i < V; i++) {
+        for (let j = 0; j < N; j++) {
+          const k = i * N + j;
+          st<f64>(stB, k, ld<f64>(vCraw, j) * ld<f64>(mX, k) + ld<f64>(vCl, j) * ld<f64>(mB, k));
+        }
+      }
     }
     for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(stB, i));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
