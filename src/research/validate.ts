@@ -254,16 +254,34 @@ function copyPair(a: unknown[], b: unknown[], W: Float64Array | Float32Array, ba
 }
 
 /**
- * Rows a and b (plain arrays of n) into W at base and base + n, if every entry is a number
- * (of any value: `firstOutside` checks the values after); else false, some entries written.
+ * Row a (a plain array of n) into W at base, if every entry is a number (of any value:
+ * `firstOutside` checks the values after); else false, some entries written. Eight entries per
+ * step, all read before any is written: measured a third faster than one or two rows per step
+ * (V8 does not unroll loops).
  */
-function copyPairNumbers(a: unknown[], b: unknown[], W: Float64Array | Float32Array, base: number, n: number): boolean {
-  const next = base + n;
-  for (let j = 0; j < n; j++) {
-    const x = a[j], y = b[j];
-    if (typeof x !== "number" || typeof y !== "number") return false;
+function copyRowNumbers(a: unknown[], W: Float64Array | Float32Array, base: number, n: number): boolean {
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const x0 = a[j], x1 = a[j + 1], x2 = a[j + 2], x3 = a[j + 3];
+    const x4 = a[j + 4], x5 = a[j + 5], x6 = a[j + 6], x7 = a[j + 7];
+    if (
+      typeof x0 !== "number" || typeof x1 !== "number" || typeof x2 !== "number" || typeof x3 !== "number" ||
+      typeof x4 !== "number" || typeof x5 !== "number" || typeof x6 !== "number" || typeof x7 !== "number"
+    ) return false;
+    const at = base + j;
+    W[at] = x0;
+    W[at + 1] = x1;
+    W[at + 2] = x2;
+    W[at + 3] = x3;
+    W[at + 4] = x4;
+    W[at + 5] = x5;
+    W[at + 6] = x6;
+    W[at + 7] = x7;
+  }
+  for (; j < n; j++) {
+    const x = a[j];
+    if (typeof x !== "number") return false;
     W[base + j] = x;
-    W[next + j] = y;
   }
   return true;
 }
@@ -271,7 +289,7 @@ function copyPairNumbers(a: unknown[], b: unknown[], W: Float64Array | Float32Ar
 /**
  * The index (from `at`) of the first of `count` entries of W outside [+0, small] — negative
  * (−0 too), NaN, or above small in W's element type — or −1: the range check of the rows
- * encodeEpochInto copies unchecked (float rows whole, plain rows by copyPairNumbers), run by
+ * encodeEpochInto copies unchecked (float rows whole, plain rows by copyRowNumbers), run by
  * the kernels' module on W in its linear memory.
  */
 export type FirstOutside = (at: number, count: number, small: number) => number;
@@ -281,8 +299,8 @@ export type FirstOutside = (at: number, count: number, small: number) => number;
  * float32 peer's kernels: stored rounded, as its tensor holds them), the stakes at
  * S[sAt..], and its bond resets as 1s at resets()[rAt + j] (`resets` is called only when the
  * epoch lists some, and must return zeros there). Returns whether it listed any.
- * With `firstOutside` (W in the kernels' memory), float rows are copied whole and pairs of
- * plain rows with a type test only, their values checked by it; rows from the first entry it
+ * With `firstOutside` (W in the kernels' memory), float rows are copied whole and plain rows
+ * with a type test only, their values checked by it; rows from the first entry it
  * names on (and from the first row of another kind or length) take the entry-by-entry checks
  * below.
  */
@@ -306,7 +324,7 @@ export function encodeEpochInto(
   const small = limit / (2 * N);
   let i = 0;
   if (firstOutside) {
-    // Float rows copied whole, plain rows two at a time (a type test per entry), as far as
+    // Float rows copied whole, plain rows with a type test per entry, as far as
     // the rows are of these kinds and of length N.
     let r = 0;
     while (r < V) {
@@ -317,10 +335,8 @@ export function encodeEpochInto(
         r++;
         continue;
       }
-      const b = rows[r + 1];
-      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== N || b.length !== N) break;
-      if (!copyPairNumbers(a, b, W, wAt + r * N, N)) break;
-      r += 2;
+      if (!Array.isArray(a) || a.length !== N || !copyRowNumbers(a, W, wAt + r * N, N)) break;
+      r++;
     }
     const k = r > 0 ? firstOutside(wAt, r * N, small) : -1;
     i = k < 0 ? r : Math.floor(k / N);
