@@ -157,12 +157,31 @@ describe("weights that are not numbers", () => {
     }
     expect(called).toBe(0);
   });
+
+  it("are refused at every position of a long row (the copy's unrolled steps and its tail)", () => {
+    // Values a typed array would convert to an ordinary weight (0.5, 0, 1): only the type test
+    // can refuse them, wherever in the row they are.
+    let called = 0;
+    const sneaky = { valueOf: () => { called++; return 0.5; } };
+    const N = 21;
+    for (const bad of [sneaky, "0.5", null, true, [0.5]]) {
+      for (const peerCompat of [true, false]) {
+        for (let j = 0; j < N; j++) {
+          const W = Array.from({ length: 4 }, (_, i) => Array.from({ length: N }, (_, k) => ((i + k) % 5) / 5));
+          (W[2]! as unknown[])[j] = bad;
+          const doc = { format: "yuma-research-input/1", version: "YUMA2", peerCompat, epochs: [{ W, S: [1, 2, 3, 4] }] };
+          expect(() => runResearch(doc as unknown as ResearchInput), `${String(bad)} at ${j}`).toThrow(`epochs[0].W[2][${j}]`);
+        }
+      }
+    }
+    expect(called).toBe(0);
+  });
 });
 
 describe("weight rows checked in row-major order, whatever path copies them", () => {
-  // Plain rows are copied two at a time while every entry is a number, float rows whole, their
-  // values checked after; from the first bad or large entry on, rows take the row-by-row
-  // check. The first refusal must still be the first bad entry in row-major order, a row whose
+  // Plain rows are copied with a type test per entry while every entry is a number, float
+  // rows whole, their values checked after; from the first bad or large entry on, rows take
+  // the row-by-row check. The first refusal must still be the first bad entry in row-major order, a row whose
   // large entries overflow float32 must still be refused (peer-compatible), and a row with one
   // large entry accepted.
   const BAD: unknown[] = [-1, -1e-50, NaN, Infinity, "0.5", null, undefined, {}];
@@ -170,8 +189,8 @@ describe("weight rows checked in row-major order, whatever path copies them", ()
   it("random rows with bad and large entries: the first refusal in row-major order", () => {
     const r = rng(20261205);
     for (let t = 0; t < 400; t++) {
-      // Short rows, and rows long enough for the vector range check (runResearch copies pairs
-      // of plain rows with a type test only, then checks their values in WASM, 16 or 8 a step).
+      // Short rows, and rows long enough for the vector range check (runResearch copies plain
+      // rows with a type test only, then checks their values in WASM, 16 or 8 a step).
       const V = 1 + Math.floor(r() * 9), N = r() < 0.5 ? 1 + Math.floor(r() * 7) : 8 + Math.floor(r() * 40);
       const peerCompat = r() < 0.5;
       // −0 is an ordinary weight (−0 ≥ 0), though its sign bit is set.
