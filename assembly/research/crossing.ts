@@ -119,9 +119,10 @@ export function columnRange<T>(col: usize): i32 {
 /**
  * The column's stake (colStake, by row) summed per weight range into hist[0..histRanges), the
  * zero weights' into hist[ZERO_SLOT] (in row order, as a sequential sum); each row's range in
- * colBkt (u8). Ranges: a monotone map of colLo..colHi onto equal-width intervals, in T arithmetic,
- * so equal weights share one; as many ranges as non-zero entries (8..HIST_BUCKETS: measured
- * faster than fewer, fuller ranges — the walk over them is cheaper than ordering a range).
+ * colBkt (u8). Ranges: a monotone map of colLo..colHi onto intervals of equal width (the ends
+ * half as wide: the scaled weight rounded to nearest), in T arithmetic, so equal weights share
+ * one; as many ranges as non-zero entries (8..HIST_BUCKETS: measured faster than fewer, fuller
+ * ranges — the walk over them is cheaper than ordering a range).
  */
 export function columnHistogram<T>(col: usize, m: i32): void {
   const n = colStride;
@@ -146,7 +147,7 @@ export function columnHistogram<T>(col: usize, m: i32): void {
   }
   for (; k < n; k++) {
     const w = ld<T>(col, k);
-    store<u8>(colBkt + <usize>k, w == <T>0 ? ZERO_SLOT : <u8>(<i32>min<T>((w - lo) * scale, top)));
+    store<u8>(colBkt + <usize>k, w == <T>0 ? ZERO_SLOT : <u8>(<i32>nearest<T>(min<T>((w - lo) * scale, top))));
   }
   // Four rows per step (n is a multiple of 16): their ranges read as one word.
   for (k = 0; k < n; k += 4) {
@@ -163,22 +164,29 @@ export function columnHistogram<T>(col: usize, m: i32): void {
   }
 }
 
-/** Ranges of rows k..k+3 (as columnHistogram, zero weights in ZERO_SLOT). */
+/** Ranges of rows k..k+3 (as columnHistogram, zero weights in ZERO_SLOT), as i32 lanes. The
+ *  scaled weight rounded to the nearest integer by adding 1.5·2^23 (float32) or 2^52 (float64),
+ *  whose unit in the last place is 1: the integer is then the low bits of the sum — no float to
+ *  integer conversion, which engines compile to several instructions per vector. */
 // @ts-ignore: decorator
 @inline function bucket4<T>(col: usize, k: i32, lo: T, scale: T, top: T): v128 {
   if (sizeof<T>() == 4) {
     const w = v128.load(col + (<usize>k << 2));
-    const b = i32x4.trunc_sat_f32x4_s(f32x4.pmin(f32x4.mul(f32x4.sub(w, f32x4.splat(<f32>lo)), f32x4.splat(<f32>scale)), f32x4.splat(<f32>top)));
-    return v128.bitselect(i32x4.splat(ZERO_SLOT), b, f32x4.eq(w, f32x4.splat(0)));
+    const r = f32x4.add(f32x4.pmin(f32x4.mul(f32x4.sub(w, f32x4.splat(<f32>lo)), f32x4.splat(<f32>scale)), f32x4.splat(<f32>top)), f32x4.splat(MAGIC32));
+    return i32x4.sub(v128.bitselect(i32x4.splat(MAGIC32_BITS + ZERO_SLOT), r, f32x4.eq(w, f32x4.splat(0))), i32x4.splat(MAGIC32_BITS));
   }
   const p = col + (<usize>k << 3);
   const w0 = v128.load(p), w1 = v128.load(p + 16);
   const lo2 = f64x2.splat(<f64>lo), sc2 = f64x2.splat(<f64>scale), top2 = f64x2.splat(<f64>top), zero = f64x2.splat(0);
-  const b0 = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.mul(f64x2.sub(w0, lo2), sc2), top2));
-  const b1 = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.mul(f64x2.sub(w1, lo2), sc2), top2));
-  const z = v128.shuffle<u32>(f64x2.eq(w0, zero), f64x2.eq(w1, zero), 0, 2, 4, 6);
-  return v128.bitselect(i32x4.splat(ZERO_SLOT), v128.shuffle<u32>(b0, b1, 0, 1, 4, 5), z);
+  const magic = f64x2.splat(MAGIC64), zeroSlot = i64x2.splat(MAGIC64_BITS + ZERO_SLOT);
+  const r0 = v128.bitselect(zeroSlot, f64x2.add(f64x2.pmin(f64x2.mul(f64x2.sub(w0, lo2), sc2), top2), magic), f64x2.eq(w0, zero));
+  const r1 = v128.bitselect(zeroSlot, f64x2.add(f64x2.pmin(f64x2.mul(f64x2.sub(w1, lo2), sc2), top2), magic), f64x2.eq(w1, zero));
+  return v128.shuffle<u32>(r0, r1, 0, 2, 4, 6); // the low words: the ranges
 }
+const MAGIC32: f32 = 12582912; // 1.5·2^23
+const MAGIC32_BITS: i32 = 0x4B400000;
+const MAGIC64: f64 = 4503599627370496; // 2^52
+const MAGIC64_BITS: i64 = 0x4330000000000000;
 
 /** The sum of the eight f64 at p (in an order of its own: callers need no particular one). */
 // @ts-ignore: decorator
