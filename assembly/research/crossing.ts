@@ -90,15 +90,24 @@ export function columnRange<T>(col: usize): i32 {
     lo = <f64>f32x4.extract_lane(f32x4.pmin(mn, v128.shuffle<f32>(mn, mn, 1, 0, 3, 2)), 0);
     m = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1);
   } else if (ASC_FEATURE_SIMD && sizeof<T>() == 8) {
+    // Two sets of accumulators (rows 4q, 4q + 1 and 4q + 2, 4q + 3; n is a multiple of 16):
+    // two dependency chains, not one.
     let mx = f64x2.splat(0), mn = f64x2.splat(Infinity), cnt = i64x2.splat(0);
+    let mx2 = f64x2.splat(0), mn2 = f64x2.splat(Infinity), cnt2 = i64x2.splat(0);
     const zero = f64x2.splat(0), inf = f64x2.splat(Infinity);
-    for (; k + 2 <= n; k += 2) {
-      const w = v128.load(col + (<usize>k << 3));
-      const nz = f64x2.ne(w, zero);
+    for (; k + 4 <= n; k += 4) {
+      const w = v128.load(col + (<usize>k << 3)), w2 = v128.load(col + (<usize>k << 3), 16);
+      const nz = f64x2.ne(w, zero), nz2 = f64x2.ne(w2, zero);
       mx = f64x2.pmax(mx, w);
+      mx2 = f64x2.pmax(mx2, w2);
       mn = f64x2.pmin(mn, v128.bitselect(w, inf, nz));
+      mn2 = f64x2.pmin(mn2, v128.bitselect(w2, inf, nz2));
       cnt = i64x2.sub(cnt, nz);
+      cnt2 = i64x2.sub(cnt2, nz2);
     }
+    mx = f64x2.pmax(mx, mx2);
+    mn = f64x2.pmin(mn, mn2);
+    cnt = i64x2.add(cnt, cnt2);
     hi = f64x2.extract_lane(f64x2.pmax(mx, v128.shuffle<f64>(mx, mx, 1, 0)), 0);
     lo = f64x2.extract_lane(f64x2.pmin(mn, v128.shuffle<f64>(mn, mn, 1, 0)), 0);
     m = <i32>(i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1));
