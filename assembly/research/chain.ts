@@ -471,29 +471,64 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
 }
 
 /**
- * The shares of Yuma 2's EMA per column, from the column sums of ΔB's numerators (colX) and of
- * the old bonds (colB): B = shareX·colnorm(ΔB) + shareB·colnorm(B_old) is then already column-
- * normalised — (α, 1 − α) where both columns are non-zero (the column sums α + (1 − α) = 1);
- * where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
- * would give; (0, 0) where both are.
+ * Yuma 2's EMA as factors per column, so that B_ij = x_ij·fX_j + b_ij·fB_j (emaY2Value) is
+ * already column-normalised: x the numerators of ΔB (s_i·W_b) with column sums sumX, b the old
+ * bonds with column sums sumB, fX = shareX / sumX and fB = shareB / sumB. The shares are
+ * (α, 1 − α) where both columns are non-zero (the normalised terms' column sums α + (1 − α) =
+ * 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
+ * would give; (0, 0) where both are. The sums become divisors (asDivisors). Returns whether
+ * every factor is finite; if not (a column sum so small that share / sum overflows), fX and fB
+ * hold the shares, for emaY2Value's quotient form.
  */
-function emaShares(colX: usize, colB: usize, alpha: f64, shareX: usize, shareB: usize): void {
+function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize): bool {
   for (let j = 0; j < N; j++) {
-    const x = ld<f64>(colX, j) != 0, b = ld<f64>(colB, j) != 0;
-    st<f64>(shareX, j, x ? (b ? alpha : 1) : 0);
-    st<f64>(shareB, j, b ? (x ? 1 - alpha : 1) : 0);
+    const x = ld<f64>(sumX, j) != 0, b = ld<f64>(sumB, j) != 0;
+    st<f64>(fX, j, x ? (b ? alpha : 1) : 0);
+    st<f64>(fB, j, b ? (x ? 1 - alpha : 1) : 0);
   }
+  asDivisors(sumX, N);
+  asDivisors(sumB, N);
+  for (let j = 0; j < N; j++) {
+    if (!isFinite(ld<f64>(fX, j) / ld<f64>(sumX, j)) || !isFinite(ld<f64>(fB, j) / ld<f64>(sumB, j))) return false;
+  }
+  for (let j = 0; j < N; j++) {
+    st<f64>(fX, j, ld<f64>(fX, j) / ld<f64>(sumX, j));
+    st<f64>(fB, j, ld<f64>(fB, j) / ld<f64>(sumB, j));
+  }
+  return true;
+}
+
+/** One new Yuma 2 bond from its ΔB numerator x and old bond b: with `factors`, x·fX + b·fB;
+ *  else (fX, fB the shares) fX·(x / sX) + fB·(b / sB). */
+// @ts-ignore: decorator
+@inline function emaY2Value(x: f64, b: f64, fX: f64, fB: f64, sX: f64, sB: f64, factors: bool): f64 {
+  return factors ? x * fX + b * fB : fX * (x / sX) + fB * (b / sB);
+}
+
+/** emaY2Value, two lanes: the ΔB numerators at mX + k, the old bonds at stB + k, the column
+ *  vectors at byte offset o. */
+// @ts-ignore: decorator
+@inline function emaY2Lanes(k: usize, o: usize, fX: usize, fB: usize, sX: usize, sB: usize, factors: bool): v128 {
+  const x = v128.load(mX + k), b = v128.load(stB + k);
+  if (factors) return f64x2.add(f64x2.mul(x, v128.load(fX + o)), f64x2.mul(b, v128.load(fB + o)));
+  return f64x2.add(f64x2.mul(v128.load(fX + o), f64x2.div(x, v128.load(sX + o))), f64x2.mul(v128.load(fB + o), f64x2.div(b, v128.load(sB + o))));
+}
+
+/** One entry of emaY2: the new bond, stored, and returned. */
+// @ts-ignore: decorator
+@inline function emaY2Entry(k: i32, j: i32, fX: usize, fB: usize, sX: usize, sB: usize, factors: bool): f64 {
+  const v = emaY2Value(ld<f64>(mX, k), ld<f64>(stB, k), ld<f64>(fX, j), ld<f64>(fB, j), ld<f64>(sX, j), ld<f64>(sB, j), factors);
+  st<f64>(stB, k, v);
+  return v;
 }
 
 /**
- * The fused Yuma 2 EMA, its result normalised (emaShares) and the dividends: B ← shareX·(ΔB
- * numerator / colX) + shareB·(B / colB) in place, and vD_i = Σ_j B_ij·I_j in sum4's order. The
- * numerators s·W_b are recomputed as the clipping pass made them (not stored: one V×N matrix
- * less written and read). colX, colB: the column sums' reciprocals (`reciprocal`), else their
- * divisors.
+ * The fused Yuma 2 EMA (emaFactors: its result is normalised) and the dividends: B ←
+ * emaY2Value(x, B) in place, x the numerators of ΔB the clipping pass stored in mX, and
+ * vD_i = Σ_j B_ij·I_j in sum4's order.
  */
 // @ts-ignore: decorator
-@inline function emaY2(Wsrc: usize, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): void {
+@inline function emaY2(fX: usize, fB: usize, sX: usize, sB: usize, factors: bool): void {
   const n4 = N & ~3;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -501,60 +536,35 @@ function emaShares(colX: usize, colB: usize, alpha: f64, shareX: usize, shareB: 
     // 4k + 3), the last N mod 4 columns added in order after them.
     for (; i < V; i++) {
       const at = <usize>(i * N) << 3;
-      const sa = ld<f64>(vSn, i);
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
       for (let j0 = 0; j0 < n4; j0 += 4) {
         const o = <usize>j0 << 3;
-        const va = emaY2Lanes(Wsrc, at + o, o, sa, bp, colX, colB, shareX, shareB, reciprocal);
-        const wa = emaY2Lanes(Wsrc, at + o + 16, o + 16, sa, bp, colX, colB, shareX, shareB, reciprocal);
+        const va = emaY2Lanes(at + o, o, fX, fB, sX, sB, factors);
+        const wa = emaY2Lanes(at + o + 16, o + 16, fX, fB, sX, sB, factors);
         v128.store(stB + at + o, va); // in place: the old bond here is read above only
         v128.store(stB + at + o, wa, 16);
         a0 = f64x2.add(a0, f64x2.mul(va, v128.load(vI + o)));
         a1 = f64x2.add(a1, f64x2.mul(wa, v128.load(vI + o, 16)));
       }
-      let da = lanes4(a0, a1);
-      for (let j = n4; j < N; j++) da += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
-      st<f64>(vD, i, da);
+      let d = lanes4(a0, a1);
+      for (let j = n4; j < N; j++) d += emaY2Entry(i * N + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
+      st<f64>(vD, i, d);
     }
   }
   for (; i < V; i++) {
-    // sum4's partial sums, the terms not stored (vTmp holds colB here).
+    // sum4's partial sums, the terms not stored.
     let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    const row = i * N;
     for (let j = 0; j < n4; j += 4) {
-      s0 += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
-      s1 += emaY2Entry(Wsrc, i, j + 1, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 1);
-      s2 += emaY2Entry(Wsrc, i, j + 2, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 2);
-      s3 += emaY2Entry(Wsrc, i, j + 3, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j + 3);
+      s0 += emaY2Entry(row + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
+      s1 += emaY2Entry(row + j + 1, j + 1, fX, fB, sX, sB, factors) * ld<f64>(vI, j + 1);
+      s2 += emaY2Entry(row + j + 2, j + 2, fX, fB, sX, sB, factors) * ld<f64>(vI, j + 2);
+      s3 += emaY2Entry(row + j + 3, j + 3, fX, fB, sX, sB, factors) * ld<f64>(vI, j + 3);
     }
     let d = (s0 + s2) + (s1 + s3);
-    for (let j = n4; j < N; j++) d += emaY2Entry(Wsrc, i, j, bp, colX, colB, shareX, shareB, reciprocal) * ld<f64>(vI, j);
+    for (let j = n4; j < N; j++) d += emaY2Entry(row + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
     st<f64>(vD, i, d);
   }
-}
-
-/** Two lanes of emaY2's new bonds, at byte offset k of the matrices (o of the column vectors):
- *  ΔB's numerator again, as the clipping pass computed it (not stored: one V×N matrix less
- *  written and read), normalised, and the old bond normalised, in their shares. */
-// @ts-ignore: decorator
-@inline function emaY2Lanes(Wsrc: usize, k: usize, o: usize, s: f64, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): v128 {
-  const w = v128.load(Wsrc + k);
-  const c = f64x2.pmin(v128.load(vC + o), w);
-  const x = f64x2.mul(f64x2.splat(s), f64x2.add(w, f64x2.mul(f64x2.splat(bp), f64x2.sub(c, w))));
-  const xn = byColumn2(x, v128.load(colX + o), reciprocal);
-  const bn = byColumn2(v128.load(stB + k), v128.load(colB + o), reciprocal);
-  return f64x2.add(f64x2.mul(v128.load(shareX + o), xn), f64x2.mul(v128.load(shareB + o), bn));
-}
-
-/** One entry of emaY2: the new bond, stored, and returned. */
-// @ts-ignore: decorator
-@inline function emaY2Entry(Wsrc: usize, i: i32, j: i32, bp: f64, colX: usize, colB: usize, shareX: usize, shareB: usize, reciprocal: bool): f64 {
-  const k = i * N + j;
-  const w = ld<f64>(Wsrc, k);
-  const xn = byColumn(ld<f64>(vSn, i) * (w + bp * (min(w, ld<f64>(vC, j)) - w)), ld<f64>(colX, j), reciprocal);
-  const bn = byColumn(ld<f64>(stB, k), ld<f64>(colB, j), reciprocal);
-  const v = ld<f64>(shareX, j) * xn + ld<f64>(shareB, j) * bn;
-  st<f64>(stB, k, v);
-  return v;
 }
 
 /**
@@ -578,6 +588,8 @@ function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
       v128.store(vR + o, f64x2.add(f64x2.add(v128.load(vR + o), f64x2.mul(sa, ca)), f64x2.mul(sb, cb)));
       const xa = f64x2.mul(sa, f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))));
       const xb = f64x2.mul(sb, f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb))));
+      v128.store(mX + at + o, xa); // ΔB's numerators, for emaY2
+      v128.store(mX + bt + o, xb);
       v128.store(colX + o, f64x2.add(f64x2.add(v128.load(colX + o), xa), xb));
       v128.store(colB + o, f64x2.add(f64x2.add(v128.load(colB + o), v128.load(stB + at + o)), v128.load(stB + bt + o)));
     }
@@ -591,7 +603,9 @@ function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
   const w = ld<f64>(Wsrc, k);
   const c = min(w, ld<f64>(vC, j));
   st<f64>(vR, j, ld<f64>(vR, j) + s * c);
-  st<f64>(colX, j, ld<f64>(colX, j) + s * (w + bp * (c - w)));
+  const x = s * (w + bp * (c - w));
+  st<f64>(mX, k, x);
+  st<f64>(colX, j, ld<f64>(colX, j) + x);
   st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, k));
 }
 
@@ -733,23 +747,12 @@ export function chainStep(): void {
   const alpha = 1 - param(P_BMA);
   if (fuseY2) {
     // The Yuma 2 passes below, fused (the same operations in the same order per element and
-    // per dividend): ΔB's numerators with their column sums and the old bonds' column sums
-    // (in the clipping pass above; the numerators recomputed, not stored); the EMA of both
-    // normalised in their shares (emaShares), which is the normalised result, and the
-    // dividends.
-    const shareX = vCol2, shareB = vCraw; // (vCraw: the peer's raw consensus, unused here)
-    emaShares(colX, colB, alpha, shareX, shareB);
-    asDivisors(colX, N);
-    asDivisors(colB, N);
-    // Products with the reciprocals of the column sums, unless one is not a normal number
-    // (the loop then takes each quotient as `quotient` does): one loop, compiled twice.
-    if (invertible(colX, N) && invertible(colB, N)) {
-      invert(colX, N);
-      invert(colB, N);
-      emaY2(Wsrc, bp, colX, colB, shareX, shareB, true);
-    } else {
-      emaY2(Wsrc, bp, colX, colB, shareX, shareB, false);
-    }
+    // per dividend): ΔB's numerators (stored) with their column sums and the old bonds' column
+    // sums in the clipping pass above; the EMA as factors per column (emaFactors), which is
+    // the normalised result, with the dividends.
+    const fX = vCol2, fB = vCraw; // (vCraw: the peer's raw consensus, unused here)
+    if (emaFactors(colX, colB, alpha, fX, fB)) emaY2(fX, fB, colX, colB, true);
+    else emaY2(fX, fB, colX, colB, false);
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fuseY3) {
     // The Yuma 3 passes below, fused: the bond update in place with its column sums (with
@@ -782,28 +785,24 @@ export function chainStep(): void {
     if (asReciprocals(colB, N)) for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, true));
     else for (let i = 0; i < V; i++) st<f64>(vD, i, ld<f64>(vSn, i) * normalisedDividend(i, colB, false));
   } else if (version == YUMA1 || version == YUMA2 || version == YUMA2B) {
-    // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old)),
-    // normalised by its column sums' exact values (emaShares).
+    // ΔB = colnorm(S∘W_b); Yuma 1 keeps it, Yuma 2 takes colnorm(α·ΔB + (1 − α)·colnorm(B_old))
+    // as emaFactors has it.
     for (let i = 0; i < V; i++) {
       const s = ld<f64>(vSn, i);
       for (let j = 0; j < N; j++) st<f64>(mX, i * N + j, s * ld<f64>(mWb, i * N + j));
     }
-    if (version != YUMA1) {
-      // The shares (emaShares) from the column sums before normalising (vCraw and vCl: free
-      // here; colNormalise takes vCol and vCol2).
-      colSumsInto(mX, vCraw);
-      colSumsInto(stB, vCl);
-      emaShares(vCraw, vCl, alpha, vCraw, vCl);
-    }
-    colNormalise(mX, mX);
     if (version == YUMA1) {
+      colNormalise(mX, mX);
       memory.copy(stB, mX, <usize>VN << 3);
     } else {
-      colNormalise(stB, mB); // zeros before the first epoch
+      // The column sums (vCraw, vCl) and the factors (vCol, vCol2) of emaFactors.
+      colSumsInto(mX, vCraw);
+      colSumsInto(stB, vCl); // zeros before the first epoch
+      const factors = emaFactors(vCraw, vCl, alpha, vCol, vCol2);
       for (let i = 0; i < V; i++) {
         for (let j = 0; j < N; j++) {
           const k = i * N + j;
-          st<f64>(stB, k, ld<f64>(vCraw, j) * ld<f64>(mX, k) + ld<f64>(vCl, j) * ld<f64>(mB, k));
+          st<f64>(stB, k, emaY2Value(ld<f64>(mX, k), ld<f64>(stB, k), ld<f64>(vCol, j), ld<f64>(vCol2, j), ld<f64>(vCraw, j), ld<f64>(vCl, j), factors));
         }
       }
     }

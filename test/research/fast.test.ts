@@ -31,8 +31,8 @@ function sameBits(a: FlatResearchResult, b: FlatResearchResult): void {
 }
 
 // Weights: few distinct values (ties), a narrow cluster with an outlier (crowded buckets),
-// zeros, or uniform.
-const weightKind = fc.constantFrom("ties", "cluster", "uniform", "sparse");
+// zeros, subnormal columns, or uniform.
+const weightKind = fc.constantFrom("ties", "cluster", "uniform", "sparse", "subnormal");
 const subnet = fc
   .record({
     V: fc.integer({ min: 1, max: 90 }),
@@ -44,11 +44,15 @@ const subnet = fc
   })
   .map(({ V, N, E, kind, seed }) => {
     const r = rng(seed);
+    let at = 0; // entries drawn so far: the rows are drawn entry by entry, at % N the column
     const w = () => {
+      const column = at++ % N;
       switch (kind) {
         case "ties": return Math.floor(r() * 4) / 3;
         case "cluster": return r() < 0.05 ? 1000 : 1 + Math.floor(r() * 50) * 1e-7;
         case "sparse": return r() < 0.6 ? 0 : r();
+        // Every third column subnormal: column sums so small that 1/sum overflows.
+        case "subnormal": return column % 3 === 0 ? r() * 1e-310 : r();
         default: return r();
       }
     };

@@ -137,3 +137,22 @@ describe("chain-like Yuma 2: the EMA's shares per column", () => {
     );
   });
 });
+
+describe("chain-like Yuma 2 with columns of subnormal weights", () => {
+  // Their column sums are so small that share / sum overflows: the EMA takes its quotient
+  // form there (emaFactors), and the bonds stay finite and column-normalised.
+  it("keeps every bond finite and every column normalised", () => {
+    const r = (k: number) => ((k * 2654435761) % 1000) / 1000 + 0.001;
+    const W = Array.from({ length: 5 }, (_, i) => Array.from({ length: 7 }, (_, j) => (j % 3 === 0 ? r(i * 7 + j) * 1e-310 : r(i * 7 + j))));
+    const epochs = [0, 1, 2].map((e) => ({ W: W.map((row) => row.map((w, j) => (j === e ? w / 2 : w))), S: [1, 2, 3, 4, 5] }));
+    for (const version of ["YUMA2", "YUMA2B"] as const) {
+      for (const o of runResearch(input(version, epochs, { bondMovingAverage: 0.5 })).epochs) {
+        for (const b of o.bonds.flat()) expect(Number.isFinite(b)).toBe(true);
+        for (let j = 0; j < 7; j++) {
+          const c = sum(o.bonds.map((row) => row[j]!));
+          expect(c === 0 || Math.abs(c - 1) < 1e-12, `column ${j} sums to ${c}`).toBe(true);
+        }
+      }
+    }
+  });
+});
