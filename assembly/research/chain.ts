@@ -476,11 +476,20 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
  * bonds with column sums sumB, fX = shareX / sumX and fB = shareB / sumB. The shares are
  * (α, 1 − α) where both columns are non-zero (the normalised terms' column sums α + (1 − α) =
  * 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
- * would give; (0, 0) where both are. The sums become divisors (asDivisors). Returns whether
- * every factor is finite; if not (a column sum so small that share / sum overflows), fX and fB
- * hold the shares, for emaY2Value's quotient form.
+ * would give; (0, 0) where both are. Returns whether every factor is finite; if not (a column
+ * sum so small that share / sum overflows), fX and fB hold the shares and the sums are
+ * divisors (asDivisors), for emaY2Value's quotient form.
  */
 function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize): bool {
+  let finite = true;
+  for (let j = 0; j < N; j++) {
+    const x = ld<f64>(sumX, j), b = ld<f64>(sumB, j);
+    const qx = x != 0 ? (b != 0 ? alpha : 1) / x : 0, qb = b != 0 ? (x != 0 ? 1 - alpha : 1) / b : 0;
+    finite = finite && isFinite(qx) && isFinite(qb);
+    st<f64>(fX, j, qx);
+    st<f64>(fB, j, qb);
+  }
+  if (finite) return true;
   for (let j = 0; j < N; j++) {
     const x = ld<f64>(sumX, j) != 0, b = ld<f64>(sumB, j) != 0;
     st<f64>(fX, j, x ? (b ? alpha : 1) : 0);
@@ -488,14 +497,7 @@ function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize):
   }
   asDivisors(sumX, N);
   asDivisors(sumB, N);
-  for (let j = 0; j < N; j++) {
-    if (!isFinite(ld<f64>(fX, j) / ld<f64>(sumX, j)) || !isFinite(ld<f64>(fB, j) / ld<f64>(sumB, j))) return false;
-  }
-  for (let j = 0; j < N; j++) {
-    st<f64>(fX, j, ld<f64>(fX, j) / ld<f64>(sumX, j));
-    st<f64>(fB, j, ld<f64>(fB, j) / ld<f64>(sumB, j));
-  }
-  return true;
+  return false;
 }
 
 /** One new Yuma 2 bond from its ΔB numerator x and old bond b: with `factors`, x·fX + b·fB;
