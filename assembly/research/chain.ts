@@ -7,7 +7,8 @@
 //     over validators with positive stake;
 //   clipping at the (unnormalised) consensus, ranks, incentive = normalised ranks;
 //   W_b = W + β·(W_clipped − W) (the chain's `interpolate`);
-//   Yuma 2: bonds column-normalised before and after the EMA with ΔB = colnorm(S∘W_b);
+//   Yuma 2: bonds column-normalised before and after the EMA with ΔB = colnorm(S∘W_b) (the old
+//     bonds are normalised already: the epoch that made them normalised them);
 //   Yuma 3: B = α·W_b + (1 − α)·B_old, or with liquid alpha (from the first epoch on, whenever
 //     some consensus is non-zero) min(1, (1 − α_ij)·B_old + max(0, α_ij·W_b)), α_ij from the
 //     sigmoid of the distance to consensus; dividends ∝ S_i·Σ_j colnorm(B)_ij·I_j.
@@ -21,7 +22,7 @@
 import { ld, st } from "./mem";
 import {
   epochsDone, FLAG_LIQUID, FLAG_WTA, flags, inS, inW, mA, mB, MODE_MIXED, MODE_PREVIOUS, mode,
-  candKey, candSum, colStake, vCraw, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
+  candKey, candSum, colStake, vCraw, stColB, colStride, colT, hist, histRanges, mWb, mWn, mX, N, qInsert, qKey, qStake, outC, outD, outI, outP, P_ALPHA_HIGH, P_ALPHA_LOW, P_BMA,
   P_BOND_PENALTY, P_CAPACITY_ALPHA, P_DECAY, P_EMISSION, P_KAPPA, P_RATIO, P_STEEPNESS,
   P_SUBNET_STAKE, param, resetBondColumns, sortEntries, bucketPrepareFrom, bucketNext, orderIdx, orderKey, FLAG_REFERENCE, listIdx, listKey, GATHER_BLOCK, vCol2, vTmp, sortIdx, sortKey, stB, stC, stW, V, vC, vCl, vCol, vD, version,
   vI, vR, vRow, vSn, YUMA1, YUMA2, YUMA2B, YUMA2C, YUMA3, YUMA3_LIQUID,
@@ -473,7 +474,8 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
 /**
  * Yuma 2's EMA as factors per column, so that B_ij = x_ij·fX_j + b_ij·fB_j (emaY2Value) is
  * already column-normalised: x the numerators of ΔB (s_i·W_b) with column sums sumX, b the old
- * bonds with column sums sumB, fX = shareX / sumX and fB = shareB / sumB. The shares are
+ * bonds with column sums sumB (stColB: 1, or 0 for a zero column — the epoch that made them
+ * normalised them, so they enter as they are), fX = shareX / sumX and fB = shareB / sumB. The shares are
  * (α, 1 − α) where both columns are non-zero (the normalised terms' column sums α + (1 − α) =
  * 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
  * would give; (0, 0) where both are. Returns whether every factor is finite; if not (a column
@@ -498,6 +500,12 @@ function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize):
   asDivisors(sumX, N);
   asDivisors(sumB, N);
   return false;
+}
+
+/** stColB after the EMA: a column of the new bonds is non-zero where either of its factors
+ *  (or shares) is. */
+function nonZeroColumns(fX: usize, fB: usize): void {
+  for (let j = 0; j < N; j++) st<f64>(stColB, j, ld<f64>(fX, j) != 0 || ld<f64>(fB, j) != 0 ? 1 : 0);
 }
 
 /** One new Yuma 2 bond from its ΔB numerator x and old bond b: with `factors`, x·fX + b·fB;
@@ -575,7 +583,7 @@ function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize):
  * one row at a time would (the same order per column), with the column accumulators loaded and
  * stored once per two rows.
  */
-function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
+function clipY2(Wsrc: usize, bp: f64, colX: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 2 <= V; i += 2) {
     const bp2 = f64x2.splat(bp);
@@ -593,14 +601,13 @@ function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
       v128.store(mX + at + o, xa); // ΔB's numerators, for emaY2
       v128.store(mX + bt + o, xb);
       v128.store(colX + o, f64x2.add(f64x2.add(v128.load(colX + o), xa), xb));
-      v128.store(colB + o, f64x2.add(f64x2.add(v128.load(colB + o), v128.load(stB + at + o)), v128.load(stB + bt + o)));
     }
-    for (let j = j0; j < N; j++) clipY2Entry(Wsrc, bp, colX, colB, i, j), clipY2Entry(Wsrc, bp, colX, colB, i + 1, j);
+    for (let j = j0; j < N; j++) clipY2Entry(Wsrc, bp, colX, i, j), clipY2Entry(Wsrc, bp, colX, i + 1, j);
   }
-  for (; i < V; i++) for (let j = 0; j < N; j++) clipY2Entry(Wsrc, bp, colX, colB, i, j);
+  for (; i < V; i++) for (let j = 0; j < N; j++) clipY2Entry(Wsrc, bp, colX, i, j);
 }
 // @ts-ignore: decorator
-@inline function clipY2Entry(Wsrc: usize, bp: f64, colX: usize, colB: usize, i: i32, j: i32): void {
+@inline function clipY2Entry(Wsrc: usize, bp: f64, colX: usize, i: i32, j: i32): void {
   const s = ld<f64>(vSn, i), k = i * N + j;
   const w = ld<f64>(Wsrc, k);
   const c = min(w, ld<f64>(vC, j));
@@ -608,7 +615,6 @@ function clipY2(Wsrc: usize, bp: f64, colX: usize, colB: usize): void {
   const x = s * (w + bp * (c - w));
   st<f64>(mX, k, x);
   st<f64>(colX, j, ld<f64>(colX, j) + x);
-  st<f64>(colB, j, ld<f64>(colB, j) + ld<f64>(stB, k));
 }
 
 /**
@@ -709,7 +715,7 @@ export function chainStep(): void {
   // |x| = |steep|·|d − 0.5| ≤ |steep|/2 (d is in [0, 1]): within exp2d's fast range for any
   // steepness up to 1000, where its per-vector test can go.
   const near = abs(steep) <= 1000;
-  if (fuseY2) clipY2(Wsrc, bp, colX, colB);
+  if (fuseY2) clipY2(Wsrc, bp, colX);
   else if (liquidY3) clipLiquidY3(Wsrc, bp, colY3, low, high, steep, near);
   else for (let i = 0; i < V; i++) {
     // The other versions: the ranks, and W_b stored for the passes below.
@@ -753,8 +759,10 @@ export function chainStep(): void {
     // sums in the clipping pass above; the EMA as factors per column (emaFactors), which is
     // the normalised result, with the dividends.
     const fX = vCol2, fB = vCraw; // (vCraw: the peer's raw consensus, unused here)
+    memory.copy(colB, stColB, <usize>N << 3); // (emaFactors may make them divisors)
     if (emaFactors(colX, colB, alpha, fX, fB)) emaY2(fX, fB, colX, colB, true);
     else emaY2(fX, fB, colX, colB, false);
+    nonZeroColumns(fX, fB);
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);
   } else if (fuseY3) {
     // The Yuma 3 passes below, fused: the bond update in place with its column sums (with
@@ -799,7 +807,7 @@ export function chainStep(): void {
     } else {
       // The column sums (vCraw, vCl) and the factors (vCol, vCol2) of emaFactors.
       colSumsInto(mX, vCraw);
-      colSumsInto(stB, vCl); // zeros before the first epoch
+      memory.copy(vCl, stColB, <usize>N << 3);
       const factors = emaFactors(vCraw, vCl, alpha, vCol, vCol2);
       for (let i = 0; i < V; i++) {
         for (let j = 0; j < N; j++) {
@@ -807,6 +815,7 @@ export function chainStep(): void {
           st<f64>(stB, k, emaY2Value(ld<f64>(mX, k), ld<f64>(stB, k), ld<f64>(vCol, j), ld<f64>(vCol2, j), ld<f64>(vCraw, j), ld<f64>(vCl, j), factors));
         }
       }
+      nonZeroColumns(vCol, vCol2);
     }
     for (let i = 0; i < V; i++) st<f64>(vD, i, rowDotIncentive(stB, i));
     if (version == YUMA2B) memory.copy(stW, mWn, <usize>VN << 3);

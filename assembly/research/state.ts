@@ -62,6 +62,9 @@ export let outP: usize = 0;
 // Carried state, in the kernel's element type.
 export let stB: usize = 0; // bonds after the last epoch
 export let stC: usize = 0; // consensus of the last epoch
+/** Chain-like Yuma 2: the carried bonds' column sums — 1 where the column is non-zero (the
+ *  epoch that made the bonds normalised them), 0 where it is all zero. */
+export let stColB: usize = 0;
 export let stW: usize = 0; // normalised weights of the last epoch (Yuma 2B)
 export let epochsDone: i32 = 0;
 
@@ -180,6 +183,7 @@ export function init(v: i32, n: i32, ver: i32, fl: i32, simd: i32): usize {
   outD = allocZeroed(<usize>v << 3);
   outP = allocZeroed(<usize>v << 3);
   stC = allocZeroed(<usize>n << 3);
+  stColB = allocZeroed(<usize>n << 3);
   // Yuma 2B's previous weights: written at the end of an epoch, read from the second on.
   stW = ver == YUMA2B ? scratch(es) : 0;
   epochsDone = 0;
@@ -249,6 +253,7 @@ export function resetBondColumns<T>(): void {
   for (let j = 0; j < N; j++) {
     if (load<u8>(inR + <usize>j) == 0) continue;
     for (let i = 0; i < V; i++) st<T>(stB, i * N + j, <T>0);
+    st<f64>(stColB, j, 0);
   }
 }
 
