@@ -135,6 +135,14 @@ function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, 
   if (E === 0) return { epochs };
   checkResearchMemory(V, N, "W");
   const v = startRun(wasm, shape);
+  // Each epoch's bonds are copied out, in the kernels' element type (float32 for the float32
+  // peer: half the copy; widened exactly when the rows are built): into a buffer of the
+  // epoch's own while that is at most 1 MiB (the allocator recycles buffers of that size: at
+  // 64×256 a few µs per epoch less than a fresh multi-MB buffer per call), else into one buffer
+  // for the whole call (large buffers are fresh mappings either way; one per call is cheaper,
+  // measured at 256×4096).
+  const perEpoch = V * N * v.b.BYTES_PER_ELEMENT <= 1 << 20;
+  const all = perEpoch ? undefined : v.b instanceof Float32Array ? new Float32Array(E * V * N) : new Float64Array(E * V * N);
   // The first overflow is reported after every epoch was fed: a streamed input's own errors
   // (in any epoch) come first, as when the whole input is checked before the run.
   let overflow: [number, number] | undefined;
@@ -142,13 +150,13 @@ function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, 
     feed(e, v);
     wasm.step();
     if (!overflow) for (let i = 0; i < V; i++) if (!Number.isFinite(v.q[i]!)) { overflow = [e, i]; break; }
-    // Each epoch's bonds copied into a buffer of their own, in the kernels' element type
-    // (float32 for the float32 peer: half the copy; widened exactly when the rows are built).
-    // One buffer for all epochs costs more than twice as much at 64×256: a fresh multi-MB
-    // allocation each call (page faults, and GC on the external memory), where buffers of one
-    // epoch's size are recycled by the allocator.
+    let bonds: Float64Array | Float32Array;
+    if (all) {
+      all.set(v.b, e * V * N);
+      bonds = all.subarray(e * V * N, (e + 1) * V * N);
+    } else bonds = v.b.slice();
     epochs.push(epochOutput(
-      toArray(v.c, 0, N), toArray(v.inc, 0, N), v.b.slice(), V, N,
+      toArray(v.c, 0, N), toArray(v.inc, 0, N), bonds, V, N,
       toArray(v.d, 0, V), toArray(v.q, 0, V),
     ));
   }
