@@ -55,6 +55,21 @@ describe("runResearch output: bonds built when first read", () => {
     });
   }
 
+  it("gives the flat result's bonds above 1 MiB of bonds per epoch too (one buffer per call there)", () => {
+    // float64: 3 × 50000 × 8 bytes = 1.2 MB per epoch; the float32 peer's 0.6 MB: per epoch.
+    for (const peerCompat of [false, true]) {
+      const r = rng(11);
+      const V = 3, N = 50000;
+      const epochs = Array.from({ length: 3 }, () => ({
+        W: Array.from({ length: V }, () => Array.from({ length: N }, () => r())),
+        S: [1, 2, 3],
+      }));
+      const doc: ResearchInput = { format: "yuma-research-input/1", version: "YUMA2", peerCompat, params: { kappa: 0.5 }, epochs };
+      const out = runResearch(doc);
+      for (let e = 0; e < 3; e++) expect(out.epochs[e]!.bonds).toEqual(plainEpoch(doc, e).bonds);
+    }
+  });
+
   it("assigning bonds before reading replaces them; rows are independent arrays", () => {
     const doc = input(9, true);
     const out = runResearch(doc);
