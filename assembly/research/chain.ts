@@ -189,7 +189,11 @@ function rowDotIncentive(m: usize, i: i32): f64 {
  * otherwise (every ordinary input) the sum (sum4) of the values.
  */
 function normaliseInto(src: usize, dst: usize, count: i32): void {
-  let total = sum4(src, count);
+  normaliseWith(src, dst, count, sum4(src, count));
+}
+
+/** normaliseInto with the sum (sum4) of the values given. */
+function normaliseWith(src: usize, dst: usize, count: i32, total: f64): void {
   if (isFinite(total)) {
     const r = 1 / total;
     let k0 = 0;
@@ -213,6 +217,36 @@ function normaliseInto(src: usize, dst: usize, count: i32): void {
   for (let k = 0; k < count; k++) total += ld<f64>(src, k) / top;
   const r = 1 / total;
   for (let k = 0; k < count; k++) st<f64>(dst, k, total == 0 ? 0 : rowQuotient(ld<f64>(src, k) / top, total, r));
+}
+
+/**
+ * The weights' rows normalised (normaliseInto), two rows' sums in one loop: each sum is a chain
+ * of dependent additions, and two chains side by side take the time of one.
+ */
+function normaliseRows(): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const n4 = N & ~3, row = <usize>N << 3;
+    for (; i + 2 <= V; i += 2) {
+      const x = inW + (<usize>(i * N) << 3), y = x + row;
+      let a = f64x2.splat(0), b = f64x2.splat(0), c = f64x2.splat(0), d = f64x2.splat(0);
+      for (let k = 0; k < n4; k += 4) {
+        const p = <usize>k << 3;
+        a = f64x2.add(a, v128.load(x + p));
+        b = f64x2.add(b, v128.load(x + p, 16));
+        c = f64x2.add(c, v128.load(y + p));
+        d = f64x2.add(d, v128.load(y + p, 16));
+      }
+      let ta = lanes4(a, b), tb = lanes4(c, d);
+      for (let k = n4; k < N; k++) {
+        ta += ld<f64>(x, k);
+        tb += ld<f64>(y, k);
+      }
+      normaliseWith(x, mWn + (<usize>(i * N) << 3), N, ta);
+      normaliseWith(y, mWn + (<usize>((i + 1) * N) << 3), N, tb);
+    }
+  }
+  for (; i < V; i++) normaliseInto(inW + (<usize>(i * N) << 3), mWn + (<usize>(i * N) << 3), N);
 }
 
 /** Column sums of m, rows in order, into out. */
@@ -685,7 +719,7 @@ export function chainStep(): void {
   resetBondColumns<f64>();
   // Stake and weights.
   normaliseInto(inS, vSn, V);
-  for (let i = 0; i < V; i++) normaliseInto(inW + (<usize>(i * N) << 3), mWn + (<usize>(i * N) << 3), N);
+  normaliseRows();
 
   consensus(mWn, vSn, vC);
 
