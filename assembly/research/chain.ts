@@ -577,7 +577,35 @@ function nonZeroColumns(fX: usize, fB: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     // Per row the dividend's two accumulators of sum4 (columns 4k, 4k + 1 and 4k + 2,
-    // 4k + 3), the last N mod 4 columns added in order after them.
+    // 4k + 3), the last N mod 4 columns added in order after them; two rows at a time (their
+    // sums' chains side by side).
+    for (; i + 2 <= V; i += 2) {
+      const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+      for (let j0 = 0; j0 < n4; j0 += 4) {
+        const o = <usize>j0 << 3;
+        const va = emaY2Lanes(at + o, o, fX, fB, sX, sB, factors);
+        const wa = emaY2Lanes(at + o + 16, o + 16, fX, fB, sX, sB, factors);
+        const vb = emaY2Lanes(bt + o, o, fX, fB, sX, sB, factors);
+        const wb = emaY2Lanes(bt + o + 16, o + 16, fX, fB, sX, sB, factors);
+        v128.store(stB + at + o, va); // in place: the old bond here is read above only
+        v128.store(stB + at + o, wa, 16);
+        v128.store(stB + bt + o, vb);
+        v128.store(stB + bt + o, wb, 16);
+        const i01 = v128.load(vI + o), i23 = v128.load(vI + o, 16);
+        a0 = f64x2.add(a0, f64x2.mul(va, i01));
+        a1 = f64x2.add(a1, f64x2.mul(wa, i23));
+        b0 = f64x2.add(b0, f64x2.mul(vb, i01));
+        b1 = f64x2.add(b1, f64x2.mul(wb, i23));
+      }
+      let da = lanes4(a0, a1), db = lanes4(b0, b1);
+      for (let j = n4; j < N; j++) {
+        da += emaY2Entry(i * N + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
+        db += emaY2Entry((i + 1) * N + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
+      }
+      st<f64>(vD, i, da);
+      st<f64>(vD, i + 1, db);
+    }
     for (; i < V; i++) {
       const at = <usize>(i * N) << 3;
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
