@@ -802,8 +802,6 @@ export function chainStep(): void {
       st<f64>(mWb, row + j, w + bp * (c - w));
     }
   }
-  let rTotal: f64 = 0;
-  for (let j = 0; j < N; j++) rTotal += ld<f64>(vR, j);
   if ((flags & FLAG_WTA) != 0) {
     let top: f64 = 0;
     for (let j = 0; j < N; j++) top = max(top, ld<f64>(vR, j));
@@ -811,7 +809,7 @@ export function chainStep(): void {
     for (let j = 0; j < N; j++) if (top > 0 && ld<f64>(vR, j) == top) ties++;
     for (let j = 0; j < N; j++) st<f64>(vI, j, top > 0 && ld<f64>(vR, j) == top ? 1.0 / <f64>ties : 0);
   } else {
-    for (let j = 0; j < N; j++) st<f64>(vI, j, safeDiv(ld<f64>(vR, j), rTotal));
+    normaliseInto(vR, vI, N); // the ranks' sum in sum4's order, as the other normalisations
   }
 
   const alpha = 1 - param(P_BMA);
