@@ -13,14 +13,20 @@ export function firstOutside<T>(p: usize, n: i32, small: f64): i32 {
   if (sizeof<T>() == 4 && <f64>limit > small) limit = <T>reinterpret<f32>(reinterpret<u32>(<f32>limit) - 1);
   let k = 0;
   if (ASC_FEATURE_SIMD) {
-    // Sixteen (f32) or eight (f64) entries a step, one test of the step's flags.
+    // Sixteen (f32) or eight (f64) entries a step, one test of the step's flags. For values
+    // with the sign bit clear, the float order is the order of their bits as integers (NaN
+    // above +∞): an entry is above the limit (or NaN) when its bits are, as signed integers too;
+    // the sign bits are collected by or-ing the entries themselves.
     const step = 64 / sizeof<T>();
+    const L = sizeof<T>() == 4 ? i32x4.splat(reinterpret<i32>(<f32>limit)) : i64x2.splat(reinterpret<i64>(<f64>limit));
     for (; k + step <= n; k += step) {
       const at = p + (<usize>k << alignof<T>());
-      const out = v128.or(
-        v128.or(outside4<T>(v128.load(at), limit), outside4<T>(v128.load(at, 16), limit)),
-        v128.or(outside4<T>(v128.load(at, 32), limit), outside4<T>(v128.load(at, 48), limit)),
-      );
+      const a = v128.load(at), b = v128.load(at, 16), c = v128.load(at, 32), d = v128.load(at, 48);
+      const signs = v128.or(v128.or(a, b), v128.or(c, d));
+      const above = sizeof<T>() == 4
+        ? v128.or(v128.or(i32x4.gt_s(a, L), i32x4.gt_s(b, L)), v128.or(i32x4.gt_s(c, L), i32x4.gt_s(d, L)))
+        : v128.or(v128.or(i64x2.gt_s(a, L), i64x2.gt_s(b, L)), v128.or(i64x2.gt_s(c, L), i64x2.gt_s(d, L)));
+      const out = v128.or(above, v128.and(signs, sizeof<T>() == 4 ? i32x4.splat(0x80000000) : i64x2.splat(0x8000000000000000)));
       if (v128.any_true(out)) break; // the scalar loop finds which
     }
   }
@@ -30,11 +36,4 @@ export function firstOutside<T>(p: usize, n: i32, small: f64): i32 {
     if (negative || !(x <= limit)) return k;
   }
   return -1;
-}
-
-/** Lanes of v (T) outside [+0, limit], as all-ones. */
-// @ts-ignore: decorator
-@inline function outside4<T>(v: v128, limit: T): v128 {
-  if (sizeof<T>() == 4) return v128.or(i32x4.lt_s(v, i32x4.splat(0)), v128.not(f32x4.le(v, f32x4.splat(<f32>limit))));
-  return v128.or(i64x2.lt_s(v, i64x2.splat(0)), v128.not(f64x2.le(v, f64x2.splat(<f64>limit))));
 }
