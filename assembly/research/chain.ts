@@ -549,13 +549,13 @@ function nonZeroColumns(fX: usize, fB: usize): void {
   return factors ? x * fX + b * fB : fX * (x / sX) + fB * (b / sB);
 }
 
-/** emaY2Value, two lanes: the ΔB numerators at mX + k, the old bonds at stB + k, the column
- *  vectors at byte offset o. */
+/** emaY2Value, two lanes: the ΔB numerators at mX + k, the old bonds at stB + k, the
+ *  columns' factors (or shares) fx, fb and sums sx, sb (read by the caller once for all rows). */
 // @ts-ignore: decorator
-@inline function emaY2Lanes(k: usize, o: usize, fX: usize, fB: usize, sX: usize, sB: usize, factors: bool): v128 {
+@inline function emaY2Lanes(k: usize, fx: v128, fb: v128, sx: v128, sb: v128, factors: bool): v128 {
   const x = v128.load(mX + k), b = v128.load(stB + k);
-  if (factors) return f64x2.add(f64x2.mul(x, v128.load(fX + o)), f64x2.mul(b, v128.load(fB + o)));
-  return f64x2.add(f64x2.mul(v128.load(fX + o), f64x2.div(x, v128.load(sX + o))), f64x2.mul(v128.load(fB + o), f64x2.div(b, v128.load(sB + o))));
+  if (factors) return f64x2.add(f64x2.mul(x, fx), f64x2.mul(b, fb));
+  return f64x2.add(f64x2.mul(fx, f64x2.div(x, sx)), f64x2.mul(fb, f64x2.div(b, sb)));
 }
 
 /** One entry of emaY2: the new bond, stored, and returned. */
@@ -584,10 +584,13 @@ function nonZeroColumns(fX: usize, fB: usize): void {
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
       for (let j0 = 0; j0 < n4; j0 += 4) {
         const o = <usize>j0 << 3;
-        const va = emaY2Lanes(at + o, o, fX, fB, sX, sB, factors);
-        const wa = emaY2Lanes(at + o + 16, o + 16, fX, fB, sX, sB, factors);
-        const vb = emaY2Lanes(bt + o, o, fX, fB, sX, sB, factors);
-        const wb = emaY2Lanes(bt + o + 16, o + 16, fX, fB, sX, sB, factors);
+        const fx0 = v128.load(fX + o), fb0 = v128.load(fB + o), fx1 = v128.load(fX + o, 16), fb1 = v128.load(fB + o, 16);
+        const sx0 = factors ? fx0 : v128.load(sX + o), sb0 = factors ? fb0 : v128.load(sB + o);
+        const sx1 = factors ? fx1 : v128.load(sX + o, 16), sb1 = factors ? fb1 : v128.load(sB + o, 16);
+        const va = emaY2Lanes(at + o, fx0, fb0, sx0, sb0, factors);
+        const wa = emaY2Lanes(at + o + 16, fx1, fb1, sx1, sb1, factors);
+        const vb = emaY2Lanes(bt + o, fx0, fb0, sx0, sb0, factors);
+        const wb = emaY2Lanes(bt + o + 16, fx1, fb1, sx1, sb1, factors);
         v128.store(stB + at + o, va); // in place: the old bond here is read above only
         v128.store(stB + at + o, wa, 16);
         v128.store(stB + bt + o, vb);
@@ -611,8 +614,11 @@ function nonZeroColumns(fX: usize, fB: usize): void {
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
       for (let j0 = 0; j0 < n4; j0 += 4) {
         const o = <usize>j0 << 3;
-        const va = emaY2Lanes(at + o, o, fX, fB, sX, sB, factors);
-        const wa = emaY2Lanes(at + o + 16, o + 16, fX, fB, sX, sB, factors);
+        const fx0 = v128.load(fX + o), fb0 = v128.load(fB + o), fx1 = v128.load(fX + o, 16), fb1 = v128.load(fB + o, 16);
+        const sx0 = factors ? fx0 : v128.load(sX + o), sb0 = factors ? fb0 : v128.load(sB + o);
+        const sx1 = factors ? fx1 : v128.load(sX + o, 16), sb1 = factors ? fb1 : v128.load(sB + o, 16);
+        const va = emaY2Lanes(at + o, fx0, fb0, sx0, sb0, factors);
+        const wa = emaY2Lanes(at + o + 16, fx1, fb1, sx1, sb1, factors);
         v128.store(stB + at + o, va); // in place: the old bond here is read above only
         v128.store(stB + at + o, wa, 16);
         a0 = f64x2.add(a0, f64x2.mul(va, v128.load(vI + o)));
