@@ -578,7 +578,7 @@ function nonZeroColumns(fX: usize, fB: usize): void {
   if (ASC_FEATURE_SIMD) {
     // Per row the dividend's two accumulators of sum4 (columns 4k, 4k + 1 and 4k + 2,
     // 4k + 3), the last N mod 4 columns added in order after them; two rows at a time (their
-    // sums' chains side by side).
+    // sums' chains side by side; a last odd row by the scalar loop below).
     for (; i + 2 <= V; i += 2) {
       const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
@@ -609,28 +609,9 @@ function nonZeroColumns(fX: usize, fB: usize): void {
       st<f64>(vD, i, da);
       st<f64>(vD, i + 1, db);
     }
-    for (; i < V; i++) {
-      const at = <usize>(i * N) << 3;
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
-      for (let j0 = 0; j0 < n4; j0 += 4) {
-        const o = <usize>j0 << 3;
-        const fx0 = v128.load(fX + o), fb0 = v128.load(fB + o), fx1 = v128.load(fX + o, 16), fb1 = v128.load(fB + o, 16);
-        const sx0 = factors ? fx0 : v128.load(sX + o), sb0 = factors ? fb0 : v128.load(sB + o);
-        const sx1 = factors ? fx1 : v128.load(sX + o, 16), sb1 = factors ? fb1 : v128.load(sB + o, 16);
-        const va = emaY2Lanes(at + o, fx0, fb0, sx0, sb0, factors);
-        const wa = emaY2Lanes(at + o + 16, fx1, fb1, sx1, sb1, factors);
-        v128.store(stB + at + o, va); // in place: the old bond here is read above only
-        v128.store(stB + at + o, wa, 16);
-        a0 = f64x2.add(a0, f64x2.mul(va, v128.load(vI + o)));
-        a1 = f64x2.add(a1, f64x2.mul(wa, v128.load(vI + o, 16)));
-      }
-      let d = lanes4(a0, a1);
-      for (let j = n4; j < N; j++) d += emaY2Entry(i * N + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
-      st<f64>(vD, i, d);
-    }
   }
   for (; i < V; i++) {
-    // sum4's partial sums, the terms not stored.
+    // sum4's partial sums (the SIMD build's accumulators hold (s0, s1) and (s2, s3)).
     let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
     const row = i * N;
     for (let j = 0; j < n4; j += 4) {
@@ -643,46 +624,6 @@ function nonZeroColumns(fX: usize, fB: usize): void {
     for (let j = n4; j < N; j++) d += emaY2Entry(row + j, j, fX, fB, sX, sB, factors) * ld<f64>(vI, j);
     st<f64>(vD, i, d);
   }
-}
-
-/**
- * The clipping pass of the fused Yuma 2, two rows at a time: per server the ranks Σ_i s_i·min(w, C),
- * ΔB's numerator sums Σ_i s_i·W_b and the old bonds' sums Σ_i B, each added row after row as
- * one row at a time would (the same order per column), with the column accumulators loaded and
- * stored once per two rows.
- */
-function clipY2(Wsrc: usize, bp: f64, colX: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 2 <= V; i += 2) {
-    const bp2 = f64x2.splat(bp);
-    const sa = f64x2.splat(ld<f64>(vSn, i)), sb = f64x2.splat(ld<f64>(vSn, i + 1));
-    const at = <usize>(i * N) << 3, bt = at + (<usize>N << 3);
-    let j0 = 0;
-    for (; j0 + 2 <= N; j0 += 2) {
-      const o = <usize>j0 << 3;
-      const cv = v128.load(vC + o);
-      const wa = v128.load(Wsrc + at + o), wb = v128.load(Wsrc + bt + o);
-      const ca = f64x2.pmin(cv, wa), cb = f64x2.pmin(cv, wb);
-      v128.store(vR + o, f64x2.add(f64x2.add(v128.load(vR + o), f64x2.mul(sa, ca)), f64x2.mul(sb, cb)));
-      const xa = f64x2.mul(sa, f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))));
-      const xb = f64x2.mul(sb, f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb))));
-      v128.store(mX + at + o, xa); // ΔB's numerators, for emaY2
-      v128.store(mX + bt + o, xb);
-      v128.store(colX + o, f64x2.add(f64x2.add(v128.load(colX + o), xa), xb));
-    }
-    for (let j = j0; j < N; j++) clipY2Entry(Wsrc, bp, colX, i, j), clipY2Entry(Wsrc, bp, colX, i + 1, j);
-  }
-  for (; i < V; i++) for (let j = 0; j < N; j++) clipY2Entry(Wsrc, bp, colX, i, j);
-}
-// @ts-ignore: decorator
-@inline function clipY2Entry(Wsrc: usize, bp: f64, colX: usize, i: i32, j: i32): void {
-  const s = ld<f64>(vSn, i), k = i * N + j;
-  const w = ld<f64>(Wsrc, k);
-  const c = min(w, ld<f64>(vC, j));
-  st<f64>(vR, j, ld<f64>(vR, j) + s * c);
-  const x = s * (w + bp * (c - w));
-  st<f64>(mX, k, x);
-  st<f64>(colX, j, ld<f64>(colX, j) + x);
 }
 
 /**
@@ -702,11 +643,16 @@ function clipY2(Wsrc: usize, bp: f64, colX: usize): void {
 }
 
 /**
- * The clipping pass of the fused Yuma 3 with liquid alpha, two rows at a time (as clipY2): the
- * ranks, and each W_b entry into its bond's update (liquidLanes) with the new bonds' column sums
- * into colY3.
+ * The clipping pass of the fused versions, two rows at a time: per server the ranks
+ * Σ_i s_i·min(w, C) into vR and, per entry, W_b = w + β·(min(w, C) − w) taken on at once —
+ * Yuma 2: ΔB's numerator s·W_b stored (mX, for emaY2) and summed per column into acc; Yuma 3
+ * with liquid alpha (`liquid`): the entry's bond updated (liquidLanes) and the new bonds summed
+ * per column into acc. The column sums are added row after row, as one row at a time would
+ * (the same order per column), each loaded and stored once per two rows. Called with literal
+ * flags: one loop compiled per kind.
  */
-function clipLiquidY3(Wsrc: usize, bp: f64, colY3: usize, low: f64, high: f64, steep: f64, near: bool): void {
+// @ts-ignore: decorator
+@inline function clipFused(Wsrc: usize, bp: f64, acc: usize, liquid: bool, low: f64, high: f64, steep: f64, near: bool): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 2 <= V; i += 2) {
     const bp2 = f64x2.splat(bp);
@@ -715,37 +661,53 @@ function clipLiquidY3(Wsrc: usize, bp: f64, colY3: usize, low: f64, high: f64, s
     let j0 = 0;
     for (; j0 + 2 <= N; j0 += 2) {
       const o = <usize>j0 << 3;
-      const cv = v128.load(vC + o), cl = v128.load(vCl + o);
+      const cv = v128.load(vC + o);
       const wa = v128.load(Wsrc + at + o), wb = v128.load(Wsrc + bt + o);
-      const ca = f64x2.pmin(cv, wa), cb = f64x2.pmin(cv, wb);
+      const ca = f64x2.pmin(cv, wa), cb = f64x2.pmin(cv, wb); // min(w, C): no NaN or −0 here
       v128.store(vR + o, f64x2.add(f64x2.add(v128.load(vR + o), f64x2.mul(sa, ca)), f64x2.mul(sb, cb)));
-      const va = liquidLanes(f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))), v128.load(stB + at + o), cl, low, high, steep, near);
-      const vb = liquidLanes(f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb))), v128.load(stB + bt + o), cl, low, high, steep, near);
-      v128.store(stB + at + o, va);
-      v128.store(stB + bt + o, vb);
-      v128.store(colY3 + o, f64x2.add(f64x2.add(v128.load(colY3 + o), va), vb));
+      const ba = f64x2.add(wa, f64x2.mul(bp2, f64x2.sub(ca, wa))), bb = f64x2.add(wb, f64x2.mul(bp2, f64x2.sub(cb, wb)));
+      let va: v128, vb: v128;
+      if (liquid) {
+        const cl = v128.load(vCl + o);
+        va = liquidLanes(ba, v128.load(stB + at + o), cl, low, high, steep, near);
+        vb = liquidLanes(bb, v128.load(stB + bt + o), cl, low, high, steep, near);
+        v128.store(stB + at + o, va);
+        v128.store(stB + bt + o, vb);
+      } else {
+        va = f64x2.mul(sa, ba);
+        vb = f64x2.mul(sb, bb);
+        v128.store(mX + at + o, va);
+        v128.store(mX + bt + o, vb);
+      }
+      v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), va), vb));
     }
     for (let j = j0; j < N; j++) {
-      liquidEntry(Wsrc, bp, colY3, low, high, steep, i, j);
-      liquidEntry(Wsrc, bp, colY3, low, high, steep, i + 1, j);
+      clipEntry(Wsrc, bp, acc, liquid, low, high, steep, i, j);
+      clipEntry(Wsrc, bp, acc, liquid, low, high, steep, i + 1, j);
     }
   }
-  for (; i < V; i++) for (let j = 0; j < N; j++) liquidEntry(Wsrc, bp, colY3, low, high, steep, i, j);
+  for (; i < V; i++) for (let j = 0; j < N; j++) clipEntry(Wsrc, bp, acc, liquid, low, high, steep, i, j);
 }
 
-/** One entry of the liquid clipping pass: its rank term, its bond's update, its column sum. */
+/** One entry of clipFused. */
 // @ts-ignore: decorator
-@inline function liquidEntry(Wsrc: usize, bp: f64, colY3: usize, low: f64, high: f64, steep: f64, i: i32, j: i32): void {
-  const k = i * N + j;
+@inline function clipEntry(Wsrc: usize, bp: f64, acc: usize, liquid: bool, low: f64, high: f64, steep: f64, i: i32, j: i32): void {
+  const k = i * N + j, s = ld<f64>(vSn, i);
   const w = ld<f64>(Wsrc, k);
   const c = min(w, ld<f64>(vC, j));
-  st<f64>(vR, j, ld<f64>(vR, j) + ld<f64>(vSn, i) * c);
+  st<f64>(vR, j, ld<f64>(vR, j) + s * c);
   const wb = w + bp * (c - w);
-  const old = ld<f64>(stB, k);
-  const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
-  const v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
-  st<f64>(stB, k, v);
-  st<f64>(colY3, j, ld<f64>(colY3, j) + v);
+  let v: f64;
+  if (liquid) {
+    const old = ld<f64>(stB, k);
+    const a = alphaAt(wb, old, ld<f64>(vCl, j), low, high, steep);
+    v = min((1 - a) * old + max(a * wb, 0.0), 1.0);
+    st<f64>(stB, k, v);
+  } else {
+    v = s * wb;
+    st<f64>(mX, k, v);
+  }
+  st<f64>(acc, j, ld<f64>(acc, j) + v);
 }
 
 export function chainStep(): void {
@@ -762,9 +724,8 @@ export function chainStep(): void {
   // Ranks: per server Σ_i s_i·clipped_ij, accumulated row by row (the same order per
   // server as a column walk, with contiguous reads).
   // The weights for bonds in the same pass: W_b = W + β·(W_clipped − W). For the fused Yuma 2
-  // (clipY2) this pass goes one step further: ΔB's numerators s·W_b with their column sums, and
-  // the old bonds' column sums (W_b itself is not kept); for the fused liquid Yuma 3
-  // (clipLiquidY3) to the new bonds.
+  // and liquid Yuma 3 (clipFused) this pass goes one step further: to ΔB's numerators s·W_b, or
+  // to the new bonds, with their column sums (W_b itself is not kept).
   const bp = param(P_BOND_PENALTY);
   const fast = (flags & FLAG_REFERENCE) == 0;
   const fuseY2 = fast && (version == YUMA2 || version == YUMA2B);
@@ -783,8 +744,8 @@ export function chainStep(): void {
   // |x| = |steep|·|d − 0.5| ≤ |steep|/2 (d is in [0, 1]): within exp2d's fast range for any
   // steepness up to 1000, where its per-vector test can go.
   const near = abs(steep) <= 1000;
-  if (fuseY2) clipY2(Wsrc, bp, colX);
-  else if (liquidY3) clipLiquidY3(Wsrc, bp, colY3, low, high, steep, near);
+  if (fuseY2) clipFused(Wsrc, bp, colX, false, 0, 0, 0, false);
+  else if (liquidY3) clipFused(Wsrc, bp, colY3, true, low, high, steep, near);
   else for (let i = 0; i < V; i++) {
     // The other versions: the ranks, and W_b stored for the passes below.
     const s = ld<f64>(vSn, i);
