@@ -509,10 +509,10 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
  * Yuma 2's EMA as factors per column, so that B_ij = x_ij·fX_j + b_ij·fB_j (emaY2Value) is
  * already column-normalised: x the numerators of ΔB (s_i·W_b) with column sums sumX, b the old
  * bonds with column sums sumB (stColB: 1, or 0 for a zero column — the epoch that made them
- * normalised them, so they enter as they are), fX = shareX / sumX and fB = shareB / sumB. The shares are
- * (α, 1 − α) where both columns are non-zero (the normalised terms' column sums α + (1 − α) =
- * 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or (1 − α)·B_old
- * would give; (0, 0) where both are. Returns whether every factor is finite; if not (a column
+ * normalised them, so they enter as they are), fX = shareX / sumX and fB = shareB / sumB.
+ * The shares are (α, 1 − α) where both columns are non-zero (the normalised terms' column sums
+ * α + (1 − α) = 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or
+ * (1 − α)·B_old would give; (0, 0) where both are. Returns whether every factor is finite; if not (a column
  * sum so small that share / sum overflows), fX and fB hold the shares and the sums are
  * divisors (asDivisors), for emaY2Value's quotient form.
  */
