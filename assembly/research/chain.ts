@@ -512,7 +512,7 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
  * normalised them, so they enter as they are), fX = shareX / sumX and fB = shareB / sumB.
  * The shares are (α, 1 − α) where both columns are non-zero (the normalised terms' column sums
  * α + (1 − α) = 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or
- * (1 − α)·B_old would give; (0, 0) where both are. Returns whether every factor is finite; if not (a column
+ * (1 − α)·B_old would give — (0, 0) if its weight (α or 1 − α) is 0 —; (0, 0) where both are. Returns whether every factor is finite; if not (a column
  * sum so small that share / sum overflows), fX and fB hold the shares and the sums are
  * divisors (asDivisors), for emaY2Value's quotient form.
  */
@@ -520,7 +520,7 @@ function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize):
   let finite = true;
   for (let j = 0; j < N; j++) {
     const x = ld<f64>(sumX, j), b = ld<f64>(sumB, j);
-    const qx = x != 0 ? (b != 0 ? alpha : 1) / x : 0, qb = b != 0 ? (x != 0 ? 1 - alpha : 1) / b : 0;
+    const qx = x != 0 ? emaShare(alpha, b != 0) / x : 0, qb = b != 0 ? emaShare(1 - alpha, x != 0) / b : 0;
     finite = finite && isFinite(qx) && isFinite(qb);
     st<f64>(fX, j, qx);
     st<f64>(fB, j, qb);
@@ -528,12 +528,20 @@ function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize):
   if (finite) return true;
   for (let j = 0; j < N; j++) {
     const x = ld<f64>(sumX, j) != 0, b = ld<f64>(sumB, j) != 0;
-    st<f64>(fX, j, x ? (b ? alpha : 1) : 0);
-    st<f64>(fB, j, b ? (x ? 1 - alpha : 1) : 0);
+    st<f64>(fX, j, x ? emaShare(alpha, b) : 0);
+    st<f64>(fB, j, b ? emaShare(1 - alpha, x) : 0);
   }
   asDivisors(sumX, N);
   asDivisors(sumB, N);
   return false;
+}
+
+/** A non-zero column's share (emaFactors) of its term with weight w (α or 1 − α): w when the
+ *  other term's column is non-zero too (the weights add to 1); alone, 1 — or 0 when w is 0
+ *  (α = 0 or 1: normalising 0·ΔB or 0·B_old leaves a zero column). */
+// @ts-ignore: decorator
+@inline function emaShare(w: f64, otherNonZero: bool): f64 {
+  return otherNonZero ? w : w > 0 ? 1 : 0;
 }
 
 /** stColB after the EMA: a column of the new bonds is non-zero where either of its factors

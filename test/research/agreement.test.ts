@@ -81,6 +81,9 @@ describe("chain-like float kernels vs the exact engine (within 3/65535)", () => 
     { version: "YUMA2" as const, yuma3: false, kappa: 32767, bp: 65535, bma: 900000 },
     { version: "YUMA2" as const, yuma3: false, kappa: 39321, bp: 0, bma: 500000 },
     { version: "YUMA2" as const, yuma3: false, kappa: 32767, bp: 32767, bma: 975000 },
+    // The ends: no EMA memory (α = 1), and bonds that never leave zero (α = 0).
+    { version: "YUMA2" as const, yuma3: false, kappa: 32767, bp: 65535, bma: 0 },
+    { version: "YUMA2" as const, yuma3: false, kappa: 32767, bp: 65535, bma: 1000000 },
     { version: "YUMA3" as const, yuma3: true, kappa: 26214, bp: 0, bma: 500000 },
     { version: "YUMA3" as const, yuma3: true, kappa: 32767, bp: 32767, bma: 500000 },
     { version: "YUMA3" as const, yuma3: true, kappa: 32767, bp: 65535, bma: 900000, single: true },

@@ -51,8 +51,9 @@ const subnet = fc
         case "ties": return Math.floor(r() * 4) / 3;
         case "cluster": return r() < 0.05 ? 1000 : 1 + Math.floor(r() * 50) * 1e-7;
         case "sparse": return r() < 0.6 ? 0 : r();
-        // Every third column subnormal: column sums so small that 1/sum overflows.
-        case "subnormal": return column % 3 === 0 ? r() * 1e-310 : r();
+        // Every third column subnormal (column sums so small that 1/sum overflows: the quotient
+        // forms), and some columns all zero beside them.
+        case "subnormal": return column % 3 === 0 ? r() * 1e-310 : column % 5 === 1 ? 0 : r();
         default: return r();
       }
     };

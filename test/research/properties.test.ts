@@ -110,7 +110,8 @@ describe("research properties on random subnets", () => {
 
 describe("chain-like Yuma 2: the EMA's shares per column", () => {
   // A column no validator weights this epoch (ΔB's column is zero) keeps the old bonds as they
-  // are — the epoch that made them normalised them — and every column sums to 1 or 0.
+  // are — the epoch that made them normalised them —, or becomes zero when the EMA keeps none
+  // of the old bonds (bond moving average 0); every column sums to 1 or 0.
   it("keeps a column nobody weights at its old bonds, bit for bit", () => {
     fc.assert(
       fc.property(subnet, fc.nat(), params, (epochs, pick, p) => {
@@ -121,7 +122,7 @@ describe("chain-like Yuma 2: the EMA's shares per column", () => {
         const out = runResearch(input("YUMA2", [...epochs, zeroed], { ...p, liquidAlpha: false, winnerTakesAll: false })).epochs;
         const before = out[out.length - 2]!.bonds.map((row) => row[j]!);
         const after = out[out.length - 1]!.bonds.map((row) => row[j]!);
-        expect(after).toEqual(before);
+        expect(after).toEqual(p.bondMovingAverage === 0 ? before.map(() => 0) : before);
         for (let k = 0; k < N; k++) {
           const c = sum(out[out.length - 1]!.bonds.map((row) => row[k]!));
           expect(c === 0 || Math.abs(c - 1) < 1e-12, `column ${k} sums to ${c}`).toBe(true);
@@ -137,7 +138,8 @@ describe("chain-like Yuma 2 with columns of subnormal weights", () => {
   // form there (emaFactors), and the bonds stay finite and column-normalised.
   it("keeps every bond finite and every column normalised", () => {
     const r = (k: number) => ((k * 2654435761) % 1000) / 1000 + 0.001;
-    const W = Array.from({ length: 5 }, (_, i) => Array.from({ length: 7 }, (_, j) => (j % 3 === 0 ? r(i * 7 + j) * 1e-310 : r(i * 7 + j))));
+    // Columns 0, 3, 6 subnormal, column 4 all zero.
+    const W = Array.from({ length: 5 }, (_, i) => Array.from({ length: 7 }, (_, j) => (j % 3 === 0 ? r(i * 7 + j) * 1e-310 : j === 4 ? 0 : r(i * 7 + j))));
     const epochs = [0, 1, 2].map((e) => ({ W: W.map((row) => row.map((w, j) => (j === e ? w / 2 : w))), S: [1, 2, 3, 4, 5] }));
     for (const version of ["YUMA2", "YUMA2B"] as const) {
       for (const o of runResearch(input(version, epochs, { bondMovingAverage: 0.5 })).epochs) {
@@ -150,3 +152,33 @@ describe("chain-like Yuma 2 with columns of subnormal weights", () => {
     }
   });
 });
+
+describe("chain-like Yuma 2 at the ends of the bond moving average", () => {
+  // B = colnorm((1 − bma)·ΔB + bma·colnorm(B_old)): with bma 1 the bonds never leave zero (no
+  // dividends ever); with bma 0 they are ΔB alone, column-normalised, every epoch.
+  const r = (k: number) => ((k * 2654435761) % 997) / 997;
+  const epochs = [0, 1, 2].map((e) => ({
+    W: Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, j) => (j === e + 1 ? 0 : r(e * 20 + i * 5 + j)))),
+    S: [1, 2, 3, 4],
+  }));
+  it("bond moving average 1: no bonds, no dividends", () => {
+    for (const version of ["YUMA2", "YUMA2B"] as const) {
+      for (const o of runResearch(input(version, epochs, { bondMovingAverage: 1 })).epochs) {
+        expect(o.bonds.flat().every((b) => b === 0)).toBe(true);
+        expect(o.dividends.every((d) => d === 0)).toBe(true);
+      }
+    }
+  });
+  it("bond moving average 0: each epoch's bonds are that epoch's alone", () => {
+    const all = runResearch(input("YUMA2", epochs, { bondMovingAverage: 0 })).epochs;
+    epochs.forEach((ep, e) => {
+      // The same epoch run on its own (no old bonds): the same bonds and dividends.
+      const alone = runResearch(input("YUMA2", [ep], { bondMovingAverage: 0 })).epochs[0]!;
+      expect(all[e]!.bonds).toEqual(alone.bonds);
+      expect(all[e]!.dividends).toEqual(alone.dividends);
+      // The column nobody weights this epoch is zero.
+      expect(all[e]!.bonds.every((row) => row[e + 1] === 0)).toBe(true);
+    });
+  });
+});
+
