@@ -259,10 +259,7 @@ function colSumsInto(m: usize, out: usize): void {
 
 /** Columns of m scaled to sum 1 (zero columns stay zero), into out (may alias m). */
 function colNormalise(m: usize, out: usize): void {
-  for (let j = 0; j < N; j++) st<f64>(vCol, j, 0);
-  for (let i = 0; i < V; i++) {
-    for (let j = 0; j < N; j++) st<f64>(vCol, j, ld<f64>(vCol, j) + ld<f64>(m, i * N + j));
-  }
+  colSumsInto(m, vCol);
   // The reciprocals once per column (vCol2: free outside the fused passes).
   for (let j = 0; j < N; j++) st<f64>(vCol2, j, 1 / ld<f64>(vCol, j));
   for (let i = 0; i < V; i++) {
@@ -512,9 +509,10 @@ function liquidAlpha(Wb: usize, Bold: usize, C: usize): void {
  * normalised them, so they enter as they are), fX = shareX / sumX and fB = shareB / sumB.
  * The shares are (α, 1 − α) where both columns are non-zero (the normalised terms' column sums
  * α + (1 − α) = 1); where one is zero the other alone, (1, 0) or (0, 1), as normalising α·ΔB or
- * (1 − α)·B_old would give — (0, 0) if its weight (α or 1 − α) is 0 —; (0, 0) where both are. Returns whether every factor is finite; if not (a column
- * sum so small that share / sum overflows), fX and fB hold the shares and the sums are
- * divisors (asDivisors), for emaY2Value's quotient form.
+ * (1 − α)·B_old would give — (0, 0) if its weight (α or 1 − α) is 0 —; (0, 0) where both
+ * are. Returns whether every factor is finite; if not (a column sum so small that share / sum
+ * overflows), fX and fB hold the shares and the sums are divisors (asDivisors), for
+ * emaY2Value's quotient form.
  */
 function emaFactors(sumX: usize, sumB: usize, alpha: f64, fX: usize, fB: usize): bool {
   let finite = true;
@@ -741,11 +739,10 @@ export function chainStep(): void {
   // (W_b is not stored), the new bonds' column sums into colY3.
   const fuseY3 = fast && (version == YUMA3 || version == YUMA3_LIQUID);
   const liquidY3 = fuseY3 && liquidAlphaOn();
-  const colX = vCol, colB = vTmp, colY3 = vCol;
+  const colX = vCol, colY3 = vCol;
   for (let j = 0; j < N; j++) {
     st<f64>(vR, j, 0);
     st<f64>(colX, j, 0);
-    st<f64>(colB, j, 0);
   }
   const low = param(P_ALPHA_LOW), high = param(P_ALPHA_HIGH), steep = param(P_STEEPNESS);
   if (liquidY3) liquidConsensus();
@@ -794,6 +791,7 @@ export function chainStep(): void {
     // sums in the clipping pass above; the EMA as factors per column (emaFactors), which is
     // the normalised result, with the dividends.
     const fX = vCol2, fB = vCraw; // (vCraw: the peer's raw consensus, unused here)
+    const colB = vTmp;
     memory.copy(colB, stColB, <usize>N << 3); // (emaFactors may make them divisors)
     if (emaFactors(colX, colB, alpha, fX, fB)) emaY2(fX, fB, colX, colB, true);
     else emaY2(fX, fB, colX, colB, false);

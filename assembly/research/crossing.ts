@@ -130,8 +130,9 @@ export function columnRange<T>(col: usize): i32 {
  * zero weights' into hist[ZERO_SLOT] (in row order, as a sequential sum); each row's range in
  * colBkt (u8). Ranges: a monotone map of colLo..colHi onto intervals of equal width (the
  * scaled weight rounded to nearest: the first half as wide, the last, which takes the top,
- * 1.5 times), in T arithmetic, so equal weights share one; as many ranges as non-zero entries (8..HIST_BUCKETS: measured faster than fewer, fuller
- * ranges — the walk over them is cheaper than ordering a range).
+ * 1.5 times), in T arithmetic, so equal weights share one; as many ranges as non-zero entries
+ * (8..HIST_BUCKETS: measured faster than fewer, fuller ranges — the walk over them is cheaper
+ * than ordering a range).
  */
 export function columnHistogram<T>(col: usize, m: i32): void {
   const n = colStride;
