@@ -54,6 +54,34 @@ import { exp2d, exp2dNear, expf4, expf4Near } from "./vexp";
   return x > hi ? hi : x;
 }
 
+// Lane operations of the kernel's element type (four float32 or two float64 lanes), so that a
+// vector loop is written once for both.
+// @ts-ignore: decorator
+@inline function vecOf<T>(x: T): v128 {
+  return sizeof<T>() == 4 ? f32x4.splat(<f32>x) : f64x2.splat(<f64>x);
+}
+// @ts-ignore: decorator
+@inline function vAdd<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.add(a, b) : f64x2.add(a, b);
+}
+// @ts-ignore: decorator
+@inline function vSub<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.sub(a, b) : f64x2.sub(a, b);
+}
+// @ts-ignore: decorator
+@inline function vMul<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.mul(a, b) : f64x2.mul(a, b);
+}
+/** Pseudo-minimum / -maximum (b < a ? b : a, a < b ? b : a): the clamps where no NaN reaches. */
+// @ts-ignore: decorator
+@inline function vMin<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.pmin(a, b) : f64x2.pmin(a, b);
+}
+// @ts-ignore: decorator
+@inline function vMax<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.pmax(a, b) : f64x2.pmax(a, b);
+}
+
 /** torch.minimum / torch.maximum: NaN propagates. */
 // @ts-ignore: decorator
 @inline function tmin<T>(a: T, b: T): T {
@@ -633,46 +661,28 @@ export function peerStep<T>(): void {
       for (let i = 0; i < V; i++) {
         const row = i * N;
         let j0 = 0;
-        if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
-          // alphaAt and the update four lanes at a time, exp by expf4 (Mathf.exp's bits);
-          // the clamps as pseudo-min/max (no NaN reaches here).
-          const zero4 = f32x4.splat(0), one4 = f32x4.splat(1), half4 = f32x4.splat(0.5);
-          const low4 = f32x4.splat(<f32>lowT), high4 = f32x4.splat(<f32>highT), span4 = f32x4.splat(<f32>span), steep4 = f32x4.splat(<f32>negSteep);
-          const wp = mWn + (<usize>row << 2), sb = stB + (<usize>row << 2);
-          for (; j0 + 4 <= N; j0 += 4) {
-            const o = <usize>j0 << 2;
+        if (ASC_FEATURE_SIMD) {
+          // alphaAt and the update a vector at a time (four float32 lanes, exp by expf4 —
+          // Mathf.exp's bits —, or two float64 lanes, exp by exp2d — Math.exp's); the clamps as
+          // pseudo-min/max (no NaN reaches here).
+          const lanes = 16 / <i32>sizeof<T>();
+          const zeroV = vecOf<T>(0), oneV = vecOf<T>(1), halfV = vecOf<T>(0.5);
+          const lowV = vecOf<T>(lowT), highV = vecOf<T>(highT), spanV = vecOf<T>(span), steepV = vecOf<T>(negSteep);
+          const wp = mWn + (<usize>row << alignof<T>()), sb = stB + (<usize>row << alignof<T>());
+          for (; j0 + lanes <= N; j0 += lanes) {
+            const o = <usize>j0 << alignof<T>();
             const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
-            const dw = f32x4.pmin(f32x4.pmax(f32x4.sub(w, c), zero4), one4);
-            const db = f32x4.pmin(f32x4.pmax(f32x4.sub(old, w), zero4), one4);
-            const d = v128.bitselect(dw, db, f32x4.ge(w, old));
-            const x = f32x4.mul(steep4, f32x4.sub(d, half4));
-            const e = near ? expf4Near(x) : expf4(x);
-            const sig = f32x4.div(one4, f32x4.add(e, one4));
-            const a = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(sig, span4), low4), low4), high4);
-            const decayed = f32x4.mul(old, f32x4.sub(one4, a));
-            const room = f32x4.pmax(f32x4.sub(one4, decayed), zero4);
-            const v = f32x4.add(decayed, f32x4.pmin(room, f32x4.mul(a, w)));
-            v128.store(sb + o, f32x4.pmin(v, one4));
-          }
-        } else if (ASC_FEATURE_SIMD) {
-          // Float64 tensors: the same two lanes at a time, exp by exp2d (Math.exp's bits).
-          const zero2 = f64x2.splat(0), one2 = f64x2.splat(1), half2 = f64x2.splat(0.5);
-          const low2 = f64x2.splat(<f64>lowT), high2 = f64x2.splat(<f64>highT), span2 = f64x2.splat(<f64>span), steep2 = f64x2.splat(<f64>negSteep);
-          const wp = mWn + (<usize>row << 3), sb = stB + (<usize>row << 3);
-          for (; j0 + 2 <= N; j0 += 2) {
-            const o = <usize>j0 << 3;
-            const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
-            const dw = f64x2.pmin(f64x2.pmax(f64x2.sub(w, c), zero2), one2);
-            const db = f64x2.pmin(f64x2.pmax(f64x2.sub(old, w), zero2), one2);
-            const d = v128.bitselect(dw, db, f64x2.ge(w, old));
-            const x = f64x2.mul(steep2, f64x2.sub(d, half2));
-            const e = near ? exp2dNear(x) : exp2d(x);
-            const sig = f64x2.div(one2, f64x2.add(e, one2));
-            const a = f64x2.pmin(f64x2.pmax(f64x2.add(f64x2.mul(sig, span2), low2), low2), high2);
-            const decayed = f64x2.mul(old, f64x2.sub(one2, a));
-            const room = f64x2.pmax(f64x2.sub(one2, decayed), zero2);
-            const v = f64x2.add(decayed, f64x2.pmin(room, f64x2.mul(a, w)));
-            v128.store(sb + o, f64x2.pmin(v, one2));
+            const dw = vMin<T>(vMax<T>(vSub<T>(w, c), zeroV), oneV);
+            const db = vMin<T>(vMax<T>(vSub<T>(old, w), zeroV), oneV);
+            const d = v128.bitselect(dw, db, sizeof<T>() == 4 ? f32x4.ge(w, old) : f64x2.ge(w, old));
+            const x = vMul<T>(steepV, vSub<T>(d, halfV));
+            const e = sizeof<T>() == 4 ? (near ? expf4Near(x) : expf4(x)) : (near ? exp2dNear(x) : exp2d(x));
+            const sig = sizeof<T>() == 4 ? f32x4.div(oneV, f32x4.add(e, oneV)) : f64x2.div(oneV, f64x2.add(e, oneV));
+            const a = vMin<T>(vMax<T>(vAdd<T>(vMul<T>(sig, spanV), lowV), lowV), highV);
+            const decayed = vMul<T>(old, vSub<T>(oneV, a));
+            const room = vMax<T>(vSub<T>(oneV, decayed), zeroV);
+            const v = vAdd<T>(decayed, vMin<T>(room, vMul<T>(a, w)));
+            v128.store(sb + o, vMin<T>(v, oneV));
           }
         }
         for (let j = j0; j < N; j++) {
