@@ -1,9 +1,9 @@
 // Peer-compatible kernels against outputs of yuma-simulation 0.1.1 itself (fixtures/peer-cases.json,
 // see its "source": three of the peer's synthetic cases × the six versions, 20 epochs, produced by
 // the peer's own Yuma functions on float32 torch tensors). The contract is 1e-6; away from the
-// exponential of liquid alpha (1-ulp differences between libm and torch's vectorised exp) the
-// kernels reproduce the reference's float32 operation order, so the match is to the 9 digits
-// the fixture keeps.
+// exponential of liquid alpha (libm's float32 exp here, torch's vendor exp there — MKL's or
+// SLEEF's — which can differ in the last bit; docs/research.md) the kernels reproduce the
+// reference's float32 operation order, so the match is to the 9 digits the fixture keeps.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
