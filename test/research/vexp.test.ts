@@ -120,7 +120,7 @@ describe("expf4Near and exp2dNear = the scalar functions on their ranges (|x| < 
 
 // Why the peer-compatible kernels keep the standard library's float32 exp (docs/research.md,
 // "Liquid alpha's exponential"): the peer's torch.exp is a high-accuracy vendor exp (MKL's
-// vsExp in x86 builds with MKL) or SLEEF's; neither can be reproduced here, and the nearest
+// vmsExp in x86 builds with MKL) or SLEEF's; neither can be reproduced here, and the nearest
 // stand-in for a high-accuracy exp is one that is nearly always the correctly rounded value.
 // A cheaper float32 polynomial (SLEEF's, without fused multiply-adds) is that on ~90 % of
 // inputs only; this pins the property the choice rests on.
