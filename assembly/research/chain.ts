@@ -82,22 +82,12 @@ function asDivisors(v: usize, n: i32): void {
   for (let j = 0; j < n; j++) if (ld<f64>(v, j) == 0) st<f64>(v, j, 1);
 }
 
-/** Whether every divisor at v (asDivisors) has a normal reciprocal. */
-function invertible(v: usize, n: i32): bool {
-  for (let j = 0; j < n; j++) if (!normal(1 / ld<f64>(v, j))) return false;
-  return true;
-}
-
-/** Divisors replaced by their reciprocals (invertible: the passes then multiply by them,
- *  `reciprocal` in byColumn). */
-function invert(v: usize, n: i32): void {
-  for (let j = 0; j < n; j++) st<f64>(v, j, 1 / ld<f64>(v, j));
-}
-
-/** invert when invertible; whether it did. */
+/** The divisors at v (asDivisors) replaced by their reciprocals when every reciprocal is a
+ *  normal number (the passes then multiply by them, `reciprocal` in byColumn); whether they
+ *  were. */
 function asReciprocals(v: usize, n: i32): bool {
-  if (!invertible(v, n)) return false;
-  invert(v, n);
+  for (let j = 0; j < n; j++) if (!normal(1 / ld<f64>(v, j))) return false;
+  for (let j = 0; j < n; j++) st<f64>(v, j, 1 / ld<f64>(v, j));
   return true;
 }
 
