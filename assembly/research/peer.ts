@@ -72,6 +72,15 @@ import { exp2d, exp2dNear, expf4, expf4Near } from "./vexp";
 @inline function vMul<T>(a: v128, b: v128): v128 {
   return sizeof<T>() == 4 ? f32x4.mul(a, b) : f64x2.mul(a, b);
 }
+// @ts-ignore: decorator
+@inline function vDiv<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.div(a, b) : f64x2.div(a, b);
+}
+/** Lanes where a ≥ b (all ones), else zero. */
+// @ts-ignore: decorator
+@inline function vGe<T>(a: v128, b: v128): v128 {
+  return sizeof<T>() == 4 ? f32x4.ge(a, b) : f64x2.ge(a, b);
+}
 /** Pseudo-minimum / -maximum (b < a ? b : a, a < b ? b : a): the clamps where no NaN reaches. */
 // @ts-ignore: decorator
 @inline function vMin<T>(a: v128, b: v128): v128 {
@@ -674,10 +683,10 @@ export function peerStep<T>(): void {
             const w = v128.load(wp + o), old = v128.load(sb + o), c = v128.load(vCl + o);
             const dw = vMin<T>(vMax<T>(vSub<T>(w, c), zeroV), oneV);
             const db = vMin<T>(vMax<T>(vSub<T>(old, w), zeroV), oneV);
-            const d = v128.bitselect(dw, db, sizeof<T>() == 4 ? f32x4.ge(w, old) : f64x2.ge(w, old));
+            const d = v128.bitselect(dw, db, vGe<T>(w, old));
             const x = vMul<T>(steepV, vSub<T>(d, halfV));
             const e = sizeof<T>() == 4 ? (near ? expf4Near(x) : expf4(x)) : (near ? exp2dNear(x) : exp2d(x));
-            const sig = sizeof<T>() == 4 ? f32x4.div(oneV, f32x4.add(e, oneV)) : f64x2.div(oneV, f64x2.add(e, oneV));
+            const sig = vDiv<T>(oneV, vAdd<T>(e, oneV));
             const a = vMin<T>(vMax<T>(vAdd<T>(vMul<T>(sig, spanV), lowV), lowV), highV);
             const decayed = vMul<T>(old, vSub<T>(oneV, a));
             const room = vMax<T>(vSub<T>(oneV, decayed), zeroV);
