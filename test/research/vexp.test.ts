@@ -18,21 +18,26 @@ const random = rng(99);
 
 type InPlace = (p: number, n: number, vector: number) => void;
 
-/** The values' exp in place through `run`'s vector path and through the scalar function,
- *  compared bit for bit (the values' own width: float32 or float64). */
-function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPlace, path = 1): void {
+/** The values' exp through `run` on `path` (0 the scalar function, 1 the vector one, 2 its
+ *  form without the range test), computed in the kernels' memory; a copy. */
+function expOf<A extends Float32Array | Float64Array>(values: A, run: InPlace, path: number): A {
   const n = values.length;
   // A chain-like run's W (float64) holds the n values.
   const table = engine.init(1, Math.ceil((n * values.BYTES_PER_ELEMENT) / 8), 1, 0, 32) >>> 0;
   const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
-  const mem = () => (values instanceof Float32Array ? new Float32Array(engine.memory.buffer, at, n) : new Float64Array(engine.memory.buffer, at, n));
-  const bits = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? new Uint32Array(a.slice().buffer) : new BigUint64Array(a.slice().buffer));
-  mem().set(values);
+  const mem = (values instanceof Float32Array ? new Float32Array(engine.memory.buffer, at, n) : new Float64Array(engine.memory.buffer, at, n)) as A;
+  mem.set(values);
   run(at, n, path);
-  const vector = bits(mem());
-  mem().set(values);
-  run(at, n, 0);
-  const scalar = bits(mem());
+  return mem.slice() as A;
+}
+
+/** The values' exp in place through `run`'s vector path and through the scalar function,
+ *  compared bit for bit (the values' own width: float32 or float64). */
+function expectSame(values: Float32Array | Float64Array, run: InPlace = expfInPlace, path = 1): void {
+  const n = values.length;
+  const bits = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? new Uint32Array(a.buffer) : new BigUint64Array(a.buffer));
+  const vector = bits(expOf(values, run, path));
+  const scalar = bits(expOf(values, run, 0));
   for (let k = 0; k < n; k++) {
     if (vector[k] !== scalar[k]) expect.fail(`exp(${values[k]}): vector bits ${vector[k]!.toString(16)}, scalar ${scalar[k]!.toString(16)}`);
   }
@@ -125,15 +130,6 @@ describe("expf4Near and exp2dNear = the scalar functions on their ranges (|x| < 
 // A cheaper float32 polynomial (SLEEF's, without fused multiply-adds) is that on ~90 % of
 // inputs only; this pins the property the choice rests on.
 describe("the float32 exp of liquid alpha is the correctly rounded exp but for rare last-bit ties", () => {
-  /** expf4Near's results for xs (float32), through the kernels' own memory. */
-  function expf(xs: Float32Array): Float32Array {
-    const n = xs.length;
-    const table = engine.init(1, Math.ceil(n / 2), 1, 0, 32) >>> 0;
-    const at = new Uint32Array(engine.memory.buffer, table, 9)[TABLE.W]!;
-    new Float32Array(engine.memory.buffer, at, n).set(xs);
-    expfInPlace(at, n, 2);
-    return new Float32Array(engine.memory.buffer, at, n).slice();
-  }
   /** The neighbouring float32 values of y (both sides), for the 1-ulp bound. */
   const ulpStep = (y: number, dir: 1 | -1) => {
     const b = new Float32Array([y]);
@@ -144,7 +140,7 @@ describe("the float32 exp of liquid alpha is the correctly rounded exp but for r
   for (const [label, span] of [["the sigmoid's arguments, [−5, 5]", 5], ["(−85, 85)", 85]] as const) {
     it(`${label}: ≥ 99.8 % of 1M random values equal to the correctly rounded exp, every one within 1 ulp`, () => {
       const xs = Float32Array.from({ length: 1 << 20 }, () => (random() * 2 - 1) * span);
-      const got = expf(xs);
+      const got = expOf(xs, expfInPlace, 2); // expf4Near, as the liquid-alpha pass runs it
       let same = 0;
       for (let k = 0; k < xs.length; k++) {
         // Math.exp is within 1 ulp of float64: rounded to float32 it is the correctly rounded
