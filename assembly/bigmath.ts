@@ -340,6 +340,7 @@ function lnInteger(out: Big, hi: u64, lo: u64, p: i32, maxIters: i32): void {
 export let powNone: bool = false; // the library returned None
 export let powWide: bool = false; // the result does not fit a u64 (callers treat it as 0 / saturate)
 export let powSeriesCalls: u64 = 0; // calls that ran the full series (for tests and the bench)
+export let fastOk: bool = false; // the last call's answer came from the fast path
 
 function gcd(a: u64, b: u64): u64 {
   while (b != 0) {
@@ -360,6 +361,7 @@ const SCALE: u64 = 1_000_000_000_000_000_000;
 export function powRatioScaled(bnHi: u64, bnLo: u64, bdHi: u64, bdLo: u64, en: u64, ed: u64, precision: i32): u64 {
   powNone = false;
   powWide = false;
+  fastOk = false; // a flag per call: the exact-root and None paths never reach powFast
   if ((bdHi == 0 && bdLo == 0) || ed == 0) {
     powNone = true;
     return 0;
@@ -382,6 +384,7 @@ export function powSeries(bnHi: u64, bnLo: u64, bdHi: u64, bdLo: u64, en: u64, e
   powSeriesCalls++;
   powNone = false;
   powWide = false;
+  fastOk = false;
   setU128(one, 0, 1);
   const requested = max(max(precision, 32), 60 + 8); // bits(10^18) = 60
   const p = requested + GUARD;
@@ -461,7 +464,6 @@ function rootOk(r: u64, ed: u64): bool {
 
 // ---- the fast path: the same floor from 112-bit fixed point, when it is certain
 
-export let fastOk: bool = false;
 const F: u32 = 112;
 
 /**

@@ -56,6 +56,23 @@ describe("pow_ratio_scaled", () => {
     expect(fast).toBeGreaterThan(100);
   });
 
+  it("the fast-path flag belongs to the last call (regression: it stayed set through an exact root)", () => {
+    // A small trade against a large reserve, an irreducible exponent ratio: the fast path answers.
+    wasmPow(123_456_789_012n, 123_457_776_666n, 300_000_000_000_000_001n, 699_999_999_999_999_999n, 256);
+    expect((w.swPowFlags!() as number) & 4).toBe(4);
+    // Equal weights reduce to exponent 1/1: the exact root, whose floor the series can miss by
+    // one (⌊x·10^18/(x+5)⌋ = x here; the series gives x − 1) — the flag must say so.
+    const x = 999_999_999_999_999_995n;
+    expect(wasmPow(x, x + 5n, ACC / 2n, ACC / 2n, 256)).toBe(x);
+    expect((w.swPowFlags!() as number) & 4).toBe(0);
+    expect(wasmPow(x, x + 5n, ACC / 2n, ACC / 2n, 256, true)).toBe(x - 1n);
+    expect((w.swPowFlags!() as number) & 4).toBe(0);
+    // None and zero base leave it clear too.
+    wasmPow(123_456_789_012n, 123_457_776_666n, 300_000_000_000_000_001n, 699_999_999_999_999_999n, 256);
+    expect(wasmPow(5n, 0n, 1n, 3n, 256)).toBe(null);
+    expect((w.swPowFlags!() as number) & 4).toBe(0);
+  });
+
   it("edge inputs: None, zero base, zero exponent, u64 limits, precision 1024", () => {
     expect(wasmPow(5n, 0n, 1n, 3n, 256)).toBe(null);
     expect(wasmPow(0n, 5n, 1n, 3n, 256)).toBe(0n);
