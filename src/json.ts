@@ -26,21 +26,8 @@ export interface EpochTraceJson {
  * {@link EpochOutputs} in the fixture's `expected` shape (test/fixtures/FORMAT.md): rao amounts
  * as decimal strings, everything else as in EpochOutputs. Every array has n entries.
  */
-export interface EpochOutputsJson {
-  /** Active: `lastUpdate[i] + activityCutoff >= currentBlock`. */
-  active: boolean[];
-  /** Normalised, threshold-filtered stake as a u16 proportion (StakeWeight). */
-  stakeWeight: number[];
-  /** Stake-weighted median weight per column, u16 (Consensus). */
-  consensus: number[];
-  /** Miner incentive, u16 proportion (Incentive). */
-  incentive: number[];
-  /** Validator dividends, u16 proportion (Dividends). */
-  dividends: number[];
-  /** Validator trust, u16 proportion (ValidatorTrust). */
-  validatorTrust: number[];
-  /** Validator permits after this epoch (ValidatorPermit). */
-  newValidatorPermit: boolean[];
+export interface EpochOutputsJson
+  extends Pick<EpochOutputs, "active" | "stakeWeight" | "consensus" | "incentive" | "dividends" | "validatorTrust" | "newValidatorPermit"> {
   /** Rao emitted to each uid as a miner, decimal strings. */
   serverEmission: string[];
   /** Rao emitted to each uid as a validator, decimal strings. */
