@@ -157,12 +157,34 @@ export function researchMemoryBytes(V: number, N: number): number {
   return 11 * 8 * V * N + 80 * V + 80 * N + FIXED_RESERVE;
 }
 
-/** Refuse a research run a wasm32 memory cannot hold; `field` is its first weight matrix. */
-export function checkResearchMemory(V: number, N: number, field: string): void {
+/**
+ * The most bond values (epochs × V × N) one research run may return: 2^26, 512 MiB of float64.
+ * The outputs hold every epoch's V×N bonds outside WASM, so their size grows with the number of
+ * epochs, not only with V×N. Measured (Node 20, 24 GiB): a `yuma scenario` of 64 × 4096 × 256
+ * epochs (2^26 values; expanded weights, bonds and per-epoch metrics as JS arrays) peaks at
+ * about 2.8 GB and finishes; 64 × 4096 × 500 runs out of JS heap. `runResearchFlat` needs
+ * about 8 bytes a value (1000 × 1000 × 512: 4.1 GB).
+ */
+export const MAX_RESEARCH_VALUES = 2 ** 26;
+
+/**
+ * Refuse a research run a wasm32 memory cannot hold; `field` is its first weight matrix. With
+ * `epochs`, also one whose outputs (count × V × N bonds) exceed MAX_RESEARCH_VALUES, naming
+ * `epochs.field` — checked before anything of that size is allocated.
+ */
+export function checkResearchMemory(V: number, N: number, field: string, epochs?: { count: number; field: string }): void {
   const need = researchMemoryBytes(V, N);
-  if (need <= WASM_MEMORY_LIMIT) return;
-  throw new YumaInputError(
-    field,
-    `${V} validators × ${N} servers need ${fmtGiB(need)} of WASM memory; the limit is 4 GiB`,
-  );
+  if (need > WASM_MEMORY_LIMIT) {
+    throw new YumaInputError(
+      field,
+      `${V} validators × ${N} servers need ${fmtGiB(need)} of WASM memory; the limit is 4 GiB`,
+    );
+  }
+  if (epochs && epochs.count * V * N > MAX_RESEARCH_VALUES) {
+    throw new YumaInputError(
+      epochs.field,
+      `${epochs.count} epochs of ${V} validators × ${N} servers return ${epochs.count * V * N} bond values; ` +
+        `the limit is ${MAX_RESEARCH_VALUES} (2^26) per run: fewer epochs, or split the run`,
+    );
+  }
 }

@@ -9,9 +9,11 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { epochOutputHash, epochOutputHashAt, sha256, toHex } from "../src/digest.js";
 import { rawToOutputs, runEncoded, runEncodedInPlace } from "../src/epoch.js";
-import { outputsToJson, runEpoch, runResearch, YumaInputError } from "../src/index.js";
+import { outputsToJson, runEpoch, runResearch, runResearchBatch, runResearchFlat, YumaInputError } from "../src/index.js";
 import { StaticNetwork as Network } from "./helpers/static-network.js";
-import { checkEpochMemory, epochMemoryBytes, RETAINED_MEMORY_LIMIT, researchMemoryBytes } from "../src/memory.js";
+import { checkEpochMemory, epochMemoryBytes, MAX_RESEARCH_VALUES, RETAINED_MEMORY_LIMIT, researchMemoryBytes } from "../src/memory.js";
+import { encodeResearch, researchHeader } from "../src/research/validate.js";
+import { runFlat } from "../src/research/run.js";
 import { encodeEpoch, type EncodedEpoch } from "../src/validate.js";
 import { engine, instantiate, type YumaExports } from "../src/wasm.js";
 import { RESEARCH_IDLE_RELEASE_MS, researchEngine } from "../src/research/wasm.js";
@@ -266,6 +268,52 @@ describe("inputs beyond 4 GiB of WASM memory", () => {
     // The research engine still runs.
     const out = runResearch({ format: "yuma-research-input/1", version: "YUMA3", epochs: [{ W: [[1, 0], [0, 1]], S: [3, 1] }] });
     expect(out.epochs[0]!.incentive).toEqual([1, 0]); // consensus [1, 0]: 3/4 of the stake on server 0
+  });
+});
+
+describe("research outputs are bounded by epochs x V x N", () => {
+  // One 1 × 2^13 epoch repeated: the input is one shared row (64 KiB), while the outputs of
+  // 2^13 + 1 epochs would hold 2^26 + 2^13 bond values. Refused before any of it is allocated.
+  const N = 2 ** 13;
+  const ep = { W: [new Float64Array(N).fill(1)], S: new Float64Array(1).fill(1) };
+  const input = (E: number) => ({ format: "yuma-research-input/1" as const, version: "YUMA2" as const, epochs: new Array(E).fill(ep) });
+  const refusal = (f: () => unknown): YumaInputError => {
+    try {
+      f();
+    } catch (x) {
+      return x as YumaInputError;
+    }
+    throw new Error("not refused");
+  };
+  const rule = `8193 epochs of 1 validators × 8192 servers return ${8193 * N} bond values; the limit is 67108864 (2^26) per run: fewer epochs, or split the run`;
+
+  it("runResearch, runResearchFlat and runResearchBatch refuse one value over the limit, naming epochs", async () => {
+    for (const f of [() => runResearch(input(N + 1)), () => runResearchFlat(input(N + 1))]) {
+      const err = refusal(f);
+      expect(err).toBeInstanceOf(YumaInputError);
+      expect(err.field).toBe("epochs");
+      expect(err.rule).toBe(rule);
+    }
+    const err = await runResearchBatch([input(2), input(N + 1)], { threads: 1 }).then(() => undefined, (x: unknown) => x);
+    expect(err).toBeInstanceOf(YumaInputError);
+    expect((err as YumaInputError).field).toBe("inputs[1].epochs");
+    expect((err as YumaInputError).rule).toBe(rule);
+    expect(MAX_RESEARCH_VALUES).toBe(2 ** 26);
+  });
+
+  it("an EncodedResearch built by hand is checked by the runner too", () => {
+    const enc = { ...encodeResearch(input(1)), epochs: N + 1 };
+    const err = refusal(() => runFlat(researchEngine(), enc));
+    expect(err).toBeInstanceOf(YumaInputError);
+    expect(err.field).toBe("epochs");
+  });
+
+  it("at the limit the run is accepted", () => {
+    // 2^26 values exactly, as 2^13 epochs of 1 × 2^13: checked, not run (the header only).
+    expect(researchHeader(input(N)).epochs).toBe(N);
+    // A small run of many epochs still runs.
+    const out = runResearchFlat({ format: "yuma-research-input/1", version: "YUMA2", epochs: new Array(1000).fill({ W: [[1, 0], [0, 1]], S: [3, 1] }) });
+    expect(out.epochs).toBe(1000);
   });
 });
 

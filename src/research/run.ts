@@ -107,7 +107,8 @@ function feedStreamed(wasm: ResearchExports, h: ResearchHeader): Feed {
 /** All epochs into flat arrays (the result buffer of a worker too). */
 function runFlatWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed): FlatResearchResult {
   const V = shape.validators, N = shape.servers, E = shape.epochs;
-  if (E > 0) checkResearchMemory(V, N, "W"); // the encoder checked it; an EncodedResearch built by hand too
+  // The encoder checked it; an EncodedResearch built by hand too.
+  if (E > 0) checkResearchMemory(V, N, "W", { count: E, field: "epochs" });
   const res = flatOnBuffer(V, N, E);
   if (E === 0) return res;
   const v = startRun(wasm, shape);
@@ -133,7 +134,7 @@ function runOutputWith(wasm: ResearchExports, shape: ResearchShape, feed: Feed, 
   const V = shape.validators, N = shape.servers, E = shape.epochs;
   const epochs: ResearchEpochOutput[] = [];
   if (E === 0) return { epochs };
-  checkResearchMemory(V, N, "W");
+  checkResearchMemory(V, N, "W", { count: E, field: "epochs" });
   const v = startRun(wasm, shape);
   // Each epoch's bonds are copied out, in the kernels' element type (float32 for the float32
   // peer: half the copy; widened exactly when the rows are built): into a buffer of the

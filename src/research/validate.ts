@@ -226,8 +226,8 @@ export function researchHeader(input: unknown, options: ResearchOptions = {}, pr
     if (!isVector(first)) return fail(`${ef}.W[0]`, `must be an array, got ${typeName(first)}`);
     N = first.length;
     if (N === 0) fail(`${ef}.W[0]`, "must have at least one entry (server)");
-    // Before anything of that size is allocated (here or in WASM).
-    checkResearchMemory(V, N, `${ef}.W`);
+    // Before anything of that size is allocated (here, in WASM, or for the outputs of all epochs).
+    checkResearchMemory(V, N, `${ef}.W`, { count: epochs.length, field: at("epochs") });
   }
   const liquid = version === "YUMA3_LIQUID" || params.liquidAlpha;
   return {

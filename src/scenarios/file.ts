@@ -5,6 +5,7 @@
 
 import { YumaInputError } from "../errors.js";
 import { checkKeys, quote } from "../input.js";
+import { checkResearchMemory } from "../memory.js";
 import { checkParamOverrides } from "../research/validate.js";
 import { requireArray, requireInt, requireObject } from "../validate.js";
 import { YUMA_VERSIONS, type BondReset, type ScenarioSpec, type ScenarioVersion, type Step } from "./types.js";
@@ -63,6 +64,9 @@ export function readScenarioFile(json: unknown, field = "scenario"): ScenarioSpe
   const servers = names(o.servers, `${field}.servers`);
   const V = validators.length, N = servers.length;
   const numEpochs = requireInt(o.numEpochs, `${field}.numEpochs`, 1, MAX_EPOCHS);
+  // Every epoch's V×N weights and bonds are held at once (research input and output, metrics):
+  // the research run's bound on epochs × V × N, before any of it is expanded.
+  checkResearchMemory(V, N, `${field}.servers`, { count: numEpochs, field: `${field}.numEpochs` });
   const base = o.base === undefined ? 0 : requireInt(o.base, `${field}.base`, 0, V - 1);
   const weights = steps(o.weights, `${field}.weights`, numEpochs, (x, f) => {
     const rows = requireArray(x, f, V);

@@ -51,6 +51,27 @@ describe("yuma-scenario/1", () => {
     expect(field({ ...good, params: { kappa: 2 } })).toBe("scenario.params.kappa");
     expect(field({ ...good, extra: 1 })).toBe("scenario.extra");
   });
+
+  it("a file whose epochs × validators × servers exceed the research bound is refused before it is expanded", () => {
+    // 4 × 4096 × 4097 = 2^26 + 2^14 weight and bond values held at once (the bound of
+    // runResearch's outputs, MAX_RESEARCH_VALUES); 64 × 4096 × 10,000 ran out of memory.
+    const servers = Array.from({ length: 4096 }, (_, j) => `s${j}`);
+    const big = (numEpochs: number) => ({
+      format: "yuma-scenario/1", name: "big", validators: ["a", "b", "c", "d"], servers, numEpochs,
+      weights: [{ from: 0, value: Array.from({ length: 4 }, (_, i) => servers.map((_, j) => (j === i ? 1 : 0))) }],
+      stakes: [{ from: 0, value: [1, 1, 1, 1] }],
+    });
+    let err: unknown;
+    try {
+      readScenarioFile(big(4097));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(YumaInputError);
+    expect((err as YumaInputError).field).toBe("scenario.numEpochs");
+    expect((err as YumaInputError).rule).toBe("4097 epochs of 4 validators × 4096 servers return 67125248 bond values; the limit is 67108864 (2^26) per run: fewer epochs, or split the run");
+    expect(readScenarioFile(big(4096)).numEpochs).toBe(4096); // at the bound: accepted
+  });
 });
 
 describe("yuma scenario FILE.json / all", () => {
