@@ -9,7 +9,7 @@ import { hasOwn, quote } from "../input.js";
 import type { SparseMatrix } from "../types.js";
 import { requireObject } from "../validate.js";
 import { ASSUMPTIONS, METAGRAPH_FORMAT, readMetagraph, type Metagraph, type MetagraphAssumption } from "./metagraph.js";
-import { isNdArray, type NdArray } from "./pickle.js";
+import { isNdArray, MAX_ELEMENTS, type NdArray } from "./pickle.js";
 import { readTorchSave } from "./torch.js";
 
 const fail = (field: string, rule: string): never => {
@@ -133,6 +133,9 @@ export function importYumaSimulationPt(bytes: Uint8Array, source?: Record<string
   const S = numbers(obj.get("S"), "file:S");
   const n = S.length;
   if (n > 65535) fail("file:S", `at most 65535 uids, got ${n}`);
+  // W is dense n×n whatever its form (array, tensor, or lists of rows the pickle may share):
+  // the pickle reader's element bound, before any row is converted.
+  if (n * n > MAX_ELEMENTS) fail("file:W", `a dense ${n}×${n} matrix (${n * n} entries) is more than the import takes (${MAX_ELEMENTS}: at most 4096 uids)`);
   const W = matrix(obj.get("W"), "file:W", n);
   const hotkeys = obj.has("hotkeys") ? strings(obj.get("hotkeys"), "file:hotkeys", n) : undefined;
   const { stake, assumption } = stakeFromTao(S, "S");

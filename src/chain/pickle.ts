@@ -60,10 +60,21 @@ const canonical = (name: string) => name.replace("numpy._core.multiarray.", "num
 
 const DTYPE_SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
 
+/**
+ * Largest numpy array, tensor or storage the reader builds: 2^24 elements, a 4096×4096 matrix.
+ * Each element becomes a JS value, and an imported W then a sparse row entry and JSON text:
+ * measured, a 4096×4096 W imports in about 26 s (213 MB of output) while 8192×8192 (2^26, the
+ * earlier bound) ran out of memory. Applies to the numpy and the torch paths alike.
+ */
+export const MAX_ELEMENTS = 1 << 24;
+const TOO_MANY = `more than the reader takes (${MAX_ELEMENTS} elements: a 4096×4096 matrix)`;
+
 /** Little- or big-endian raw bytes as values of `dtype`. */
 export function decodeRaw(bytes: Uint8Array, dtype: DType, littleEndian: boolean, field: string): Array<number | bigint | boolean> {
   const size = DTYPE_SIZE[dtype];
   if (bytes.length % size !== 0) throw new YumaInputError(field, `${bytes.length} bytes is not a whole number of ${dtype} elements`);
+  // Before the values are built (numpy data bytes have no other cap).
+  if (bytes.length / size > MAX_ELEMENTS) throw new YumaInputError(field, `${bytes.length / size} ${dtype} elements is ${TOO_MANY}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Array<number | bigint | boolean> = new Array(bytes.length / size);
   for (let i = 0, o = 0; i < out.length; i++, o += size) {
@@ -92,8 +103,6 @@ function parseDtype(s: string, field: string): { dtype: DType; order: "<" | ">" 
   return { dtype: d, order: o };
 }
 
-/** Largest tensor or storage the reader builds (2^26 elements: a 8192×8192 matrix). */
-export const MAX_ELEMENTS = 1 << 26;
 
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -225,7 +234,7 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
         if (stride.length !== shape.length) err("_rebuild_tensor: size and stride differ in length");
         if (shape.some((d) => d < 0)) err("_rebuild_tensor: negative size");
         const total = product(shape);
-        if (total > MAX_ELEMENTS) err(`_rebuild_tensor: ${total} elements is more than the reader takes (${MAX_ELEMENTS})`);
+        if (total > MAX_ELEMENTS) err(`_rebuild_tensor: ${total} elements (size (${shape.join(", ")})) is ${TOO_MANY}`);
         const data: Array<number | bigint | boolean> = new Array(total);
         const idx = new Array(shape.length).fill(0);
         for (let k = 0; k < total; k++) {
@@ -254,6 +263,9 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
     if (obj instanceof PendingArray) {
       if (!s || s.length !== 5) return err("ndarray state: expected (version, shape, dtype, fortran, data)");
       const shape = tupleInts(s[1], `${where}@${pos}: shape`);
+      // Refused by its shape before its bytes are decoded, as a tensor is by its size.
+      if (shape.some((d) => d < 0)) err("ndarray: negative shape");
+      if (product(shape) > MAX_ELEMENTS) err(`ndarray: ${product(shape)} elements (shape (${shape.join(", ")})) is ${TOO_MANY}`);
       const dt = s[2];
       if (!(dt instanceof NpDType)) return err("ndarray state: dtype missing");
       const { dtype, order } = parseDtype(dt.str, `${where}@${pos}`);
@@ -364,7 +376,7 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
         const dtype = STORAGE_TYPES[(t![1] as PyGlobal).name];
         if (!dtype) err(`unsupported storage type ${(t![1] as PyGlobal).name}`);
         const numel = toInt(t![4], `${where}@${pos}: storage numel`);
-        if (numel < 0 || numel > MAX_ELEMENTS) err(`storage numel must be in 0..=${MAX_ELEMENTS}, got ${numel}`);
+        if (numel < 0 || numel > MAX_ELEMENTS) err(`storage numel must be in 0..=${MAX_ELEMENTS} (a 4096×4096 matrix), got ${numel}`);
         const storage: TorchStorage = { kind: "storage", dtype: dtype!, key: t![2] as string, data: loadStorage!(t![2] as string, dtype!, numel) };
         stack.push(storage);
         break;

@@ -9,8 +9,9 @@ import {
   runEpoch, taoFloatToRao, YumaInputError,
 } from "../../src/index.js";
 import {
-  BINPERSID, concat, dict, EMPTY_LIST, global, int, MARK, APPENDS, NEWFALSE, PROTO2, REDUCE, STOP, str, tensor, tuple,
+  BINPERSID, BUILD, concat, dict, EMPTY_LIST, global, int, MARK, APPENDS, NEWFALSE, NEWTRUE, NONE, PROTO2, REDUCE, STOP, str, tensor, tuple,
 } from "./pickle-writer.js";
+import { MAX_ELEMENTS } from "../../src/chain/pickle.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SN15 = join(ROOT, "..", "shared", "real", "sn15-b4769998");
@@ -207,6 +208,51 @@ describe("torch tensors (persistent-id storages)", () => {
     expect(inputError(() => importYumaSimulationPt(torchZip(notDict))).rule).toMatch(/dict/);
     expect(inputError(() => importYumaSimulationPt(torchZip(concat(PROTO2, [0xff], STOP)))).rule).toMatch(/opcode 0xff/);
     void BINPERSID; void NEWFALSE;
+  });
+});
+
+describe("size bound of a .pt import (2^24 elements: a 4096×4096 W)", () => {
+  // An 8192×8192 float32 W (a 261 KB zip) ran out of memory; 5792×5792 (2^25) too, while
+  // 4096×4096 imports. Every check below fires on a shape or count, before the data is built.
+  const f64 = (x: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, x, false); return [0x47, ...b]; };
+  const bytes = (b: Uint8Array) => [0x42, ...new Uint8Array(Uint32Array.of(b.length).buffer), ...b]; // BINBYTES
+  /** numpy.core.multiarray._reconstruct(ndarray, (0,), b'b') with BUILD state (1, shape, <f4, False, data). */
+  const ndarray = (shape: number[], data: Uint8Array) => [
+    ...global("numpy.core.multiarray", "_reconstruct"), ...tuple(global("numpy", "ndarray"), tuple(int(0)), bytes(new Uint8Array([98]))), ...REDUCE,
+    ...tuple(int(1), tuple(...shape.map(int)),
+      [...global("numpy", "dtype"), ...tuple(str("f4"), NEWFALSE, NEWTRUE), ...REDUCE, ...tuple(int(3), str("<"), NONE, NONE, NONE, int(-1), int(-1), int(0)), ...BUILD],
+      NEWFALSE, bytes(data)),
+    ...BUILD,
+  ];
+  const file = (W: number[], S: number[] = ndarray([2], f32([1, 3]))) =>
+    torchZip(concat(PROTO2, dict([["netuid", int(1)], ["block", int(7)], ["S", S], ["W", W]]), STOP));
+  const tooMany = /more than the reader takes \(16777216 elements: a 4096×4096 matrix\)/;
+
+  it("is 2^24", () => expect(MAX_ELEMENTS).toBe(2 ** 24));
+
+  it("a numpy W is read (control), and one larger than the bound is refused by its shape before its bytes are decoded", () => {
+    expect(importYumaSimulationPt(file(ndarray([2, 2], f32([1, 0, 0, 1])))).weights).toEqual([[[0, 65535]], [[1, 65535]]]);
+    const e = inputError(() => importYumaSimulationPt(file(ndarray([4097, 4097], f32([1])))));
+    expect(e.field).toMatch(/^file:archive\/data\.pkl@\d+$/);
+    expect(e.rule).toMatch(/^ndarray: 16785409 elements \(shape \(4097, 4097\)\) is /);
+    expect(e.rule).toMatch(tooMany);
+  });
+
+  it("torch: a storage or a tensor larger than the bound is refused before it is built", () => {
+    const big = inputError(() => importYumaSimulationPt(file(tensor("FloatStorage", "0", 2 ** 24 + 1, 0, [2, 2], [2, 1]))));
+    expect(big.rule).toBe("storage numel must be in 0..=16777216 (a 4096×4096 matrix), got 16777217");
+    const view = inputError(() => importYumaSimulationPt(torchZip(concat(PROTO2, dict([["W", tensor("FloatStorage", "0", 1, 0, [4097, 4097], [0, 0])]]), STOP), { "0": f32([1]) })));
+    expect(view.rule).toMatch(/^_rebuild_tensor: 16785409 elements \(size \(4097, 4097\)\) is /);
+    expect(view.rule).toMatch(tooMany);
+  });
+
+  it("a W given as lists (one row shared 4097 times through the memo) is refused by n before any row is converted", () => {
+    const n = 4097;
+    const row = [...EMPTY_LIST, ...MARK, ...Array.from({ length: n }, () => f64(0)).flat(), ...APPENDS, 0x71, 0]; // BINPUT 0
+    const W = [...EMPTY_LIST, ...MARK, ...row, ...Array.from({ length: n - 1 }, () => [0x68, 0]).flat(), ...APPENDS]; // BINGET 0
+    const e = inputError(() => importYumaSimulationPt(file(W, ndarray([n], f32(new Array(n).fill(1))))));
+    expect(e.field).toBe("file:W");
+    expect(e.rule).toBe("a dense 4097×4097 matrix (16785409 entries) is more than the import takes (16777216: at most 4096 uids)");
   });
 });
 
