@@ -69,7 +69,22 @@ export function requireArray(v: unknown, field: string, length?: number, maxLeng
   if (!Array.isArray(v)) return fail(field, `must be an array, got ${typeName(v)}`);
   if (length !== undefined && v.length !== length) fail(field, `must have length ${length}, got ${v.length}`);
   if (maxLength !== undefined && v.length > maxLength) fail(field, `must have at most ${maxLength} entries, got ${v.length}`);
+  requireNoHoles(v, field);
   return v;
+}
+
+/**
+ * Refuse an array with a hole (`[, 1]`, `new Array(3)`, a deleted index), naming the index.
+ * map, forEach, reduce and some skip holes, so a check written with them would pass one and
+ * leave it for later code to crash on (or to sum without it). `includes` reads holes as
+ * undefined: one native scan, and the index is looked for only when it finds one. An explicit
+ * undefined entry is left to the entry's own check.
+ */
+export function requireNoHoles(v: readonly unknown[], field: string): void {
+  if (!v.includes(undefined)) return;
+  for (let i = 0; i < v.length; i++) {
+    if (!(i in v)) fail(`${field}[${i}]`, "must be given, got a hole (a missing entry of a sparse array)");
+  }
 }
 
 export function requireBool(v: unknown, field: string): boolean {

@@ -106,6 +106,25 @@ describe("runSubnetEpoch", () => {
       expect((err as YumaInputError).field.startsWith(field), `${(err as YumaInputError).field} vs ${field}`).toBe(true);
     }
   });
+
+  it("refuses a split or a mechanism list with a hole, naming the index", () => {
+    // The split's map and reduce skipped the hole: [, 65535] summed to 65535 and was accepted.
+    const s = { n: 2, currentBlock: 7200, tempo: 360, activityCutoff: 5000, kappa: 32767, bondsPenalty: 65535, bondsMovingAverage: 900000, yuma3: true, liquidAlpha: false,
+      alphaLow: 45875, alphaHigh: 58982, alphaSigmoidSteepness: 1000, maxAllowedValidators: 64, stakeThreshold: "0", ownerUid: null, lastMechanismStepBlock: 6839, commitBlocks: null, raoEmission: "10" } as Json;
+    const m = () => ({ weights: [[], []], bonds: [[], []], lastUpdate: [0, 0] });
+    const inputs = (mechanisms: unknown[]) => ({ stake: ["1", "1"], blockAtRegistration: [0, 0], validatorPermit: [true, true], mechanisms }) as Json;
+    expect(runSubnetEpoch({ ...s, mechanismSplit: [0, 65535] }, inputs([m(), m()])).mechanisms).toHaveLength(2); // control
+    for (const [p, i, field] of [
+      [{ ...s, mechanismSplit: [, 65535] }, inputs([m(), m()]), "params.mechanismSplit[0]"],
+      [s, inputs([m(), , m()]), "inputs.mechanisms[1]"],
+    ] as Array<[Json, Json, string]>) {
+      let err: unknown;
+      try { runSubnetEpoch(p, i); } catch (e) { err = e; }
+      expect(err, field).toBeInstanceOf(YumaInputError);
+      expect((err as YumaInputError).field).toBe(field);
+      expect((err as YumaInputError).rule).toBe("must be given, got a hole (a missing entry of a sparse array)");
+    }
+  });
 });
 
 describe("yuma epoch on a subnet-epoch file", () => {

@@ -4,7 +4,7 @@
 // what the one-mechanism subnet pays); the digest is the same for any thread count.
 
 import { describe, expect, it } from "vitest";
-import { Network, runSubnetEpoch, type DtaoSummary, type NetworkConfig, type NetworkSnapshot, type SparseMatrix } from "../src/index.js";
+import { Network, runSubnetEpoch, YumaInputError, type DtaoSummary, type NetworkConfig, type NetworkSnapshot, type SparseMatrix } from "../src/index.js";
 import { fromBase64 } from "../src/digest.js";
 import { blockEmissionForIssuance } from "./reference/coinbase.js";
 import { ownerCut } from "../src/emission.js";
@@ -72,6 +72,23 @@ describe("a two-mechanism subnet in the static economy", () => {
       checked++;
     }
     expect(checked).toBe(4);
+  });
+});
+
+describe("a split with a hole", () => {
+  it("is refused naming the index, in the defaults and in a subnet (it was accepted, and its snapshot could not be resumed)", () => {
+    const refusal = (f: () => unknown) => { try { f(); } catch (e) { return e as YumaInputError; } throw new Error("not refused"); };
+    const small = { neurons: 16, validators: 4, tempo: 10, mechanisms: 2 };
+    for (const [cfg, field] of [
+      [{ subnets: 1, defaults: { ...small, mechanismSplit: [, 65535] } }, "config.subnets[0].mechanismSplit[0]"],
+      [{ subnets: [{ netuid: 1, ...small, mechanismSplit: [65535, ,] }] }, "config.subnets[0].mechanismSplit[1]"],
+    ] as Array<[NetworkConfig, string]>) {
+      const e = refusal(() => new Network(cfg));
+      expect(e).toBeInstanceOf(YumaInputError);
+      expect(e.field).toBe(field);
+      expect(e.rule).toBe("must be given, got a hole (a missing entry of a sparse array)");
+    }
+    expect(new Network({ subnets: 1, defaults: { ...small, mechanismSplit: [0, 65535] } }).step(12).subnets).toHaveLength(1); // control
   });
 });
 

@@ -159,6 +159,8 @@ describe("Network share schedule", () => {
     expect(() => net.step(5, { shares: (b) => (b === 3 ? [1] : undefined) })).toThrow(/shares\(3\)/);
     expect(() => net.step(5, { shares: () => [0, 0] })).toThrow(YumaInputError);
     expect(() => net.step(5, { shares: () => [1, -1] })).toThrow(/shares\(1\)\[1\]/);
+    // forEach skipped the hole; BigInt(undefined) then threw a TypeError.
+    expect(() => net.step(5, { shares: () => [, 1] as number[] })).toThrow(new YumaInputError("shares(1)[0]", "must be given, got a hole (a missing entry of a sparse array)"));
     expect(net.block).toBe(0);
   });
 });

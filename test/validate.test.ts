@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputError } from "./helpers/errors.js";
 import { encodeEpoch, outputsToJson, runEpoch, runTrajectory, YumaInputError } from "../src/index.js";
+import { requireArray, requireNoHoles } from "../src/validate.js";
 
 const dir = join(__dirname, "fixtures", "epoch");
 const load = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8"));
@@ -226,6 +227,23 @@ for (const m of ["weights", "bonds"] as const) {
     ["null value", (f) => { inp(f)[m][0][0][1] = null; }, `${f0}[0][0][1]`],
   ]);
 }
+
+describe("arrays with holes (library callers)", () => {
+  // map, forEach and reduce skip holes: a check written with them passed [, 65535].
+  it("requireArray and requireNoHoles refuse a hole naming its index; dense arrays and explicit undefined pass", () => {
+    const deleted = [1, 2, 3];
+    delete deleted[2];
+    for (const [a, k] of [[[, 1], 0], [new Array(3), 0], [[1, , 3], 1], [deleted, 2]] as Array<[unknown[], number]>) {
+      const e = inputError(() => requireArray(a, "x"));
+      expect(e.field).toBe(`x[${k}]`);
+      expect(e.rule).toBe("must be given, got a hole (a missing entry of a sparse array)");
+      expect(inputError(() => requireNoHoles(a, "y")).field).toBe(`y[${k}]`);
+    }
+    expect(requireArray([1, undefined, 3], "x")).toEqual([1, undefined, 3]); // left to the entry's own check
+    expect(() => requireNoHoles([], "x")).not.toThrow();
+    expect(() => requireNoHoles([0, null, "a"], "x")).not.toThrow();
+  });
+});
 
 describe("valid boundary values are accepted", () => {
   const ok = (mutate: (f: Fx) => void) => {

@@ -7,7 +7,7 @@
 import { YumaInputError } from "../errors.js";
 import { hasOwn, quote } from "../input.js";
 import type { SparseMatrix } from "../types.js";
-import { requireObject } from "../validate.js";
+import { requireNoHoles, requireObject } from "../validate.js";
 import { ASSUMPTIONS, METAGRAPH_FORMAT, readMetagraph, type Metagraph, type MetagraphAssumption } from "./metagraph.js";
 import { isNdArray, MAX_ELEMENTS, type NdArray } from "./pickle.js";
 import { readTorchSave } from "./torch.js";
@@ -70,6 +70,7 @@ export function recoverU16Rows(rows: number[][], field: string): { rows: SparseM
 function numbers(v: unknown, field: string): number[] {
   if (isNdArray(v)) return v.data.map((x, i) => (typeof x === "number" ? x : typeof x === "bigint" ? Number(x) : fail(`${field}[${i}]`, "must be numeric")));
   if (!Array.isArray(v)) return fail(field, "must be an array of numbers");
+  requireNoHoles(v, field); // map skips holes
   return v.map((x, i) => (typeof x === "number" ? x : fail(`${field}[${i}]`, `must be a number, got ${quote(x)}`)));
 }
 
@@ -92,6 +93,7 @@ function matrix(v: unknown, field: string, n: number): number[][] {
     return Array.from({ length: n }, (_, i) => flat.slice(i * n, (i + 1) * n));
   }
   if (!Array.isArray(v) || v.length !== n) return fail(field, `must be ${n} rows of ${n} numbers`);
+  requireNoHoles(v, field);
   return v.map((row, i) => {
     const r = numbers(row, `${field}[${i}]`);
     if (r.length !== n) fail(`${field}[${i}]`, `must have ${n} entries, got ${r.length}`);
@@ -101,6 +103,7 @@ function matrix(v: unknown, field: string, n: number): number[][] {
 
 function strings(v: unknown, field: string, n: number): string[] {
   if (!Array.isArray(v) || v.length !== n) return fail(field, `must be a list of ${n} strings`);
+  requireNoHoles(v, field);
   return v.map((x, i) => (typeof x === "string" ? x : fail(`${field}[${i}]`, "must be a string")));
 }
 
@@ -197,6 +200,7 @@ export function importSdkJson(json: unknown): Metagraph {
   const vec = (k: string) => {
     const v = o[k];
     if (!Array.isArray(v) || v.length !== n) return fail(`sdk.${k}`, `must be a list of ${n} values (one per uid)`);
+    requireNoHoles(v, `sdk.${k}`);
     return v;
   };
   if (o.last_update !== undefined) m.lastUpdate = vec("last_update").map((x, i) => scalarInt(x, `sdk.last_update[${i}]`));

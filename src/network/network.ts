@@ -4,6 +4,7 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
+import { requireNoHoles } from "../validate.js";
 import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, runShard, settleRegistrations, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
@@ -736,6 +737,7 @@ function sameShares(a: readonly number[], b: readonly number[]): boolean {
 function checkShares(x: unknown, n: number, block: number): number[] {
   const field = `shares(${block})`;
   if (!Array.isArray(x) || x.length !== n) throw new YumaInputError(field, `must be an array of ${n} shares (one per subnet)`);
+  requireNoHoles(x, field); // forEach below skips holes
   x.forEach((v, i) => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 2 ** 31) {
       throw new YumaInputError(`${field}[${i}]`, `must be an integer in 0..=2^31, got ${String(v)}`);

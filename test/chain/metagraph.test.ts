@@ -298,6 +298,14 @@ describe("bittensor SDK JSON dump", () => {
     expect(inputError(() => importSdkJson({ ...sdk, B: [[0.5, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] })).field).toBe("sdk.B[0][0]");
     expect(inputError(() => importSdkJson({ ...sdk, C: [0.3, 0, 0, 0] })).field).toBe("sdk.C[0]");
     expect(inputError(() => importSdkJson({ ...sdk, S: [1, -2, 3, 4] })).field).toBe("S[1]");
+    // Holes (library callers): map skipped them and the conversion threw a TypeError.
+    const hole = (v: Record<string, unknown>) => inputError(() => importSdkJson({ ...sdk, ...v }));
+    expect(hole({ S: [100, , 0, 0] }).field).toBe("sdk.S[1]");
+    expect(hole({ S: [100, , 0, 0] }).rule).toBe("must be given, got a hole (a missing entry of a sparse array)");
+    expect(hole({ W: [sdk.W[0], , sdk.W[2], sdk.W[3]] }).field).toBe("sdk.W[1]");
+    expect(hole({ W: [[0, 1, 1, 0], [0, 0, 0, 0], [0.25, , 0, 0], [0, 0, 0, 0]] }).field).toBe("sdk.W[2][1]");
+    expect(hole({ last_update: [4990, , 4999, 0] }).field).toBe("sdk.last_update[1]");
+    expect(hole({ hotkeys: ["h0", , "h2", "h3"] }).field).toBe("sdk.hotkeys[1]");
     expect(inputError(() => importSdkJson({ ...sdk, surprise: 1 })).field).toBe("sdk.surprise");
   });
 });
