@@ -8,11 +8,12 @@
 
 import { runEpoch } from "../epoch.js";
 import { YumaInputError } from "../errors.js";
+import { quote } from "../input.js";
 import { runResearch } from "../research/index.js";
 import { resolveParams } from "../scenarios/params.js";
 import { EXACT_VERSIONS, VERSION_LABELS, YUMA_VERSIONS, type ScenarioParamOverrides, type ScenarioVersion } from "../scenarios/types.js";
 import type { EpochOutputs, EpochParams, SparseMatrix } from "../types.js";
-import type { Metagraph, MetagraphAssumption } from "./metagraph.js";
+import { readMetagraph, type Metagraph, type MetagraphAssumption } from "./metagraph.js";
 
 /** "chain": the exact engine with the metagraph's own params (Yuma version flags included). */
 export type ReplayVersion = ScenarioVersion | "chain";
@@ -95,9 +96,23 @@ interface Plan {
   assumptions: MetagraphAssumption[];
 }
 
+/**
+ * The input metagraph checked by readMetagraph (a hand-built or parsed object may be anything),
+ * its errors naming the metagraph's own fields (under `metagraphs[k]` in a series).
+ */
+function readInput(m: unknown, at: string | undefined): Metagraph {
+  try {
+    return readMetagraph(m);
+  } catch (e) {
+    if (!(e instanceof YumaInputError) || at === undefined) throw e;
+    throw new YumaInputError(e.field === "metagraph" ? at : `${at}.${e.field}`, e.rule);
+  }
+}
+
 function plan(input: Metagraph | Metagraph[], epochs: number | undefined): Plan {
-  const series = Array.isArray(input) ? input : [input];
-  if (series.length === 0) fail("metagraphs", "must hold at least one metagraph");
+  const raw: unknown[] = Array.isArray(input) ? input : [input];
+  if (raw.length === 0) fail("metagraphs", "must hold at least one metagraph");
+  const series = raw.map((m, k) => readInput(m, Array.isArray(input) ? `metagraphs[${k}]` : undefined));
   const first = series[0]!;
   series.forEach((m, k) => {
     if (m.n !== first.n) fail(`metagraphs[${k}].n`, `must equal the first metagraph's n = ${first.n} (uids are aligned by index), got ${m.n}`);
@@ -240,10 +255,12 @@ function check(m: Metagraph, o: EpochOutputs, replayBlock: number): ReplayCheck 
 const OPTION_KEYS = new Set(["epochs", "engine", "versions", "shift", "peer", "params", "check"]);
 
 /**
- * Replay a metagraph (or a series at successive blocks). Errors name the option or the
- * metagraph field (YumaInputError).
+ * Replay a metagraph (or a series at successive blocks). Each metagraph is read by
+ * readMetagraph first (parsed JSON works too); errors name the option or the metagraph field
+ * (YumaInputError; `metagraphs[k].…` in a series).
  */
 export function replay(input: Metagraph | Metagraph[], options: ReplayOptions & { check?: boolean } = {}): ReplayResult {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) fail("options", `must be an object, got ${quote(options)}`);
   for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) fail(`options.${k}`, `unknown option (known: ${[...OPTION_KEYS].join(", ")})`);
   const engine = options.engine ?? "exact";
   if (engine !== "exact" && engine !== "research") fail("options.engine", `must be "exact" or "research", got ${JSON.stringify(engine)}`);

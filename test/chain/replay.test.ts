@@ -133,9 +133,38 @@ describe("a series of metagraphs", () => {
   });
 
   it("the series must agree on n and netuid and move forward", () => {
-    expect(() => replay([series[0]!, { ...series[1]!, n: n + 1 }], {})).toThrow(/metagraphs\[1\]\.n/);
+    const other = fixtureMetagraph("tiny-n2-yuma3.json").m;
+    expect(() => replay([series[0]!, { ...other, block: series[1]!.block }], {})).toThrow(/metagraphs\[1\]\.n/);
     expect(() => replay([series[1]!, series[0]!], {})).toThrow(/metagraphs\[1\]\.block/);
     expect(() => replay(series, { epochs: 4 })).toThrow(/epochs/);
+  });
+});
+
+describe("the metagraph argument is read as yuma-metagraph/1 first", () => {
+  const { m } = fixtureMetagraph("rand-n16-yuma3-bp1.json");
+  const json = JSON.parse(JSON.stringify(metagraphToJson(m)));
+  const field = (f: () => unknown) => { try { f(); } catch (e) { expect(e).toBeInstanceOf(YumaInputError); return (e as YumaInputError).field; } return "none"; };
+
+  it("anything but a metagraph is a typed error naming its field, for one metagraph or a series", () => {
+    expect(field(() => replay({} as never))).toBe("format");
+    expect(field(() => replay(null as never))).toBe("metagraph");
+    expect(field(() => replay([m, null] as never))).toBe("metagraphs[1]");
+    expect(field(() => replay(m, null as never))).toBe("options");
+    // A weight to a uid past n: the metagraph's field, not the research kernels' epochs[0].W.
+    const badW = { ...json, weights: json.weights.map((r: unknown[], u: number) => (u === 0 ? [[99, 5]] : r)) };
+    expect(field(() => replay(badW, { engine: "research" }))).toBe("weights[0][0][0]");
+    expect(field(() => replay(badW))).toBe("weights[0][0][0]");
+    const later = { ...badW, block: m.block + 361, params: { ...json.params, currentBlock: Number(m.params.currentBlock) + 361 } };
+    expect(field(() => replay([json, later], { engine: "research" }))).toBe("metagraphs[1].weights[0][0][0]");
+  });
+
+  it("parsed JSON is replayed like the metagraph readMetagraph makes of it, params left out included", () => {
+    expect(replay(json, { epochs: 3 })).toEqual(replay(readMetagraph(json), { epochs: 3 }));
+    const { params: _p, ...bare } = json;
+    const r = replay(bare, { epochs: 3 });
+    expect(r).toEqual(replay(readMetagraph(bare), { epochs: 3 }));
+    expect(r.assumptions.map((a) => a.field)).toContain("params.tempo");
+    expect(r.versions[0]!.epochs.map((e) => e.block)).toEqual([0, 1, 2].map((k) => m.block + k * 361));
   });
 });
 
