@@ -118,6 +118,11 @@ function plan(input: Metagraph | Metagraph[], epochs: number | undefined): Plan 
     if (m.n !== first.n) fail(`metagraphs[${k}].n`, `must equal the first metagraph's n = ${first.n} (uids are aligned by index), got ${m.n}`);
     if (m.netuid !== first.netuid) fail(`metagraphs[${k}].netuid`, `must be the first metagraph's netuid ${first.netuid}, got ${m.netuid}`);
     if (k > 0 && m.block <= series[k - 1]!.block) fail(`metagraphs[${k}].block`, `must be after the previous metagraph's block ${series[k - 1]!.block}, got ${m.block}`);
+    // The epochs run at params.currentBlock, so that too must move forward (not only block).
+    const prev = k > 0 ? Number(series[k - 1]!.params.currentBlock) : -1;
+    if (Number(m.params.currentBlock) <= prev) {
+      fail(`metagraphs[${k}].params.currentBlock`, `the block its epoch runs at (block when not given) must be after the previous metagraph's ${prev}, got ${Number(m.params.currentBlock)}`);
+    }
   });
   const assumptions = series.flatMap((m) => m.assumptions);
   if (series.length === 1) {

@@ -168,6 +168,20 @@ describe("the metagraph argument is read as yuma-metagraph/1 first", () => {
   });
 });
 
+describe("a series runs its epochs forward", () => {
+  const { m } = fixtureMetagraph("rand-n16-yuma3-bp1.json");
+  const at = (block: number, currentBlock: number): Metagraph => ({ ...m, block, params: { ...m.params, currentBlock } });
+
+  it("params.currentBlock (the epoch's block) must increase too, not only block", () => {
+    const b = m.block;
+    const err = (s: Metagraph[]) => { try { replay(s); } catch (e) { return (e as YumaInputError).field; } return "none"; };
+    expect(err([at(b, b), at(b + 100, b - 50)])).toBe("metagraphs[1].params.currentBlock");
+    expect(err([at(b, b), at(b + 100, b)])).toBe("metagraphs[1].params.currentBlock");
+    expect(err([at(b, b), at(b + 100, b + 1), at(b + 200, b + 1)])).toBe("metagraphs[2].params.currentBlock");
+    expect(replay([at(b, b), at(b + 100, b + 1)]).versions[0]!.epochs.map((e) => e.block)).toEqual([b, b + 1]);
+  });
+});
+
 describe("research replay", () => {
   it("per epoch: incentive and the validators' dividends are distributions; non-validators get no dividends", () => {
     const { m } = fixtureMetagraph("rand-n64-yuma3-liquid-bp1.json");
