@@ -130,6 +130,17 @@ function plan(input: Metagraph | Metagraph[], epochs: number | undefined): Plan 
     if (!Number.isInteger(k) || k < 1 || k > 10_000) fail("epochs", `must be an integer in 1..=10000, got ${String(epochs)}`);
     const period = first.params.tempo + 1;
     const b0 = Number(first.params.currentBlock);
+    // Epoch blocks (and the held last updates, which move with them) are numbers: the last
+    // must stay at most 2^53 - 1, or the arithmetic would round.
+    const span = (k - 1) * period;
+    if (b0 + span > Number.MAX_SAFE_INTEGER) {
+      fail("params.currentBlock", `the first epoch's block (block when not given): ${k} epochs every ${period} blocks from it must end by 2^53 - 1 (block numbers are exact integers): at most ${Number.MAX_SAFE_INTEGER - span}, or fewer epochs; got ${b0}`);
+    }
+    const lastUpdate = first.lastUpdate.reduce((a, b) => Math.max(a, b), 0);
+    if (lastUpdate + span > Number.MAX_SAFE_INTEGER) {
+      const u = first.lastUpdate.indexOf(lastUpdate);
+      fail(`lastUpdate[${u}]`, `moves with the ${k} held epochs (${span} blocks) past 2^53 - 1: at most ${Number.MAX_SAFE_INTEGER - span}, or fewer epochs; got ${lastUpdate}`);
+    }
     if (k > 1) {
       assumptions.push({
         field: "weights", assumption: "weights-held",

@@ -182,6 +182,42 @@ describe("a series runs its epochs forward", () => {
   });
 });
 
+describe("epoch blocks stay exact integers (below 2^53)", () => {
+  const { m } = fixtureMetagraph("rand-n16-yuma3-bp1.json");
+  const json = metagraphToJson(m) as Record<string, any>;
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const near = (b0: number) => readMetagraph({ ...json, block: b0, params: { ...json.params, currentBlock: b0, lastMechanismStepBlock: 0 } });
+  const period = m.params.tempo + 1;
+
+  for (const engine of ["exact", "research"] as const) {
+    it(`${engine}: epochs that would run past 2^53 - 1 are refused naming params.currentBlock; up to 2^53 - 1 they are exact`, () => {
+      for (const b0 of [MAX - 1, MAX - 2 * period + 1]) {
+        let e: unknown;
+        try { replay(near(b0), { epochs: 3, engine }); } catch (x) { e = x; }
+        expect(e).toBeInstanceOf(YumaInputError);
+        expect((e as YumaInputError).field).toBe("params.currentBlock");
+        expect((e as YumaInputError).rule).toContain(String(b0));
+      }
+      const b0 = MAX - 2 * period;
+      const blocks = replay(near(b0), { epochs: 3, engine }).versions[0]!.epochs.map((x) => x.block);
+      expect(blocks).toEqual([b0, b0 + period, b0 + 2 * period]);
+      expect(blocks.at(-1)).toBe(MAX);
+      expect(blocks.every(Number.isSafeInteger)).toBe(true);
+    });
+  }
+
+  it("held last updates move with the epochs: one that would pass 2^53 - 1 is refused naming lastUpdate[u]", () => {
+    const lu = [...m.lastUpdate];
+    lu[3] = MAX - period + 1;
+    const g = readMetagraph({ ...json, lastUpdate: lu });
+    let e: unknown;
+    try { replay(g, { epochs: 2 }); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(YumaInputError);
+    expect((e as YumaInputError).field).toBe("lastUpdate[3]");
+    expect(replay(g, { epochs: 1 }).versions[0]!.epochs).toHaveLength(1);
+  });
+});
+
 describe("research replay", () => {
   it("per epoch: incentive and the validators' dividends are distributions; non-validators get no dividends", () => {
     const { m } = fixtureMetagraph("rand-n64-yuma3-liquid-bp1.json");
