@@ -71,3 +71,26 @@ export function ownRecord(o: object): Record<string, unknown> {
   for (const k of Object.keys(o)) out[k] = (o as Record<string, unknown>)[k];
   return out;
 }
+
+/** JSON input nested deeper than this is refused before it is looked at (the formats need < 10);
+ *  the CLI reads every JSON file through it, importMetagraph the bytes it is given. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Depth of the deepest array/object nesting of a JSON text, stopping once past `limit`. */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return max;
+}

@@ -5,7 +5,7 @@
 // assumption; everything the dump lacks is filled by readMetagraph's assumptions.
 
 import { YumaInputError } from "../errors.js";
-import { hasOwn, quote } from "../input.js";
+import { hasOwn, jsonDepth, MAX_JSON_DEPTH, quote } from "../input.js";
 import type { SparseMatrix } from "../types.js";
 import { requireNoHoles, requireObject } from "../validate.js";
 import { ASSUMPTIONS, METAGRAPH_FORMAT, readMetagraph, type Metagraph, type MetagraphAssumption } from "./metagraph.js";
@@ -246,13 +246,23 @@ export function importSdkJson(json: unknown): Metagraph {
 
 /**
  * Import a file by content: a zip (torch.save) → importYumaSimulationPt; JSON with
- * `"format": "yuma-metagraph/1"` → readMetagraph; other JSON → importSdkJson.
+ * `"format": "yuma-metagraph/1"` → readMetagraph; other JSON → importSdkJson. JSON nested
+ * deeper than 100 levels is refused (YumaInputError on `file`).
  */
 export function importMetagraph(bytes: Uint8Array, source?: Record<string, unknown>): Metagraph {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) return importYumaSimulationPt(bytes, source);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    return fail("file", `neither a torch.save zip nor JSON (${(e as Error).message.slice(0, 120)})`);
+  }
+  // The CLI's depth rule for JSON (here too: `source` is copied into the output, which a
+  // deeply nested value would overflow the stack of JSON.stringify on).
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) fail("file", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    json = JSON.parse(text);
   } catch (e) {
     return fail("file", `neither a torch.save zip nor JSON (${(e as Error).message.slice(0, 120)})`);
   }

@@ -3,32 +3,10 @@
 
 import { readFileSync } from "node:fs";
 import { YumaInputError, YumaNodeError } from "../errors.js";
-import { hasOwn, quote, truncate } from "../input.js";
+import { hasOwn, jsonDepth, MAX_JSON_DEPTH, quote, truncate } from "../input.js";
 
 /** A usage or input problem: printed as one line, exit code 2. */
 export class CliError extends Error {}
-
-/** JSON input nested deeper than this is refused before it is looked at (the formats need < 10). */
-export const MAX_JSON_DEPTH = 100;
-
-/** Depth of the deepest array/object nesting of a JSON text, stopping once past `limit`. */
-export function jsonDepth(text: string, limit = Infinity): number {
-  let depth = 0, max = 0, inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return max;
-}
 
 export function readJsonArg(file: string | undefined, what: string): unknown {
   if (!file) throw new CliError(`missing ${what} (a JSON file, or - for stdin)`);

@@ -71,6 +71,15 @@ describe("yuma metagraph import", () => {
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^yuma: [^\n]+\n$/);
     }
+    // An SDK dump whose source nests 20,000 levels: the depth rule, not a stack overflow.
+    const deep = join(tmp, "deep.json"), D = 20_000;
+    writeFileSync(deep, `{"netuid":1,"block":1000,"S":[100,50],"W":[[0,1],[0,0]],"source":{"x":${"[".repeat(D)}${"]".repeat(D)}}}`);
+    for (const args of [["metagraph", "import", deep], ["replay", deep]]) {
+      const r = yuma(...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe("yuma: file: JSON nested deeper than 100 levels\n");
+    }
     const sdk = join(tmp, "sdk.json");
     writeFileSync(sdk, JSON.stringify({ netuid: 1, block: 10, S: [1, 2], W: [[0, 1]] }));
     const r = yuma("metagraph", "import", sdk);

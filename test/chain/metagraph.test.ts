@@ -289,6 +289,16 @@ describe("bittensor SDK JSON dump", () => {
     expect(() => runEpoch(params, inputs)).not.toThrow();
     expect(importMetagraph(new TextEncoder().encode(JSON.stringify(sdk)))).toEqual(m);
   });
+  it("importMetagraph refuses JSON nested deeper than 100 levels (the CLI's rule) before parsing it", () => {
+    // The dump's object and `source` are 2 levels: d brackets inside make 2 + d.
+    const withSource = (d: number) => new TextEncoder().encode(JSON.stringify(sdk).slice(0, -1) + `,"source":{"x":${"[".repeat(d)}${"]".repeat(d)}}}`);
+    expect(importMetagraph(withSource(98)).source).toEqual({ x: JSON.parse("[".repeat(98) + "]".repeat(98)) });
+    for (const d of [99, 20_000]) {
+      const e = inputError(() => importMetagraph(withSource(d)));
+      expect(e.field).toBe("file");
+      expect(e.rule).toBe("JSON nested deeper than 100 levels");
+    }
+  });
   it("refuses missing arrays and inconsistent lengths", () => {
     const { W: _w, ...noW } = sdk;
     expect(inputError(() => importSdkJson(noW)).field).toBe("sdk.W");
