@@ -7,6 +7,7 @@
 // loaded on the first fetch only.
 
 import { YumaInputError, YumaNodeError } from "../errors.js";
+import { quote } from "../input.js";
 import { engine, releaseEngine } from "../wasm.js";
 import { readMetagraph, type Metagraph } from "./metagraph.js";
 
@@ -195,6 +196,13 @@ export async function fetchMetagraph(options: FetchMetagraphOptions): Promise<Me
   const o = options as FetchMetagraphOptions & Record<string, unknown>;
   if (typeof o !== "object" || o === null) throw new YumaInputError("options", "must be an object { url, netuid }");
   if (typeof o.url !== "string" || !/^wss?:\/\/\S+$/.test(o.url)) throw new YumaInputError("url", `must be a ws:// or wss:// URL, got ${JSON.stringify(o.url)}`);
+  // The pattern lets through what URL parsing refuses (`ws://[::1`), which the provider would
+  // throw as a SyntaxError with a stack: check it here, where it is the caller's input.
+  try {
+    new URL(o.url);
+  } catch {
+    throw new YumaInputError("url", `must be a valid ws:// or wss:// URL, got ${quote(o.url)}`);
+  }
   if (!Number.isInteger(o.netuid) || o.netuid < 0 || o.netuid > 65535) throw new YumaInputError("netuid", `must be an integer in 0..=65535, got ${JSON.stringify(o.netuid)}`);
   if (o.block !== undefined && (!Number.isSafeInteger(o.block) || o.block < 0)) throw new YumaInputError("block", `must be a non-negative integer, got ${JSON.stringify(o.block)}`);
   const timeoutMs = o.timeoutMs ?? 30_000;

@@ -287,8 +287,15 @@ describe("dead, silent and erroring nodes", () => {
   it("bad options: typed errors naming the field", async () => {
     const field = async (o: object) => (await fetchMetagraph(o as never).catch((x) => x) as YumaInputError).field;
     expect(await field({ url: "http://x", netuid: 1 })).toBe("url");
+    // ws:// and no spaces, but not a URL (an unclosed IPv6 bracket, a port past 65535): refused before connecting.
+    expect(await field({ url: "ws://[::1", netuid: 1 })).toBe("url");
+    expect(await field({ url: "ws://host:99999", netuid: 1 })).toBe("url");
     expect(await field({ url: "ws://x", netuid: 70000 })).toBe("netuid");
     expect(await field({ url: "ws://x", netuid: 1, block: -1 })).toBe("block");
     expect(await field({ url: "ws://x", netuid: 1, layout: "v2" })).toBe("layout");
+    // The CLI: one input-error line and exit 2, not a node error with a SyntaxError's stack.
+    const r = await run(["metagraph", "fetch", "--url", "ws://[::1", "--netuid", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('yuma: url: must be a valid ws:// or wss:// URL, got "ws://[::1"\n');
   });
 });
