@@ -70,10 +70,15 @@ export function drainSchedule(schedule: ScheduleEntry[], block: number, cap: num
   return ran;
 }
 
+/** Visit the epochs of blocks from+1..to in order, advancing `schedule` in place. */
+export function forEachEpoch(schedule: ScheduleEntry[], from: number, to: number, cap: number, visit: (block: number, netuid: number) => void): void {
+  for (let b = from + 1; b <= to; b++) for (const netuid of drainSchedule(schedule, b, cap)) visit(b, netuid);
+}
+
 /** The epochs of blocks from+1..to as (block, netuid) pairs, advancing `schedule` in place. */
 export function listEpochs(schedule: ScheduleEntry[], from: number, to: number, cap: number = MAX_EPOCHS_PER_BLOCK): Array<{ block: number; netuid: number }> {
   const out: Array<{ block: number; netuid: number }> = [];
-  for (let b = from + 1; b <= to; b++) for (const netuid of drainSchedule(schedule, b, cap)) out.push({ block: b, netuid });
+  forEachEpoch(schedule, from, to, cap, (block, netuid) => out.push({ block, netuid }));
   return out;
 }
 

@@ -11,7 +11,7 @@ import { stateFromJson, type SubnetState } from "./state.js";
 import { fromHex } from "../digest.js";
 import { DtaoEconomy, type DtaoEconomyJson } from "../economy/dtao.js";
 import { F } from "../economy/layout.js";
-import { createSchedule, listEpochs } from "./schedule.js";
+import { createSchedule, forEachEpoch } from "./schedule.js";
 
 export const SNAPSHOT_FORMAT = "yuma-network-snapshot/1";
 
@@ -130,21 +130,45 @@ function parseDtao(wasm: YumaExports, s: Record<string, unknown>, config: Resolv
   if (issuance !== BigInt(config.issuance) + minted - recycled) {
     fail("snapshot.issuance", `must be config.issuance + minted − recycled = ${BigInt(config.issuance) + minted - recycled}, got ${issuance}`);
   }
-  const eco = new DtaoEconomy(config, wasm, ej as unknown as DtaoEconomyJson);
-  // The schedule a run from the config reaches at this block (it never depends on amounts).
-  const replay = createSchedule(config.subnets, config.startBlock);
-  const ran = listEpochs(replay, config.startBlock, block, config.maxEpochsPerBlock ?? 2);
-  if (JSON.stringify(replay) !== JSON.stringify(eco.schedule)) fail("snapshot.economy.schedule", `must be the schedule a run reaches at block ${block}`);
-  const epochs = config.subnets.map(() => 0), last = config.subnets.map(() => 0);
-  for (const e of ran) {
-    const i = eco.indexOf(e.netuid);
-    epochs[i]!++;
-    last[i] = e.block;
+  // Each block mints the emission at the issuance of the moment, which stays within
+  // [config.issuance, config.issuance + minted] and emission never grows with issuance: so
+  // minted lies between blocks·E(config.issuance + minted) and blocks·E(config.issuance). This
+  // costs nothing and refuses a block far from its mint before the schedule replay below,
+  // whose cost grows with the blocks.
+  const emission = (x: bigint) => (x >= 1n << 63n ? 0n : BigInt.asUintN(64, wasm.blockEmission(x)));
+  const blocks = BigInt(block - config.startBlock), start = BigInt(config.issuance);
+  const least = blocks * emission(start + minted), most = blocks * emission(start);
+  if (minted < least || minted > most) {
+    fail("snapshot.block", `${blocks} blocks after config.startBlock ${config.startBlock} mint between ${least} and ${most} rao, but snapshot.economy.minted is ${minted}`);
   }
+  const eco = new DtaoEconomy(config, wasm, ej as unknown as DtaoEconomyJson);
+  // The schedule a run from the config reaches at this block (it never depends on amounts),
+  // replayed with counts only: memory per subnet, not per epoch.
+  const replay = createSchedule(config.subnets, config.startBlock);
+  const epochs = config.subnets.map(() => 0), last = config.subnets.map(() => 0);
+  forEachEpoch(replay, config.startBlock, block, config.maxEpochsPerBlock ?? 2, (b, netuid) => {
+    const i = eco.indexOf(netuid);
+    epochs[i]!++;
+    last[i] = b;
+  });
+  if (JSON.stringify(replay) !== JSON.stringify(eco.schedule)) fail("snapshot.economy.schedule", `must be the schedule a run reaches at block ${block}`);
   const n = config.subnets.length;
   const f = (k: number, i: number) => eco.state[k * n + i]!;
   config.subnets.forEach((c, i) => {
     const at = `snapshot.economy.state (subnet ${c.netuid})`;
+    // The pool's TAO is the configured reserve plus what entered it (injection, excess buys
+    // that went through, the market's stakes) minus the market's unstakes, plus registration
+    // burns less their swap fees (which go to block authors and are among the fees).
+    const poolIn = BigInt(c.pool!.tao) + f(F.T_TAO_IN, i) + f(F.T_EXCESS, i) - f(F.T_STUCK, i) + f(F.T_MARKET_IN, i) - f(F.T_MARKET_OUT, i);
+    const tao = f(F.F_TAO, i), regMost = poolIn + f(F.T_REG_TAO, i);
+    if (tao > regMost || tao < regMost - f(F.T_FEES, i)) {
+      fail(at, `pool TAO ${tao} does not match its flows: configured + injected + excess + market in − market out + registrations (less at most the fees ${f(F.T_FEES, i)}) = ${regMost}`);
+    }
+    // Alpha amounts have no such identity here; 2^63 is past anything a run reaches (reserves
+    // start below 2^60, the market trades below 2^62) and keeps the u64 pool arithmetic unsaturated.
+    for (const [k, name] of [[F.F_ALPHA_IN, "pool alpha"], [F.F_ALPHA_OUT, "alpha out"], [F.F_MARKET, "market alpha"], [F.F_PROTOCOL, "protocol alpha"]] as const) {
+      if (f(k, i) >= 1n << 63n) fail(at, `${name} must be below 2^63 rao, got ${f(k, i)}`);
+    }
     const w = f(F.F_WEIGHT, i);
     if (w < 10n ** 16n || w > 99n * 10n ** 16n) fail(at, `pool weight must be in [0.01, 0.99], got ${w} parts`);
     if (f(F.F_MECH, i) !== 1n) fail(at, "mechanism must be 1 (dynamic)");

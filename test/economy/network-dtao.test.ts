@@ -226,6 +226,70 @@ function findEpoch(net: Network, netuid: number): number {
   throw new Error("no epoch");
 }
 
+describe("dtao snapshots are input: amounts and blocks checked against the flows", () => {
+  // The market trades and registrations move the pools; the snapshot is taken mid-run.
+  const cfg: NetworkConfig = {
+    seed: 5, subnets: 3, market: { interval: 1, noiseTrades: 4 },
+    defaults: { neurons: 16, validators: 4, tempo: 7, churn: { arrivals: 1 } },
+  };
+  const net = new Network(cfg);
+  net.step(300);
+  const good = JSON.parse(JSON.stringify(net.snapshot()));
+  const words = (s: { economy: { state: string } }) => {
+    const b = Buffer.from(s.economy.state, "base64");
+    return new BigUint64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  };
+  const withState = (edit: (w: BigUint64Array) => void) => {
+    const s = structuredClone(good);
+    const w = words(s);
+    edit(w);
+    s.economy.state = Buffer.from(w.buffer).toString("base64");
+    return s;
+  };
+  const refusal = (s: unknown) => {
+    try {
+      new Network(s as NetworkConfig);
+    } catch (e) {
+      expect(e).toBeInstanceOf(YumaInputError);
+      return (e as YumaInputError).field + ": " + (e as YumaInputError).rule;
+    }
+    return "accepted";
+  };
+
+  it("the untouched snapshot (market trades, registrations) resumes and continues like the network", () => {
+    const resumed = new Network(structuredClone(good));
+    expect(resumed.step(50)).toEqual(net.step(50));
+  });
+
+  it("a block far from what was minted is refused at once, before the schedule replay (regression: 10^9 blocks ran out of memory)", () => {
+    for (const ahead of [1, 1000, 1_000_000_000]) {
+      const s = structuredClone(good);
+      s.block += ahead;
+      expect(refusal(s)).toMatch(/^snapshot\.block: \d+ blocks after config\.startBlock \d+ mint between/);
+    }
+  });
+
+  it("a pool TAO reserve off its flows is refused (regression: 2^64 − 1 ran, and injections vanished into the saturated reserve)", () => {
+    const n = 3;
+    for (const v of [(1n << 64n) - 1n, 0n, 1_000_000n]) {
+      expect(refusal(withState((w) => (w[F.F_TAO * n + 1] = v)))).toMatch(/^snapshot\.economy\.state \(subnet 2\): pool TAO \d+ does not match its flows/);
+    }
+    // The registrations' fees leave a slack of at most the subnet's fees: one rao past it, either way.
+    const fees = words(good)[F.T_FEES * n + 0]!;
+    expect(fees).toBeGreaterThan(0n);
+    const off = (d: bigint) => refusal(withState((w) => (w[F.F_TAO * n + 0] = w[F.F_TAO * n + 0]! + d)));
+    expect(off(fees + 1n)).toMatch(/pool TAO/);
+    expect(off(-fees - 1n)).toMatch(/pool TAO/);
+  });
+
+  it("alpha amounts at 2^63 or more are refused", () => {
+    const n = 3;
+    for (const [k, name] of [[F.F_ALPHA_IN, "pool alpha"], [F.F_ALPHA_OUT, "alpha out"], [F.F_MARKET, "market alpha"], [F.F_PROTOCOL, "protocol alpha"]] as const) {
+      expect(refusal(withState((w) => (w[k * n + 2] = (1n << 64n) - 1n)))).toBe(`snapshot.economy.state (subnet 3): ${name} must be below 2^63 rao, got ${(1n << 64n) - 1n}`);
+    }
+  });
+});
+
 describe("dtao config: bad fields are refused by name", () => {
   const cases: Array<[NetworkConfig, string]> = [
     [{ economy: "dtoa" as never }, "config.economy"],
