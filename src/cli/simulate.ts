@@ -36,7 +36,8 @@ export const SIMULATE_USAGE = `usage: yuma simulate [--config FILE] [--economy d
   --mechanisms M  incentive mechanisms per subnet (1 or 2; neurons × M ≤ 256), even split
   --arrivals R    churn on every subnet: R registrations attempted per block (Poisson), paying
                   the burn (chain defaults: 0.1 τ start, ×1.26 per registration, half-life 360
-                  blocks), pruning the chain's choice, immunity 4096 blocks
+                  blocks), pruning the chain's choice, immunity 4096 blocks; with --config,
+                  only the rate of each churn setting changes
   --json          print one JSON summary object on stdout (amounts as decimal rao strings);
                   static: per subnet also "topEarners" [{"uid", "role", "amount"}] and "nakamoto"
   --progress      show the progress bar on stderr even when it is not a terminal
@@ -215,13 +216,12 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (tempo !== undefined) override.tempo = tempo;
   const mechanisms = intOption(values.mechanisms, "mechanisms", 1, 2);
   if (mechanisms !== undefined) override.mechanisms = mechanisms;
+  let arrivals: number | undefined;
   if (values.arrivals !== undefined) {
-    const r = Number(values.arrivals);
-    if (!/^\s*[0-9.eE+-]+\s*$/.test(values.arrivals) || !Number.isFinite(r) || r < 0 || r > 16) {
+    arrivals = Number(values.arrivals);
+    if (!/^\s*[0-9.eE+-]+\s*$/.test(values.arrivals) || !Number.isFinite(arrivals) || arrivals < 0 || arrivals > 16) {
       throw new CliError(`--arrivals must be a number of registrations per block in [0, 16], got ${quote(values.arrivals)}`);
     }
-    const base = (config.defaults as SubnetConfig | undefined)?.churn;
-    override.churn = { ...(typeof base === "object" && base !== null ? base : {}), arrivals: r };
   }
   const subnets = intOption(values.subnets, "subnets", 1, 4096);
   if (subnets !== undefined) config.subnets = subnets;
@@ -238,6 +238,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (Object.keys(override).length > 0) {
     config.defaults = (config.defaults === undefined ? { ...override } : withOverride(config.defaults, override)) as SubnetConfig;
     if (Array.isArray(config.subnets)) config.subnets = config.subnets.map((s) => withOverride(s, override) as SubnetConfig);
+  }
+  if (arrivals !== undefined) {
+    // Only the rate changes: each churn block keeps its own burn, immunity and pruning settings.
+    // A subnet's churn replaces the defaults' whole, so subnets with their own get the rate too.
+    const rate = (churn: unknown) => ({ ...(typeof churn === "object" && churn !== null ? churn : {}), arrivals });
+    config.defaults = withOverride(config.defaults ?? {}, { churn: rate(config.defaults?.churn) }) as SubnetConfig;
+    if (Array.isArray(config.subnets)) {
+      config.subnets = config.subnets.map((s) => (typeof s === "object" && s !== null && (s as SubnetConfig).churn !== undefined ? withOverride(s, { churn: rate((s as SubnetConfig).churn) }) : s) as SubnetConfig);
+    }
   }
   const seed = intOption(values.seed, "seed", 0, 2 ** 32 - 1);
   if (seed !== undefined) config.seed = seed;

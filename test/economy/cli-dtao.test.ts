@@ -1,7 +1,7 @@
 // `yuma simulate` with the dtao economy end to end (spawns dist/cli.js, built by npm test):
 // the issue's JSON contract, its integer identities, the text summary and the day report.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,34 @@ describe("yuma simulate --arrivals / --mechanisms", () => {
     expect(b).toEqual(j);
     const text = yuma("simulate", ...churned.slice(0, -1), "--threads", "1");
     expect(text.stdout).toMatch(/regs\s+burn τ/);
+  });
+
+  it("--arrivals changes the rate only: each subnet keeps its own churn settings (regression: they were replaced by the defaults')", () => {
+    const dir = mkdtempSync(join(tmpdir(), "yuma-arrivals-"));
+    const own = { arrivals: 0.5, immunityPeriod: 0, minNonImmune: 0, burn: "500000", maxBurn: "500000", minBurn: "500000" };
+    const fixed = { burn: "700000", maxBurn: "700000", minBurn: "700000" };
+    const config = (rate: number) => ({
+      economy: "static", defaults: { neurons: 32, validators: 4, tempo: 9, churn: { arrivals: 0.25, ...fixed } },
+      subnets: [{ netuid: 1, churn: { ...own, arrivals: rate } }, { netuid: 2 }, { netuid: 3, churn: null }],
+    });
+    const write = (name: string, c: unknown) => {
+      const f = join(dir, name);
+      writeFileSync(f, JSON.stringify(c));
+      return f;
+    };
+    const run = (...args: string[]) => {
+      const r = yuma("simulate", "--blocks", "200", "--threads", "1", "--json", ...args);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    // --arrivals 2 on the file = the file with every churn block at rate 2 (the null one gets churn).
+    const flagged = run("--config", write("a.json", config(0.5)), "--arrivals", "2");
+    const written = config(2);
+    written.defaults.churn.arrivals = 2;
+    written.subnets[2] = { netuid: 3, churn: { arrivals: 2 } } as never;
+    expect(flagged).toEqual(run("--config", write("b.json", written)));
+    expect(flagged.subnets.map((s: { burn: string }) => s.burn)).toEqual(["500000", "700000", expect.stringMatching(DEC)]);
+    expect(flagged.subnets.every((s: { registrations: number }) => s.registrations > 0)).toBe(true);
   });
 
   it("static economy: the same fields; bad values exit 2 naming the flag or field", () => {
