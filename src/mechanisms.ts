@@ -207,8 +207,9 @@ export interface SubnetTrajectory {
   epochs: SubnetTrajectoryEpoch[];
 }
 
-const TRAJ_KEYS = new Set(["format", "kind", "name", "description", "params", "inputs", "epochs"]);
-const TRAJ_EPOCH_KEYS = new Set(["currentBlock", "lastMechanismStepBlock", "raoEmission", "stake", "blockAtRegistration", "mechanisms", "expected"]);
+// As for a trajectory (validate.ts): the fixture's `expected` and `trace` are carried, not read.
+const TRAJ_KEYS = new Set(["format", "kind", "name", "description", "params", "inputs", "epochs", "expected", "trace"]);
+const TRAJ_EPOCH_KEYS = new Set(["currentBlock", "lastMechanismStepBlock", "raoEmission", "stake", "blockAtRegistration", "mechanisms", "expected", "trace"]);
 const TRAJ_MECH_KEYS = new Set(["weights", "lastUpdate"]);
 
 /**

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aggregateToJson, outputsToJson, runEpoch, runSubnetEpoch, runSubnetTrajectory, runTrajectory, YumaInputError } from "../src/index.js";
+import { aggregateToJson, outputsToJson, runEpoch, runSubnetEpoch, runSubnetTrajectory, runTrajectory, YumaInputError, type SubnetTrajectory } from "../src/index.js";
 import { epochMechanism, refToJson } from "./reference/epoch.js";
 import { aggregate, splitEmissions, weightedAccU16 } from "./reference/mechanism.js";
 import { makeSubnetArb, subnetArb, type Json } from "./differential-arbitraries.js";
@@ -215,10 +215,11 @@ describe("one mechanism on every chain-generated fixture", () => {
         expect(aggregateToJson(r.aggregate)).toEqual(terms);
       } else {
         const epochs = doc.epochs.map((e: Record<string, unknown>) => {
-          const { weights: w, lastUpdate: lu, expected: _x, trace: _t, ...rest } = e;
+          // `expected` and `trace` stay: carried and ignored, as in a trajectory file (regression: refused).
+          const { weights: w, lastUpdate: lu, ...rest } = e;
           return { ...rest, ...(w !== undefined || lu !== undefined ? { mechanisms: [{ ...(w !== undefined ? { weights: w } : {}), ...(lu !== undefined ? { lastUpdate: lu } : {}) }] } : {}) };
         });
-        const out = runSubnetTrajectory({ params: { ...doc.params, mechanismSplit: null }, inputs, epochs });
+        const out = runSubnetTrajectory({ kind: "subnet-trajectory", params: { ...doc.params, mechanismSplit: null }, inputs, epochs, expected: null, trace: null } as SubnetTrajectory);
         out.forEach((r, k) => expect(strip(outputsToJson(r.mechanisms[0]!) as unknown as Record<string, unknown>)).toEqual(strip(doc.epochs[k].expected)));
       }
     });
