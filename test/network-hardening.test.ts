@@ -279,6 +279,8 @@ describe("step() / run() options are input", () => {
     ["shares not a function", { blocks: 3, shares: [1, 0] }, "options.shares"],
     ["onProgress not a function", { blocks: 3, onProgress: true }, "options.onProgress"],
     ["pool not a pool", { blocks: 3, pool: {} }, "options.pool"],
+    ["a misspelt option (thread)", { blocks: 3, thread: 4 }, "options.thread"],
+    ["a step-only typo (sampleevery)", { blocks: 3, sampleevery: 2 }, "options.sampleevery"],
   ];
   for (const [what, options, field] of bad) {
     it(`refuses ${what}: YumaInputError at ${field}, network unchanged`, async () => {
@@ -304,6 +306,9 @@ describe("step() / run() options are input", () => {
     };
     expect(field(() => (net.step as (b: number, o: unknown) => unknown)(3, null))).toBe("options");
     expect(field(() => net.step(3, { shares: 5 as never }))).toBe("options.shares");
+    // Unknown keys are refused, run()'s own ones included: step() has no threads or pool.
+    expect(field(() => net.step(3, { flow: () => undefined } as never))).toBe("options.flow");
+    expect(field(() => net.step(3, { threads: 2 } as never))).toBe("options.threads");
     expect(net.block).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
 import { requireNoHoles } from "../validate.js";
+import { checkKeys } from "../input.js";
 import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
 import { countEpochs, runShard, settleRegistrations, subnetAmount, type EpochRecord, type Segment, type ShardInput } from "./runner.js";
@@ -697,12 +698,17 @@ export class Network {
   }
 }
 
+const STEP_OPTION_KEYS: ReadonlySet<string> = new Set(["shares", "flows", "history", "sampleEvery"]);
+const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([...STEP_OPTION_KEYS, "blocks", "threads", "onProgress", "pool", "faultInjection"]);
+
 /** Options of step() / run(): an object whose callbacks are functions and whose pool is a pool. */
 function checkOptions(o: unknown, field: string, isRun: boolean, dtao: boolean): void {
   if (typeof o !== "object" || o === null || Array.isArray(o)) {
     throw new YumaInputError(field, isRun ? "must be an object such as { blocks: 100 }" : "must be an object such as { shares }");
   }
   const r = o as Record<string, unknown>;
+  // A misspelt option would otherwise be a silent no-op (a run on one thread, no history).
+  checkKeys(r, isRun ? RUN_OPTION_KEYS : STEP_OPTION_KEYS, field, "option");
   const fns = isRun ? ["shares", "flows", "onProgress"] : ["shares", "flows"];
   if (dtao && r.shares !== undefined) throw new YumaInputError(`${field}.shares`, 'applies to economy "static" only (the dtao economy takes shares from its share rule)');
   for (const k of ["flows", "history", "sampleEvery"]) {
