@@ -87,6 +87,12 @@ export function requireNoHoles(v: readonly unknown[], field: string): void {
   }
 }
 
+/** Raw file contents: a Uint8Array (a Node Buffer is one). */
+export function requireBytes(v: unknown, field: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail(field, `must be a Uint8Array of the file's bytes, got ${typeName(v)}`);
+  return v as Uint8Array;
+}
+
 export function requireBool(v: unknown, field: string): boolean {
   if (typeof v !== "boolean") fail(field, `must be a boolean, got ${typeName(v)}`);
   return v as boolean;

@@ -7,7 +7,7 @@
 import { YumaInputError } from "../errors.js";
 import { hasOwn, jsonDepth, MAX_JSON_DEPTH, quote } from "../input.js";
 import type { SparseMatrix } from "../types.js";
-import { requireNoHoles, requireObject } from "../validate.js";
+import { requireArray, requireBytes, requireInt, requireNoHoles, requireObject } from "../validate.js";
 import { ASSUMPTIONS, METAGRAPH_FORMAT, readMetagraph, type Metagraph, type MetagraphAssumption } from "./metagraph.js";
 import { isNdArray, MAX_ELEMENTS, type NdArray } from "./pickle.js";
 import { readTorchSave } from "./torch.js";
@@ -47,10 +47,11 @@ export function taoFloatToRao(tao: number, field = "stake"): bigint {
  */
 export function recoverU16Rows(rows: number[][], field: string): { rows: SparseMatrix; maxDeviation: number } {
   let maxDeviation = 0;
-  const out = rows.map((row, i) => {
+  const out = requireArray(rows, field).map((r, i) => {
+    const row = requireArray(r, `${field}[${i}]`) as number[];
     let max = 0;
     row.forEach((w, j) => {
-      if (!Number.isFinite(w) || w < 0) fail(`${field}[${i}][${j}]`, `must be a finite non-negative weight, got ${w}`);
+      if (typeof w !== "number" || !Number.isFinite(w) || w < 0) fail(`${field}[${i}][${j}]`, `must be a finite non-negative weight, got ${quote(w)}`);
       if (w > max) max = w;
     });
     const sparse: Array<[number, number]> = [];
@@ -80,9 +81,13 @@ function scalarInt(v: unknown, field: string): number {
     if (v.data.length !== 1) fail(field, `must be a single integer, got an array of shape (${v.shape.join(", ")})`);
     x = v.data[0];
   }
-  if (typeof x === "bigint") x = Number(x);
-  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) return fail(field, `must be a non-negative integer, got ${quote(x)}`);
-  return x;
+  // A bigint is judged as itself: Number() would round it, and the message quote the rounding.
+  if (typeof x === "bigint") {
+    if (x < 0n || x > BigInt(Number.MAX_SAFE_INTEGER)) fail(field, `must be a non-negative integer up to 2^53 - 1, got ${x}`);
+    x = Number(x);
+  }
+  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) return fail(field, `must be a non-negative integer up to 2^53 - 1, got ${quote(x)}`);
+  return x as number;
 }
 
 function matrix(v: unknown, field: string, n: number): number[][] {
@@ -128,6 +133,7 @@ function weightsAssumption(field: string, maxDeviation: number): MetagraphAssump
  * `assumptions` list the float conversions and every assumed field.
  */
 export function importYumaSimulationPt(bytes: Uint8Array, source?: Record<string, unknown>): Metagraph {
+  requireBytes(bytes, "bytes");
   const obj = readTorchSave(bytes);
   if (!(obj instanceof Map)) return fail("file", "the pickle must hold a dict (netuid, block, S, W, hotkeys)");
   for (const k of ["netuid", "block", "S", "W"]) if (!obj.has(k)) fail(`file:${k}`, "missing (a yuma-simulation metagraph holds netuid, block, S, W)");
@@ -170,6 +176,9 @@ function u16FromFraction(xs: number[], field: string): number[] {
 
 /** The block of the last epoch at or before `block`: subtensor runs a subnet's epoch when (block + netuid + 1) % (tempo + 1) == 0. */
 export function lastEpochBlock(block: number, netuid: number, tempo: number): number {
+  requireInt(block, "block", 0, Number.MAX_SAFE_INTEGER);
+  requireInt(netuid, "netuid", 0, 65535);
+  requireInt(tempo, "tempo", 0, 65535);
   const r = (block + netuid + 1) % (tempo + 1);
   return block - r;
 }
@@ -250,6 +259,7 @@ export function importSdkJson(json: unknown): Metagraph {
  * deeper than 100 levels is refused (YumaInputError on `file`).
  */
 export function importMetagraph(bytes: Uint8Array, source?: Record<string, unknown>): Metagraph {
+  requireBytes(bytes, "bytes");
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) return importYumaSimulationPt(bytes, source);
   let text: string;
   try {

@@ -5,6 +5,7 @@
 // opcode is refused with a YumaInputError naming the byte offset.
 
 import { YumaInputError } from "../errors.js";
+import { requireBytes } from "../validate.js";
 
 /** Element types of numpy arrays and torch storages we can read. */
 export type DType = "f4" | "f8" | "i1" | "i2" | "i4" | "i8" | "u1" | "u2" | "u4" | "u8" | "b1";
@@ -123,6 +124,7 @@ function tupleInts(v: unknown, field: string): number[] {
  * strings, bytes Uint8Array, ints numbers (bigints past 2^53), numpy arrays/torch tensors NdArray.
  */
 export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where = "pickle"): unknown {
+  requireBytes(bytes, "bytes");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: unknown[] = [];
   const marks: number[] = [];

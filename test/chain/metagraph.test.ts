@@ -6,7 +6,7 @@ import { inputError } from "../helpers/errors.js";
 import { zipSync } from "fflate";
 import {
   importMetagraph, importSdkJson, importYumaSimulationPt, metagraphToEpoch, metagraphToJson, outputsToJson, readMetagraph,
-  runEpoch, taoFloatToRao, YumaInputError,
+  lastEpochBlock, recoverU16Rows, runEpoch, taoFloatToRao, unpickle, YumaInputError,
 } from "../../src/index.js";
 import {
   BINPERSID, BUILD, concat, dict, EMPTY_LIST, global, int, MARK, APPENDS, NEWFALSE, NEWTRUE, NONE, PROTO2, REDUCE, STOP, str, tensor, tuple,
@@ -208,6 +208,36 @@ describe("torch tensors (persistent-id storages)", () => {
     expect(inputError(() => importYumaSimulationPt(torchZip(notDict))).rule).toMatch(/dict/);
     expect(inputError(() => importYumaSimulationPt(torchZip(concat(PROTO2, [0xff], STOP)))).rule).toMatch(/opcode 0xff/);
     void BINPERSID; void NEWFALSE;
+  });
+});
+
+describe("the exported import helpers guard their arguments", () => {
+  it("wrong types are YumaInputErrors naming the argument, not TypeErrors", () => {
+    for (const f of [() => importMetagraph(null as never), () => importYumaSimulationPt("abc" as never), () => unpickle("abc" as never)]) {
+      expect(inputError(f)).toMatchObject({ field: "bytes", rule: expect.stringMatching(/must be a Uint8Array/) });
+    }
+    expect(inputError(() => recoverU16Rows(null as never, "W")).field).toBe("W");
+    expect(inputError(() => recoverU16Rows([[0.5, 0.5], null] as never, "W")).field).toBe("W[1]");
+    expect(inputError(() => recoverU16Rows([[0.5, "1" as never]], "W")).field).toBe("W[0][1]");
+    expect(recoverU16Rows([[0.25, 0.75, 0]], "W").rows).toEqual([[[0, 21845], [1, 65535]]]);
+    expect(inputError(() => lastEpochBlock(100, 1, -1)).field).toBe("tempo");
+    expect(inputError(() => lastEpochBlock(-5, 1, 360)).field).toBe("block");
+    expect(inputError(() => lastEpochBlock(100, 1.5, 360)).field).toBe("netuid");
+    // (block + netuid + 1) % (tempo + 1) == 0 at 359 for netuid 1, tempo 360: 359 + 2 = 361.
+    expect(lastEpochBlock(400, 1, 360)).toBe(359);
+  });
+
+  it("a .pt block past 2^53 is refused quoting its own value, not a rounding of it", () => {
+    const pt = (block: bigint) => torchZip(concat(PROTO2, dict([
+      ["netuid", int(9)],
+      ["block", tensor("LongStorage", "1", 1, 0, [], [])],
+      ["S", tensor("FloatStorage", "0", 1, 0, [1], [1])],
+      ["W", tensor("FloatStorage", "2", 1, 0, [1, 1], [1, 1])],
+    ]), STOP), { "0": f32([1]), "1": i64([block]), "2": f32([1]) });
+    const e = inputError(() => importYumaSimulationPt(pt(1n << 62n)));
+    expect(e.field).toBe("file:block");
+    expect(e.rule).toContain("4611686018427387904");
+    expect(importYumaSimulationPt(pt(BigInt(Number.MAX_SAFE_INTEGER))).block).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
 
