@@ -11,6 +11,7 @@
 import type { Piscina } from "piscina";
 import { coreCount } from "./cores.js";
 import { YumaInputError } from "../errors.js";
+import { checkKeys } from "../input.js";
 import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlatStreamed, runToOutput, runToOutputStreamed, type FlatResearchResult } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, researchHeader, type EncodedResearch } from "./validate.js";
@@ -98,6 +99,8 @@ export interface ResearchBatchOptions {
   options?: ResearchOptions;
 }
 
+const BATCH_OPTION_KEYS: ReadonlySet<string> = new Set(["threads", "pool", "options"]);
+
 /** The worker script: next to this module in the package (dist/), or dist/ from the sources. */
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -132,6 +135,8 @@ export async function runResearchBatch(
   opts: ResearchBatchOptions = {},
 ): Promise<ResearchOutput[]> {
   if (!Array.isArray(inputs)) throw new YumaInputError("inputs", "must be an array");
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new YumaInputError("options", "must be an object { threads, pool, options }");
+  checkKeys(opts, BATCH_OPTION_KEYS, "options", "option");
   const encoded = inputs.map((input, k) => encodeResearch(input, opts.options, `inputs[${k}].`));
   if (encoded.length === 0) return [];
   if (opts.pool) return runOnPool(opts.pool, encoded, getResearchModule());

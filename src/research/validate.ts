@@ -2,7 +2,7 @@
 // kernels. Errors name the field and the rule (YumaInputError); nothing invalid goes further.
 
 import { YumaInputError } from "../errors.js";
-import { hasOwn, keyPath, ownRecord, quote } from "../input.js";
+import { checkKeys, hasOwn, keyPath, ownRecord, quote } from "../input.js";
 import { checkResearchMemory } from "../memory.js";
 import type { ResearchInput, ResearchOptions, ResearchParams, YumaVersion } from "./types.js";
 
@@ -181,6 +181,8 @@ export interface ResearchHeader extends ResearchShape {
 }
 
 /** Check everything of a research input but its epochs' values. `prefix` is prepended to field paths. */
+const RESEARCH_OPTION_KEYS: ReadonlySet<string> = new Set(["peerFloat", "peerVectorBits"]);
+
 export function researchHeader(input: unknown, options: ResearchOptions = {}, prefix = ""): ResearchHeader {
   const at = (f: string) => prefix + f;
   const doc = requireObject(input, prefix ? prefix.replace(/\.$/, "") : "input") as Partial<ResearchInput> & Record<string, unknown>;
@@ -197,6 +199,8 @@ export function researchHeader(input: unknown, options: ResearchOptions = {}, pr
   }
   const peerCompat = doc.peerCompat === undefined ? false : requireBoolean(doc.peerCompat, at("peerCompat"));
   const params = resolveParams(doc.params, at("params"));
+  // A misspelt option (peerFlot) would silently run the default.
+  checkKeys(requireObject(options, "options"), RESEARCH_OPTION_KEYS, "options", "option");
   const peerFloat = options.peerFloat ?? "float32";
   if (peerFloat !== "float32" && peerFloat !== "float64") fail("options.peerFloat", `must be "float32" or "float64", got ${quote(peerFloat)}`);
   const peerVectorBits = options.peerVectorBits ?? 256;

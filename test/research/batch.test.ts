@@ -57,6 +57,9 @@ describe("runResearchBatch", () => {
     await expect(runResearchBatch(bad, { threads: 2 })).rejects.toThrow(YumaInputError);
     await expect(runResearchBatch(bad, { threads: 2 })).rejects.toMatchObject({ field: "inputs[2].version" });
     await expect(runResearchBatch(inputs, { threads: 0 })).rejects.toMatchObject({ field: "threads" });
+    // Misspelt options are refused by name (a silent default before): the batch's and each input's.
+    await expect(runResearchBatch(inputs, { thread: 2 } as never)).rejects.toMatchObject({ field: "options.thread" });
+    await expect(runResearchBatch(inputs, { options: { peerVectorbits: 512 } } as never)).rejects.toMatchObject({ field: "options.peerVectorbits" });
     expect(await runResearchBatch([])).toEqual([]);
   });
 });

@@ -121,6 +121,9 @@ describe("research input validation", () => {
   it("options are checked", () => {
     expect(() => runResearch(good() as unknown as ResearchInput, { peerFloat: "float16" as "float32" })).toThrow(YumaInputError);
     expect(() => runResearch(good() as unknown as ResearchInput, { peerVectorBits: 128 as 256 })).toThrow(YumaInputError);
+    // A misspelt option is refused by name (it ran the default before), and so are non-objects.
+    expect(() => runResearch(good() as unknown as ResearchInput, { peerFlot: "float64" } as never)).toThrow(expect.objectContaining({ field: "options.peerFlot" }));
+    expect(() => runResearch(good() as unknown as ResearchInput, null as never)).toThrow(expect.objectContaining({ field: "options" }));
   });
 });
 
