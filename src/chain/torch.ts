@@ -4,16 +4,30 @@
 
 import { unzipSync } from "fflate";
 import { YumaInputError } from "../errors.js";
-import { decodeRaw, unpickle, type DType } from "./pickle.js";
+import { decodeRaw, MAX_ELEMENTS, unpickle, type DType } from "./pickle.js";
+
+const MAX_ENTRY_BYTES = MAX_ELEMENTS * 8;
+const MAX_ZIP_BYTES = 4 * MAX_ENTRY_BYTES;
 
 const SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
 
 /** Unpickle the object a `torch.save` zip holds (see unpickle for the value types). */
 export function readTorchSave(bytes: Uint8Array, field = "file"): unknown {
   let files: Record<string, Uint8Array>;
+  // The unzip allocates each entry's size as its header states, before inflating: a few KB of
+  // zip can claim gigabytes. No entry the reader takes is larger than MAX_ELEMENTS float64.
+  let total = 0;
+  const sized = (f: { name: string; originalSize: number }): boolean => {
+    total += f.originalSize;
+    if (f.originalSize > MAX_ENTRY_BYTES || total > MAX_ZIP_BYTES) {
+      throw new YumaInputError(`${field}:${f.name}`, `unzips to ${f.originalSize} bytes (${total} so far); the reader takes at most ${MAX_ENTRY_BYTES} per entry and ${MAX_ZIP_BYTES} in all`);
+    }
+    return true;
+  };
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, { filter: sized });
   } catch (e) {
+    if (e instanceof YumaInputError) throw e;
     throw new YumaInputError(field, `not a readable zip (torch.save format): ${(e as Error).message}`);
   }
   const pkl = Object.keys(files).filter((k) => k === "data.pkl" || k.endsWith("/data.pkl"));

@@ -284,6 +284,27 @@ describe("size bound of a .pt import (2^24 elements: a 4096×4096 W)", () => {
     expect(e.field).toBe("file:W");
     expect(e.rule).toBe("a dense 4097×4097 matrix (16785409 entries) is more than the import takes (16777216: at most 4096 uids)");
   });
+
+  it("a zip entry claiming more than 2^24 float64 is refused from its header, before it is inflated", () => {
+    // A small valid file whose central directory says W's storage unzips to 2^27 + 1 bytes: the
+    // unzip would allocate that much first (a zip bomb's few KB claim gigabytes).
+    const good = file(ndarray([2, 2], f32([1, 0, 0, 1])));
+    expect(importYumaSimulationPt(good).n).toBe(2);
+    const claim = (size: number) => {
+      const z = good.slice();
+      const dv = new DataView(z.buffer);
+      for (let o = 0; o + 4 <= z.length; o++) {
+        // Central directory headers (PK\x01\x02) of data.pkl: uncompressed size at +24.
+        if (dv.getUint32(o, true) === 0x02014b50 && new TextDecoder().decode(z.subarray(o + 46, o + 46 + dv.getUint16(o + 28, true))).endsWith("data.pkl")) dv.setUint32(o + 24, size, true);
+      }
+      return z;
+    };
+    const e = inputError(() => importYumaSimulationPt(claim(2 ** 27 + 1)));
+    expect(e.field).toBe("file:archive/data.pkl");
+    expect(e.rule).toMatch(/^unzips to 134217729 bytes .* the reader takes at most 134217728 per entry and 536870912 in all$/);
+    // At the bound the header passes (the entry is inflated into that much room and read).
+    expect(importYumaSimulationPt(claim(2 ** 27)).weights).toEqual([[[0, 65535]], [[1, 65535]]]);
+  });
 });
 
 describe("bittensor SDK JSON dump", () => {
