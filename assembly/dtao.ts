@@ -495,8 +495,9 @@ export function dtaoSwap(base: usize, n: i32, i: i32, buyFlag: i32, amount: u64)
 /** ⌊tao / spot⌋ in alpha rao at subnet i's spot price (U64F64): what a TAO amount buys at spot. */
 export function alphaForTaoAtSpot(base: usize, n: i32, i: i32, tao: u64): u64 {
   spotPrice(base, n, i);
+  // tao·2^64 / (price·2^64): the quotient is already whole alpha rao, no fraction bits to drop.
   if (!divShl(0, tao, spotHi, spotLo, 64)) return 0;
-  return toU64(wHi, wLo, 64);
+  return toU64(wHi, wLo, 0);
 }
 
 /** The epoch's stake weight of a hotkey: alpha + ⌊root·τ⌋ (I64F64 on chain; the simulated
