@@ -146,6 +146,8 @@ export class Network {
   private ownPoolSize = 0;
   private readonly staticShares: number[];
   private inflight: RunControl | undefined;
+  /** A step() is running (its hooks run inside it: a nested step/run/snapshot is refused). */
+  private stepping = false;
   /** The dtao economy, or undefined for the static one. */
   private readonly economy: DtaoEconomy | undefined;
   /** Per subnet with churn: its burn price rules (built on first use). */
@@ -240,7 +242,7 @@ export class Network {
   }
 
   private assertIdle(operation: string): void {
-    if (this.inflight) throw new NetworkBusyError(operation);
+    if (this.inflight || this.stepping) throw new NetworkBusyError(operation);
   }
 
   /** Advance `blocks` blocks on this thread. */
@@ -248,8 +250,10 @@ export class Network {
     this.assertIdle("step");
     this.checkBlocks(blocks);
     checkOptions(options, "options", false, this.economy !== undefined);
+    this.checkHistory(options.history, "options.history");
     const end = this.blockNo + blocks;
     const saved = this.save();
+    this.stepping = true;
     try {
       let summary: NetworkSummary | DtaoSummary | undefined;
       for (const to of this.windows(end)) summary = this.stepWindow(to, options);
@@ -258,6 +262,7 @@ export class Network {
       this.restore(saved);
       throw e;
     } finally {
+      this.stepping = false;
       releaseEngine();
     }
   }
@@ -350,6 +355,23 @@ export class Network {
     this.digestNow = b.digest;
   }
 
+  /** A history to append to must be this network's: its subnets in order, its blocks before
+   *  the ones this call samples (a history from another network would mix series or break). */
+  private checkHistory(h: DtaoHistory | undefined, field: string): void {
+    if (h === undefined) return;
+    if (h.subnets.length > 0) {
+      const want = this.config.subnets.map((c) => c.netuid);
+      const got = h.subnets.map((x) => (x as { netuid?: unknown } | null)?.netuid);
+      if (got.length !== want.length || got.some((u, i) => u !== want[i])) {
+        throw new YumaInputError(`${field}.subnets`, `must be empty or this network's subnets (netuids ${want.join(", ")}), got netuids ${got.map(String).join(", ")}`);
+      }
+    }
+    const last = h.blocks[h.blocks.length - 1];
+    if (last !== undefined && !(typeof last === "number" && last <= this.blockNo)) {
+      throw new YumaInputError(`${field}.blocks`, `must end at or before the network's block ${this.blockNo} (samples are appended), got ${String(last)}`);
+    }
+  }
+
   /** dtao: the epochs of (block, to] from the stateful schedule, as blocks per subnet. */
   private planDtao(to: number): { byIndex: number[][]; schedule: ReturnType<DtaoEconomy["plan"]>["schedule"]; count: number } {
     const eco = this.economy!;
@@ -361,7 +383,11 @@ export class Network {
 
   /** dtao phase 2: the coinbase block by block on this thread, the epochs' shares applied at
    *  their blocks; then the digest, the schedule and the block advance together. */
-  private commitDtao(to: number, records: EpochRecord[], schedule: ReturnType<DtaoEconomy["plan"]>["schedule"], options: StepOptions, registrations: Array<{ index: number; block: number; cost: bigint }>): DtaoSummary {
+  private commitDtao(
+    to: number, records: EpochRecord[], schedule: ReturnType<DtaoEconomy["plan"]>["schedule"], options: StepOptions, registrations: Array<{ index: number; block: number; cost: bigint }>,
+    /** run(): throws if the run was cancelled meanwhile (close() from the flows hook). */
+    check?: () => void,
+  ): DtaoSummary {
     const eco = this.economy!;
     records.sort((a, b) => a.block - b.block || a.netuid - b.netuid);
     const backup = eco.clone();
@@ -376,6 +402,7 @@ export class Network {
         registrations,
         emission: this.states.map((s) => s.emission),
       });
+      check?.();
     } catch (e) {
       eco.restore(backup);
       throw e;
@@ -423,6 +450,7 @@ export class Network {
 
   private async runSharded(options: RunOptions, ctl: RunControl): Promise<NetworkSummary | DtaoSummary> {
     checkOptions(options, "options", true, this.economy !== undefined);
+    this.checkHistory(options.history, "options.history");
     const blocks = this.checkBlocks(options.blocks);
     const check = () => {
       if (ctl.aborted) throw ctl.reason;
@@ -582,7 +610,7 @@ export class Network {
       }
       this.states = states;
       progress.done += own;
-      return plan ? this.commitDtao(to, records, plan.schedule, options, registrations) : this.commit(to, issuance, dust, records);
+      return plan ? this.commitDtao(to, records, plan.schedule, options, registrations, check) : this.commit(to, issuance, dust, records);
     } catch (e) {
       clearInterval(timer);
       if (backup) this.states = backup;

@@ -2,7 +2,7 @@
 // (test/reference/coinbase.ts, swap.ts), the accounting identities of issue #10 on long runs
 // with the market on, and determinism across threads, step(), split calls and snapshots.
 import { describe, expect, it } from "vitest";
-import { Network, NetworkWorkerError, YumaInputError, createPool, type DtaoSummary, type NetworkConfig } from "../../src/index.js";
+import { Network, NetworkBusyError, NetworkClosedError, NetworkWorkerError, YumaInputError, createPool, type DtaoHistory, type DtaoSummary, type NetworkConfig } from "../../src/index.js";
 import { F, FIELDS } from "../../src/economy/layout.js";
 import {
   blockEmissionForIssuance, getTaoWeight, runCoinbaseEmission, updateMovingPrice, type SubnetState,
@@ -262,6 +262,52 @@ describe("dtao market: sells go through (regression: a TAO-valued unstake conver
     } });
     expect(rises).toBeGreaterThan(0);
     expect(falls).toBeGreaterThan(0);
+  });
+});
+
+describe("dtao hooks and history: misuse is refused, the network left as it was", () => {
+  const sub: NetworkConfig = { subnets: [{ netuid: 1, neurons: 8, tempo: 3 }] };
+
+  it("step() from inside step()'s flows hook: NetworkBusyError (regression: it ran and the totals stopped adding up)", () => {
+    const net = new Network(sub);
+    const start = net.block;
+    let k = 0;
+    expect(() => net.step(5, { flows: () => { if (k++ === 0) net.step(2); return undefined; } })).toThrow(NetworkBusyError);
+    expect(net.block).toBe(start);
+    expect(net.step(5)).toEqual(new Network(sub).step(5));
+  });
+
+  it("close() from run()'s flows hook cancels the run: NetworkClosedError, the network unchanged (regression: the run resolved)", async () => {
+    const net = new Network(sub);
+    const start = net.block;
+    let closing: Promise<void> | undefined;
+    const err = await net.run({ blocks: 10, threads: 1, flows: () => { closing ??= net.close(); return undefined; } }).then(() => null, (e: unknown) => e);
+    await closing;
+    expect(err).toBeInstanceOf(NetworkClosedError);
+    expect(net.block).toBe(start);
+    expect(net.step(10)).toEqual(new Network(sub).step(10));
+  });
+
+  it("a history is appended to only by its own network (regression: another network's series mixed in, or a TypeError)", () => {
+    const h: DtaoHistory = { blocks: [], subnets: [] };
+    const a = new Network({ subnets: [{ netuid: 1 }, { netuid: 2 }] });
+    a.step(2, { history: h, sampleEvery: 1 });
+    a.step(2, { history: h, sampleEvery: 1 }); // a split run appends
+    expect(h.blocks).toEqual([1, 2, 3, 4].map((k) => a.block - 4 + k));
+    const copy = structuredClone(h);
+    const refuse = (net: Network) => {
+      try {
+        net.step(2, { history: h, sampleEvery: 1 });
+      } catch (e) {
+        expect(e).toBeInstanceOf(YumaInputError);
+        return (e as YumaInputError).field;
+      }
+      return "accepted";
+    };
+    expect(refuse(new Network({ subnets: [{ netuid: 5 }, { netuid: 6 }] }))).toBe("options.history.subnets");
+    expect(refuse(new Network({ subnets: [{ netuid: 7 }, { netuid: 8 }, { netuid: 9 }] }))).toBe("options.history.subnets");
+    expect(refuse(new Network({ subnets: [{ netuid: 1 }, { netuid: 2 }] }))).toBe("options.history.blocks");
+    expect(h).toEqual(copy);
   });
 });
 
