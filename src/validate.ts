@@ -87,6 +87,13 @@ export function requireNoHoles(v: readonly unknown[], field: string): void {
   }
 }
 
+/** Worker threads of a pool: piscina takes any number, and a huge one exhausts the heap. */
+export const MAX_THREADS = 256;
+
+export function requireThreads(v: unknown, field = "threads"): number {
+  return requireInt(v, field, 1, MAX_THREADS);
+}
+
 /** Raw file contents: a Uint8Array (a Node Buffer is one). */
 export function requireBytes(v: unknown, field: string): Uint8Array {
   if (!(v instanceof Uint8Array)) fail(field, `must be a Uint8Array of the file's bytes, got ${typeName(v)}`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuanceAfter } from "../src/network/snapshot.js";
 import { engine } from "../src/wasm.js";
 import {
-  blockEmission, createPool, NetworkWorkerError, TOTAL_SUPPLY, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
+  blockEmission, createPool, createResearchPool, NetworkWorkerError, TOTAL_SUPPLY, YumaInputError, NetworkBusyError, NetworkClosedError, type NetworkConfig, type NetworkSnapshot, type ShareSchedule,
 } from "../src/index.js";
 import { StaticNetwork as Network } from "./helpers/static-network.js";
 
@@ -310,6 +310,21 @@ describe("step() / run() options are input", () => {
     expect(field(() => net.step(3, { flow: () => undefined } as never))).toBe("options.flow");
     expect(field(() => net.step(3, { threads: 2 } as never))).toBe("options.threads");
     expect(net.block).toBe(0);
+  });
+});
+
+describe("pool sizes are input", () => {
+  it("createPool / createResearchPool refuse sizes outside 1..=256 by name (regression: piscina TypeErrors, pools of 1.5 or NaN threads, 1e9 exhausted the heap)", async () => {
+    for (const bad of [0, -1, 1.5, NaN, 1e9, Infinity, "2", null, 2n]) {
+      for (const make of [createPool, createResearchPool]) {
+        const err = await make(bad as never).then(async (p) => { await p.destroy(); return null; }, (e: unknown) => e);
+        expect(err).toBeInstanceOf(YumaInputError);
+        expect((err as YumaInputError).field).toBe("threads");
+      }
+    }
+    const p = await createPool(1);
+    expect(p.options.maxThreads).toBe(1);
+    await p.destroy();
   });
 });
 

@@ -4,7 +4,7 @@
 
 import type { Piscina } from "piscina";
 import { YumaInputError } from "../errors.js";
-import { requireNoHoles } from "../validate.js";
+import { requireNoHoles, requireThreads } from "../validate.js";
 import { checkKeys } from "../input.js";
 import { engine, getModule, releaseEngine, type YumaExports } from "../wasm.js";
 import { resolveConfig, type NetworkConfig, type ResolvedNetwork } from "./config.js";
@@ -460,11 +460,7 @@ export class Network {
     if (pool) {
       threads = Math.max(1, pool.options.maxThreads ?? 1);
     } else {
-      const t = options.threads ?? 1;
-      if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 256) {
-        throw new YumaInputError("threads", `must be an integer in 1..=256, got ${String(t)}`);
-      }
-      threads = t;
+      threads = requireThreads(options.threads ?? 1);
       if (!this.ownPool || this.ownPoolSize !== threads) {
         const old = this.ownPool;
         this.ownPool = undefined;

@@ -3,6 +3,7 @@
 // ways; progress and results travel over a MessagePort per task.
 
 import type { Piscina } from "piscina";
+import { requireThreads } from "../validate.js";
 
 // piscina and worker_threads are loaded on first use, so that browser bundles of the library
 // never pull them in (bundlers hoist static imports even of lazily imported modules).
@@ -27,6 +28,7 @@ export function workerFilename(): string {
 
 /** A fixed-size pool on this package's worker entry. */
 export async function createPool(threads: number): Promise<Piscina> {
+  requireThreads(threads);
   const { Piscina } = await loadNodeModules();
   return new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
 }

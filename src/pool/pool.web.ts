@@ -5,6 +5,7 @@
 // package (dist/browser.js) uses this file in place of pool.ts.
 
 import { WorkersUnavailableError } from "../errors.js";
+import { requireThreads } from "../validate.js";
 import { WEB_WORKER_SOURCE } from "../generated/web-worker.js";
 import type { EpochRecord, ShardInput } from "../network/runner.js";
 import type { SubnetState } from "../network/state.js";
@@ -70,6 +71,7 @@ export async function loadNodeModules(): Promise<Record<string, never>> {
 }
 
 export async function createPool(threads: number): Promise<WebPool> {
+  requireThreads(threads);
   checkWorkers("createPool");
   return new WebPool(threads);
 }

@@ -12,6 +12,7 @@ import type { Piscina } from "piscina";
 import { coreCount } from "./cores.js";
 import { YumaInputError } from "../errors.js";
 import { checkKeys } from "../input.js";
+import { requireThreads } from "../validate.js";
 import { checkFiniteResults, flatOnBuffer, flatToOutput, runFlatStreamed, runToOutput, runToOutputStreamed, type FlatResearchResult } from "./run.js";
 import type { ResearchInput, ResearchOptions, ResearchOutput } from "./types.js";
 import { encodeResearch, researchHeader, type EncodedResearch } from "./validate.js";
@@ -115,8 +116,7 @@ function workerUrl(): URL {
  */
 export async function createResearchPool(threads?: number): Promise<Piscina> {
   const { Piscina: PiscinaClass } = await import("piscina");
-  const size = threads ?? (await coreCount());
-  if (!Number.isInteger(size) || size < 1) throw new YumaInputError("threads", `must be a positive integer, got ${String(threads)}`);
+  const size = threads === undefined ? await coreCount() : requireThreads(threads);
   return new PiscinaClass({
     filename: workerUrl().href,
     minThreads: size,
@@ -140,9 +140,7 @@ export async function runResearchBatch(
   const encoded = inputs.map((input, k) => encodeResearch(input, opts.options, `inputs[${k}].`));
   if (encoded.length === 0) return [];
   if (opts.pool) return runOnPool(opts.pool, encoded, getResearchModule());
-  if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) {
-    throw new YumaInputError("threads", `must be a positive integer, got ${String(opts.threads)}`);
-  }
+  if (opts.threads !== undefined) requireThreads(opts.threads);
   const threads = Math.min(opts.threads ?? (await coreCount()), encoded.length);
   if (threads === 1) {
     return encoded.map((enc, k) => {
