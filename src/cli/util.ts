@@ -2,6 +2,7 @@
 // JSON input from a file or stdin, stdout writes.
 
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { YumaInputError, YumaNodeError } from "../errors.js";
 import { hasOwn, jsonDepth, MAX_JSON_DEPTH, quote, truncate } from "../input.js";
 
@@ -182,6 +183,18 @@ export function parseCli<T extends OptionSpecs>(argv: string[], options: T, comm
       i++;
     }
     values[name] = inline;
+  }
+  // Paths: an empty one was skipped by `if (values.html)` tests (no report, exit 0), and two
+  // flags naming one file made the later write replace the earlier (a CSV in the .html).
+  const paths = names.filter((n) => (options[n]!.meta === "FILE" || options[n]!.meta === "DIR") && typeof values[n] === "string");
+  for (const n of paths) if (values[n] === "") throw new CliError(`--${n} needs a ${options[n]!.meta === "DIR" ? "directory" : "file"} path, got ""`);
+  for (let a = 0; a < paths.length; a++) {
+    for (let b = a + 1; b < paths.length; b++) {
+      const [x, y] = [paths[a]!, paths[b]!];
+      if (values[x] !== "-" && resolve(values[x] as string) === resolve(values[y] as string)) {
+        throw new CliError(`--${x} and --${y} name the same file ${quote(values[x])}`);
+      }
+    }
   }
   return { values: values as ValuesOf<T>, positionals };
 }

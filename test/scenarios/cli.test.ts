@@ -1,7 +1,7 @@
 // `yuma scenarios`, `yuma scenario`, `yuma sweep` as real processes on the built dist/cli.js
 // (`npm test` builds it first; when iterating: `npm run build`, then run this file).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -100,6 +100,13 @@ describe("yuma scenario", () => {
     await usageError(["scenario", "case1", "--versions", "YUMA9"], /--versions: unknown version "YUMA9"/);
     await usageError(["scenario", "case1", "--kappa", "2"], /--kappa must be in \[0, 1\], got 2/);
     await usageError(["scenario", "case1", "--bogus"], /bogus/);
+    // Output paths (regression: "" wrote nothing with exit 0; one file for both got the CSV).
+    await usageError(["scenario", "case1", "--html", ""], /^yuma: --html needs a file path, got ""/);
+    await usageError(["sweep", "case1", "--csv", ""], /^yuma: --csv needs a file path, got ""/);
+    const same = join(tmp, "same.html");
+    await usageError(["scenario", "case1", "--html", same, "--csv", same], /--html and --csv name the same file/);
+    await usageError(["scenario", "case1", "--html", same, "--csv", join(tmp, ".", "same.html")], /--html and --csv name the same file/);
+    expect(existsSync(same)).toBe(false);
   });
 });
 
