@@ -59,7 +59,8 @@ const KNOWN_GLOBALS = new Set([
 ]);
 const canonical = (name: string) => name.replace("numpy._core.multiarray.", "numpy.core.multiarray.");
 
-const DTYPE_SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
+/** Bytes per element of each readable dtype. */
+export const DTYPE_SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
 
 /**
  * Largest numpy array, tensor or storage the reader builds: 2^24 elements, a 4096×4096 matrix.

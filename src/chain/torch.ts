@@ -4,12 +4,10 @@
 
 import { unzipSync } from "fflate";
 import { YumaInputError } from "../errors.js";
-import { decodeRaw, MAX_ELEMENTS, unpickle, type DType } from "./pickle.js";
+import { decodeRaw, DTYPE_SIZE, MAX_ELEMENTS, unpickle, type DType } from "./pickle.js";
 
 const MAX_ENTRY_BYTES = MAX_ELEMENTS * 8;
 const MAX_ZIP_BYTES = 4 * MAX_ENTRY_BYTES;
-
-const SIZE: Record<DType, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
 
 /** Unpickle the object a `torch.save` zip holds (see unpickle for the value types). */
 export function readTorchSave(bytes: Uint8Array, field = "file"): unknown {
@@ -40,8 +38,8 @@ export function readTorchSave(bytes: Uint8Array, field = "file"): unknown {
     const name = `${prefix}data/${key}`;
     const raw = Object.prototype.hasOwnProperty.call(files, name) ? files[name] : undefined;
     if (!raw) throw new YumaInputError(`${field}:${name}`, "storage referenced by the pickle is missing from the zip");
-    if (raw.length < numel * SIZE[dtype]) throw new YumaInputError(`${field}:${name}`, `holds ${raw.length} bytes, fewer than ${numel} ${dtype} elements`);
-    return decodeRaw(raw.subarray(0, numel * SIZE[dtype]), dtype, orderText === "little", `${field}:${name}`);
+    if (raw.length < numel * DTYPE_SIZE[dtype]) throw new YumaInputError(`${field}:${name}`, `holds ${raw.length} bytes, fewer than ${numel} ${dtype} elements`);
+    return decodeRaw(raw.subarray(0, numel * DTYPE_SIZE[dtype]), dtype, orderText === "little", `${field}:${name}`);
   };
   return unpickle(files[pkl[0]!]!, load, `${field}:${pkl[0]}`);
 }
