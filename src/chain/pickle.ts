@@ -268,7 +268,8 @@ export function unpickle(bytes: Uint8Array, loadStorage?: StorageLoader, where =
       const shape = tupleInts(s[1], `${where}@${pos}: shape`);
       // Refused by its shape before its bytes are decoded, as a tensor is by its size.
       if (shape.some((d) => d < 0)) err("ndarray: negative shape");
-      if (product(shape) > MAX_ELEMENTS) err(`ndarray: ${product(shape)} elements (shape (${shape.join(", ")})) is ${TOO_MANY}`);
+      const count = product(shape);
+      if (count > MAX_ELEMENTS) err(`ndarray: ${count} elements (shape (${shape.join(", ")})) is ${TOO_MANY}`);
       const dt = s[2];
       if (!(dt instanceof NpDType)) return err("ndarray state: dtype missing");
       const { dtype, order } = parseDtype(dt.str, `${where}@${pos}`);
